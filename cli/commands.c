@@ -1,0 +1,73 @@
+/*
+ * commands.c: the subcommand table, top-level help and the helpers every
+ * subcommand shares for reporting errors.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+static const struct {
+  const char *name;
+  int (*run)(int, char **);
+  const char *summary;
+} commands[] = {
+    {"crawl", mw_cmd_crawl, "poll every source once (--once), store, summarise"},
+    {"run", mw_cmd_run, "the daemon: poll on schedule until SIGINT/SIGTERM"},
+    {"report", mw_cmd_report, "coverage report of a week: outlets by topic"},
+    {"sources", mw_cmd_sources, "check a feed, import or export OPML"},
+    {"demo", mw_cmd_demo, "crawl the bundled fixture sites and write reports"},
+    {"config", mw_cmd_config, "check a config file or print the reference"},
+};
+
+void mw_cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("mediawatch: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+int mw_cli_wants_help(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+  return 0;
+}
+
+static void usage(FILE *out) {
+  fputs("usage: mediawatch COMMAND [OPTIONS]\n\n"
+        "Media monitoring for publicity offices: crawls news outlets,\n"
+        "government portals and official accounts, counts coverage of\n"
+        "campaigns by topic and outlet, and reports it.\n\ncommands:\n",
+        out);
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fputs("\n'mediawatch COMMAND --help' shows a command's options.\n"
+        "The config is mediawatch.yaml in the current folder unless\n"
+        "--config FILE is given.\n",
+        out);
+}
+
+int mw_cli_main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return MW_EXIT_USAGE;
+  }
+  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+      !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return MW_EXIT_OK;
+  }
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+    puts("mediawatch " MW_VERSION);
+    return MW_EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp(argv[1], commands[i].name))
+      return commands[i].run(argc - 1, argv + 1);
+  mw_cli_error("unknown command '%s'; 'mediawatch --help' lists them", argv[1]);
+  return MW_EXIT_USAGE;
+}

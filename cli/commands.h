@@ -1,0 +1,37 @@
+/*
+ * commands.h (private to cli/): one function per subcommand, each taking
+ * the arguments from the subcommand's name on and returning the exit
+ * status. Exit statuses: 0 success, 1 the work failed (a source, the
+ * store), 2 the command line or the config is wrong.
+ */
+#ifndef MW_CLI_COMMANDS_H
+#define MW_CLI_COMMANDS_H
+
+#include <stdio.h>
+
+#define MW_EXIT_OK 0
+#define MW_EXIT_FAIL 1
+#define MW_EXIT_USAGE 2
+#define MW_DEFAULT_CONFIG "mediawatch.yaml"
+
+int mw_cmd_crawl(int argc, char **argv);
+int mw_cmd_run(int argc, char **argv);
+int mw_cmd_report(int argc, char **argv);
+int mw_cmd_demo(int argc, char **argv);
+int mw_cmd_sources(int argc, char **argv);
+int mw_cmd_config(int argc, char **argv);
+
+/* Prints "mediawatch: <msg>" to stderr; for every command's errors. */
+void mw_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* True when argv holds -h or --help anywhere after the subcommand. */
+int mw_cli_wants_help(int argc, char **argv);
+
+/* Writes the coverage report of one ISO week from the store at the
+ * config's storage path to out. Shared by report and demo. */
+struct mw_config;
+struct mw_store;
+int mw_cli_write_week_report(const struct mw_config *cfg, struct mw_store *st,
+                             int iso_year, int iso_week, int format,
+                             FILE *out, char *errbuf, size_t errlen);
+
+#endif

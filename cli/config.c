@@ -1,0 +1,711 @@
+/*
+ * config.c: loads the YAML configuration into struct mw_config.
+ *
+ * Two passes. libyaml's event parser builds a small tree of our own in an
+ * arena (every node keeps its line and column); aliases are refused so a
+ * hostile file cannot multiply itself, and the file (4 MB) and the nesting
+ * (32 levels) are bounded. The tree is then walked against the option
+ * table of config_table.c: unknown keys (with the nearest known one
+ * suggested), duplicate keys, wrong types, values out of bounds and
+ * missing required keys each stop the load with "FILE:LINE:COL: what is
+ * wrong". Last come the checks across sections: unique outlet names, topic
+ * names and source URLs, targets naming defined topics and outlets, the
+ * time zone, and the storage path made relative to the config's folder.
+ *
+ * What it leaves to others: the option table and the reference
+ * (config_table.c), what the options mean (every library reading them),
+ * printing the message (cli/ commands).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "cli/cli.h"
+#include "cli/config_table.h"
+
+#define CONFIG_MAX_BYTES (4 * 1024 * 1024)
+#define CONFIG_MAX_DEPTH 32
+#define CONFIG_ARENA_MAX (64 * 1024 * 1024)
+/* Bytes of a value quoted back in a message. */
+#define QUOTE_MAX 80
+
+enum node_kind { NODE_SCALAR, NODE_SEQ, NODE_MAP };
+
+/* One YAML node. A mapping's children alternate key, value. */
+struct node {
+  enum node_kind kind;
+  int line, col; /* 1-based */
+  bool plain;    /* an unquoted scalar */
+  const char *text; /* scalar, NUL-terminated (len bytes) */
+  size_t len;
+  struct node *first, *last, *next;
+  size_t n; /* children */
+};
+
+/* A value that must be unique within its section, for the final check. */
+struct uniq {
+  const char *s;
+  const struct node *at;
+  size_t ord;
+};
+
+struct uniq_list {
+  struct uniq *v;
+  size_t n, cap;
+};
+
+struct loader {
+  const char *name; /* the file, as messages name it */
+  struct mw_arena *arena;
+  struct mw_err *err;
+  struct mw_config *cfg;
+  struct uniq_list uniq[MW_CFG_SECTION_COUNT];
+  size_t ord;
+  const struct node *tz_at;          /* the timezone value, NULL if default */
+  const struct node **target_at;     /* the mapping of each target */
+};
+
+/* --------------------------------------------------------------- errors */
+
+static int fail_at(struct loader *L, const struct node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail_at(struct loader *L, const struct node *n, const char *fmt,
+                   ...) {
+  char msg[MW_ERR_MSG_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return mw_err_set(L->err, MW_EINVAL, "%s:%d:%d: %s", L->name, n->line,
+                    n->col, msg);
+}
+
+static int nomem(struct loader *L) {
+  return mw_err_set(L->err, MW_ENOMEM, "%s: out of memory", L->name);
+}
+
+static bool is_null(const struct node *n) {
+  if (n->kind != NODE_SCALAR || !n->plain) return false;
+  return n->len == 0 || !strcmp(n->text, "~") || !strcmp(n->text, "null") ||
+         !strcmp(n->text, "Null") || !strcmp(n->text, "NULL");
+}
+
+/* Length of s cut to at most max bytes without splitting a UTF-8
+ * character. */
+static size_t cut_utf8(const char *s, size_t len, size_t max) {
+  if (len <= max) return len;
+  while (max && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+  return max;
+}
+
+/* "'many'", "a list", "a mapping", "nothing": what was found, for
+ * messages. */
+static void found(const struct node *n, char *buf, size_t size) {
+  if (n->kind == NODE_SEQ) snprintf(buf, size, "a list");
+  else if (n->kind == NODE_MAP) snprintf(buf, size, "a mapping");
+  else if (is_null(n)) snprintf(buf, size, "nothing");
+  else {
+    size_t len = cut_utf8(n->text, strlen(n->text), QUOTE_MAX);
+    snprintf(buf, size, "'%.*s%s'", (int)len, n->text,
+             n->text[len] ? "..." : "");
+  }
+}
+
+/* The text of a scalar cut for a message. */
+static void quoted(const char *s, char *buf, size_t size) {
+  size_t len = cut_utf8(s, strlen(s), QUOTE_MAX);
+  snprintf(buf, size, "%.*s%s", (int)len, s, s[len] ? "..." : "");
+}
+
+/* ------------------------------------------------------------ the tree */
+
+static struct node *new_node(struct loader *L, enum node_kind kind,
+                             yaml_mark_t mark) {
+  struct node *n = mw_arena_alloc(L->arena, sizeof *n);
+  if (!n) return NULL;
+  memset(n, 0, sizeof *n);
+  n->kind = kind;
+  n->line = (int)mark.line + 1;
+  n->col = (int)mark.column + 1;
+  return n;
+}
+
+static int syntax_error(struct loader *L, const yaml_parser_t *p) {
+  if (p->error == YAML_MEMORY_ERROR) return nomem(L);
+  if (p->error == YAML_READER_ERROR)
+    return mw_err_set(L->err, MW_EINVAL,
+                      "%s: cannot read as YAML: %s at byte %zu (save the "
+                      "file as UTF-8)",
+                      L->name, p->problem ? p->problem : "error",
+                      p->problem_offset);
+  const char *problem = p->problem ? p->problem : "malformed YAML";
+  if (p->context)
+    return mw_err_set(L->err, MW_EINVAL,
+                      "%s:%d:%d: YAML syntax error: %s (%s at %d:%d)", L->name,
+                      (int)p->problem_mark.line + 1,
+                      (int)p->problem_mark.column + 1, problem, p->context,
+                      (int)p->context_mark.line + 1,
+                      (int)p->context_mark.column + 1);
+  return mw_err_set(L->err, MW_EINVAL, "%s:%d:%d: YAML syntax error: %s",
+                    L->name, (int)p->problem_mark.line + 1,
+                    (int)p->problem_mark.column + 1, problem);
+}
+
+/* Handles one event; *done is set at the end of the stream. */
+static int on_event(struct loader *L, const yaml_event_t *ev,
+                    struct node **stack, int *depth, struct node **root,
+                    int *docs, bool *done) {
+  struct node *n = NULL;
+  struct node mark_only = {.line = (int)ev->start_mark.line + 1,
+                           .col = (int)ev->start_mark.column + 1};
+  switch (ev->type) {
+    case YAML_STREAM_END_EVENT:
+      *done = true;
+      return MW_OK;
+    case YAML_DOCUMENT_START_EVENT:
+      if (++*docs > 1)
+        return fail_at(L, &mark_only,
+                       "a second YAML document starts here; the "
+                       "configuration is one document");
+      return MW_OK;
+    case YAML_ALIAS_EVENT:
+      return fail_at(L, &mark_only,
+                     "YAML aliases (*%s) are not supported; write the value "
+                     "out in full",
+                     (const char *)ev->data.alias.anchor);
+    case YAML_SCALAR_EVENT:
+      n = new_node(L, NODE_SCALAR, ev->start_mark);
+      if (!n) return nomem(L);
+      n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+      n->len = ev->data.scalar.length;
+      n->text = mw_arena_strndup(L->arena, (const char *)ev->data.scalar.value,
+                                 n->len);
+      if (!n->text) return nomem(L);
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+      if (*depth >= CONFIG_MAX_DEPTH)
+        return fail_at(L, &mark_only, "nesting deeper than %d levels",
+                       CONFIG_MAX_DEPTH);
+      n = new_node(L,
+                   ev->type == YAML_SEQUENCE_START_EVENT ? NODE_SEQ : NODE_MAP,
+                   ev->start_mark);
+      if (!n) return nomem(L);
+      break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+      if (*depth > 0) (*depth)--;
+      return MW_OK;
+    default:
+      return MW_OK;
+  }
+  if (*depth == 0) {
+    *root = n;
+  } else {
+    struct node *parent = stack[*depth - 1];
+    if (parent->last) parent->last->next = n;
+    else parent->first = n;
+    parent->last = n;
+    parent->n++;
+  }
+  if (n->kind != NODE_SCALAR) stack[(*depth)++] = n;
+  return MW_OK;
+}
+
+static int build_tree(struct loader *L, const char *yaml, size_t len,
+                      struct node **root) {
+  yaml_parser_t p;
+  if (!yaml_parser_initialize(&p)) return nomem(L);
+  yaml_parser_set_input_string(&p, (const unsigned char *)yaml, len);
+  struct node *stack[CONFIG_MAX_DEPTH];
+  int depth = 0, docs = 0, rc = MW_OK;
+  bool done = false;
+  *root = NULL;
+  while (!done && rc == MW_OK) {
+    yaml_event_t ev;
+    if (!yaml_parser_parse(&p, &ev)) {
+      rc = syntax_error(L, &p);
+      break;
+    }
+    rc = on_event(L, &ev, stack, &depth, root, &docs, &done);
+    yaml_event_delete(&ev);
+  }
+  yaml_parser_delete(&p);
+  return rc;
+}
+
+/* ------------------------------------------------------------ the walk */
+
+static int walk_map(struct loader *L, const struct node *map,
+                    enum mw_cfg_section sec, void *base, const char *where,
+                    const char *subject);
+
+static int uniq_add(struct loader *L, enum mw_cfg_section sec, const char *s,
+                    const struct node *at) {
+  struct uniq_list *u = &L->uniq[sec];
+  if (u->n == u->cap) {
+    size_t cap = u->cap ? u->cap * 2 : 16;
+    struct uniq *v = realloc(u->v, cap * sizeof *v);
+    if (!v) return nomem(L);
+    u->v = v;
+    u->cap = cap;
+  }
+  u->v[u->n++] = (struct uniq){s, at, L->ord++};
+  return MW_OK;
+}
+
+static const char *section_word(enum mw_cfg_section sec) {
+  switch (sec) {
+    case MW_CFG_OUTLET: return "outlet";
+    case MW_CFG_SOURCE: return "source";
+    case MW_CFG_TOPIC: return "topic";
+    case MW_CFG_TARGET: return "target";
+    case MW_CFG_CRAWLER: return "crawler";
+    default: return "configuration";
+  }
+}
+
+static int set_scalar(struct loader *L, const struct mw_cfg_option *o,
+                      const struct node *v, void *base) {
+  char want[160], got[QUOTE_MAX + 16];
+  mw_cfg_describe(o, want, sizeof want);
+  found(v, got, sizeof got);
+  if (v->kind != NODE_SCALAR)
+    return fail_at(L, v, "'%s' must be %s, got %s", o->name, want, got);
+  if (is_null(v)) {
+    if (o->type == MW_CFG_STRING && !(o->flags & MW_CFG_REQUIRED)) {
+      char **f = (char **)((char *)base + o->offset);
+      free(*f);
+      *f = NULL;
+      return MW_OK;
+    }
+    return fail_at(L, v, "'%s' must be %s, got nothing", o->name, want);
+  }
+  if (strlen(v->text) != v->len)
+    return fail_at(L, v, "'%s' must not contain NUL characters", o->name);
+  int rc = mw_cfg_set(o, base, v->text);
+  if (rc == MW_ENOMEM) return nomem(L);
+  if (rc) return fail_at(L, v, "'%s' must be %s, got %s", o->name, want, got);
+  if (o->flags & MW_CFG_UNIQUE)
+    return uniq_add(L, o->section, *(char **)((char *)base + o->offset), v);
+  if (o->type == MW_CFG_ZONE) L->tz_at = v;
+  return MW_OK;
+}
+
+static int set_strlist(struct loader *L, const struct mw_cfg_option *o,
+                       const struct node *v, void *base, const char *subject) {
+  char want[160], got[QUOTE_MAX + 16];
+  mw_cfg_describe(o, want, sizeof want);
+  found(v, got, sizeof got);
+  if (v->kind != NODE_SEQ)
+    return fail_at(L, v, "'%s' must be %s, got %s", o->name, want, got);
+  if (v->n == 0)
+    return fail_at(L, v, "'%s' of %s must not be empty", o->name, subject);
+  char ***list = (char ***)((char *)base + o->offset);
+  size_t *count = (size_t *)((char *)base + o->count_offset);
+  *list = calloc(v->n, sizeof **list);
+  if (!*list) return nomem(L);
+  *count = v->n;
+  size_t i = 0;
+  for (const struct node *it = v->first; it; it = it->next, i++) {
+    found(it, got, sizeof got);
+    if (it->kind != NODE_SCALAR || is_null(it) || it->len == 0 ||
+        strlen(it->text) != it->len)
+      return fail_at(L, it, "each of the '%s' of %s must be a non-empty "
+                     "string, got %s", o->name, subject, got);
+    (*list)[i] = mw_strdup(it->text);
+    if (!(*list)[i]) return nomem(L);
+  }
+  return MW_OK;
+}
+
+/* The name a list item goes by in messages: "outlet '人民网'", or
+ * "source 'https://...'", or by position when it has none yet. */
+static void item_subject(const struct node *item, enum mw_cfg_section sec,
+                         size_t index, const char *parent, char *buf,
+                         size_t size) {
+  const char *key = sec == MW_CFG_SOURCE ? "url" : "name";
+  if (item->kind == NODE_MAP) {
+    for (const struct node *k = item->first; k && k->next; k = k->next->next) {
+      const struct node *v = k->next;
+      if (k->kind == NODE_SCALAR && !strcmp(k->text, key) &&
+          v->kind == NODE_SCALAR && !is_null(v) && v->len) {
+        char q[QUOTE_MAX + 8];
+        quoted(v->text, q, sizeof q);
+        snprintf(buf, size, "%s '%s'", section_word(sec), q);
+        return;
+      }
+    }
+  }
+  if (sec == MW_CFG_SOURCE)
+    snprintf(buf, size, "source #%zu of %s", index + 1, parent);
+  else
+    snprintf(buf, size, "%s #%zu", section_word(sec), index + 1);
+}
+
+/* Allocates the array of the items of list o under base; returns the
+ * first item's address and its size. */
+static int alloc_items(struct loader *L, const struct mw_cfg_option *o,
+                       void *base, size_t n, char **items, size_t *size) {
+  struct mw_config *cfg = L->cfg;
+  switch (o->child) {
+    case MW_CFG_OUTLET:
+      *size = sizeof *cfg->outlets;
+      cfg->outlets = calloc(n, *size);
+      if (cfg->outlets) cfg->n_outlets = n;
+      *items = (char *)cfg->outlets;
+      break;
+    case MW_CFG_SOURCE: {
+      struct mw_outlet_conf *out = base;
+      *size = sizeof *out->sources;
+      out->sources = calloc(n, *size);
+      if (out->sources) out->n_sources = n;
+      *items = (char *)out->sources;
+      break;
+    }
+    case MW_CFG_TOPIC:
+      *size = sizeof *cfg->topics;
+      cfg->topics = calloc(n, *size);
+      if (cfg->topics) cfg->n_topics = n;
+      *items = (char *)cfg->topics;
+      break;
+    case MW_CFG_TARGET:
+      *size = sizeof *cfg->targets;
+      cfg->targets = calloc(n, *size);
+      if (cfg->targets) cfg->n_targets = n;
+      L->target_at = calloc(n, sizeof *L->target_at);
+      *items = L->target_at ? (char *)cfg->targets : NULL;
+      break;
+    default:
+      *items = NULL;
+      break;
+  }
+  return *items ? MW_OK : nomem(L);
+}
+
+/* Where each item records its line. */
+static int *item_line(enum mw_cfg_section sec, void *item) {
+  switch (sec) {
+    case MW_CFG_OUTLET: return &((struct mw_outlet_conf *)item)->line;
+    case MW_CFG_SOURCE: return &((struct mw_source_conf *)item)->line;
+    case MW_CFG_TOPIC: return &((struct mw_topic_conf *)item)->line;
+    default: return &((struct mw_target_conf *)item)->line;
+  }
+}
+
+static int walk_list(struct loader *L, const struct mw_cfg_option *o,
+                     const struct node *v, void *base, const char *subject) {
+  char got[QUOTE_MAX + 16];
+  found(v, got, sizeof got);
+  if (is_null(v) && !(o->flags & MW_CFG_REQUIRED)) return MW_OK;
+  if (v->kind != NODE_SEQ)
+    return fail_at(L, v, "'%s' must be a list, got %s", o->name, got);
+  if (v->n == 0 && o->child == MW_CFG_SOURCE)
+    return fail_at(L, v, "'%s' of %s must not be empty", o->name, subject);
+  if (v->n == 0) return MW_OK;
+  char *items = NULL;
+  size_t size = 0;
+  int rc = alloc_items(L, o, base, v->n, &items, &size);
+  size_t i = 0;
+  for (const struct node *it = v->first; !rc && it; it = it->next, i++) {
+    void *item = items + i * size;
+    found(it, got, sizeof got);
+    if (it->kind != NODE_MAP)
+      return fail_at(L, it, "each item of '%s' must be a mapping, got %s",
+                     o->name, got);
+    *item_line(o->child, item) = it->line;
+    if (o->child == MW_CFG_TARGET) L->target_at[i] = it;
+    if (mw_cfg_set_defaults(o->child, item)) return nomem(L);
+    char who[2 * QUOTE_MAX + 64], where[2 * QUOTE_MAX + 80];
+    item_subject(it, o->child, i, subject, who, sizeof who);
+    snprintf(where, sizeof where, "in %s", who);
+    rc = walk_map(L, it, o->child, item, where, who);
+  }
+  return rc;
+}
+
+static int set_value(struct loader *L, const struct mw_cfg_option *o,
+                     const struct node *v, void *base, const char *subject) {
+  char got[QUOTE_MAX + 16];
+  switch (o->type) {
+    case MW_CFG_MAP:
+      if (is_null(v)) return MW_OK;
+      if (v->kind != NODE_MAP) {
+        found(v, got, sizeof got);
+        return fail_at(L, v, "'%s' must be a mapping of settings, got %s",
+                       o->name, got);
+      }
+      /* crawler is the only nested mapping */
+      return walk_map(L, v, o->child, &L->cfg->crawler, "in crawler",
+                      "crawler");
+    case MW_CFG_LIST:
+      return walk_list(L, o, v, base, subject);
+    case MW_CFG_STRLIST:
+      return set_strlist(L, o, v, base, subject);
+    default:
+      return set_scalar(L, o, v, base);
+  }
+}
+
+static const struct node *find_key(const struct node *map, const char *key) {
+  for (const struct node *k = map->first; k && k->next; k = k->next->next)
+    if (k->kind == NODE_SCALAR && !strcmp(k->text, key)) return k;
+  return NULL;
+}
+
+static int walk_map(struct loader *L, const struct node *map,
+                    enum mw_cfg_section sec, void *base, const char *where,
+                    const char *subject) {
+  for (const struct node *k = map->first; k && k->next; k = k->next->next) {
+    char got[QUOTE_MAX + 16];
+    if (k->kind != NODE_SCALAR || is_null(k)) {
+      found(k, got, sizeof got);
+      return fail_at(L, k, "keys must be plain names, got %s %s", got, where);
+    }
+    const struct mw_cfg_option *o = mw_cfg_find(sec, k->text, k->len);
+    if (!o) {
+      const char *near = mw_cfg_suggest(sec, k->text);
+      found(k, got, sizeof got);
+      if (near)
+        return fail_at(L, k, "unknown key %s %s (did you mean '%s'?)", got,
+                       where, near);
+      return fail_at(L, k, "unknown key %s %s", got, where);
+    }
+    const struct node *first = find_key(map, o->name);
+    if (first != k)
+      return fail_at(L, k, "duplicate key '%s' %s (first at line %d)",
+                     o->name, where, first->line);
+    int rc = set_value(L, o, k->next, base, subject);
+    if (rc) return rc;
+  }
+  for (size_t i = 0; i < mw_cfg_n_options; i++) {
+    const struct mw_cfg_option *o = &mw_cfg_options[i];
+    if (o->section == sec && (o->flags & MW_CFG_REQUIRED) &&
+        !find_key(map, o->name))
+      return fail_at(L, map, "%s is missing required key '%s'", subject,
+                     o->name);
+  }
+  return MW_OK;
+}
+
+/* ------------------------------------------------------ the final checks */
+
+static int cmp_uniq(const void *a, const void *b) {
+  const struct uniq *x = a, *y = b;
+  int c = strcmp(x->s, y->s);
+  if (c) return c;
+  return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* Sorts each list of unique values (which the target lookups then use) and
+ * reports the duplicate that comes first in the file. */
+static int check_unique(struct loader *L) {
+  const struct uniq *dup = NULL, *orig = NULL;
+  for (int sec = 0; sec < MW_CFG_SECTION_COUNT; sec++) {
+    struct uniq_list *u = &L->uniq[sec];
+    if (u->n > 1) qsort(u->v, u->n, sizeof *u->v, cmp_uniq);
+    for (size_t i = 1, run = 0; i < u->n; i++) {
+      if (strcmp(u->v[i].s, u->v[run].s)) {
+        run = i;
+        continue;
+      }
+      if (!dup || u->v[i].ord < dup->ord) {
+        dup = &u->v[i];
+        orig = &u->v[run];
+      }
+    }
+  }
+  if (!dup) return MW_OK;
+  enum mw_cfg_section sec = MW_CFG_TOP;
+  for (int s = 0; s < MW_CFG_SECTION_COUNT; s++)
+    if (L->uniq[s].n && dup >= L->uniq[s].v && dup < L->uniq[s].v + L->uniq[s].n)
+      sec = (enum mw_cfg_section)s;
+  char q[QUOTE_MAX + 8];
+  quoted(dup->s, q, sizeof q);
+  return fail_at(L, dup->at, "duplicate %s %s '%s' (first defined at line %d)",
+                 section_word(sec), sec == MW_CFG_SOURCE ? "url" : "name", q,
+                 orig->at->line);
+}
+
+static bool defined(const struct uniq_list *u, const char *s) {
+  size_t lo = 0, hi = u->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(u->v[mid].s, s);
+    if (c == 0) return true;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+static int check_targets(struct loader *L) {
+  for (size_t i = 0; i < L->cfg->n_targets; i++) {
+    const struct mw_target_conf *t = &L->cfg->targets[i];
+    char qn[QUOTE_MAX + 8], qv[QUOTE_MAX + 8];
+    quoted(t->name, qn, sizeof qn);
+    if (t->topic && !defined(&L->uniq[MW_CFG_TOPIC], t->topic)) {
+      quoted(t->topic, qv, sizeof qv);
+      return fail_at(L, L->target_at[i],
+                     "target '%s' names topic '%s', which is not defined "
+                     "under topics", qn, qv);
+    }
+    if (t->outlet && !defined(&L->uniq[MW_CFG_OUTLET], t->outlet)) {
+      quoted(t->outlet, qv, sizeof qv);
+      return fail_at(L, L->target_at[i],
+                     "target '%s' names outlet '%s', which is not defined "
+                     "under outlets", qn, qv);
+    }
+  }
+  return MW_OK;
+}
+
+static int load_zone(struct loader *L) {
+  struct mw_err tzerr = {0};
+  int rc = mw_tz_load(L->cfg->timezone, &L->cfg->tz, &tzerr);
+  if (rc == MW_ENOMEM) return nomem(L);
+  if (rc == MW_OK) return MW_OK;
+  if (L->tz_at) return fail_at(L, L->tz_at, "%s", tzerr.msg);
+  return mw_err_set(L->err, MW_EINVAL, "%s: %s", L->name, tzerr.msg);
+}
+
+/* A relative storage path is taken from the config file's folder. */
+static int resolve_storage(struct loader *L) {
+  struct mw_config *cfg = L->cfg;
+  const char *slash = strrchr(L->name, '/');
+  if (cfg->storage_path[0] == '/' || !slash) return MW_OK;
+  struct mw_buf b;
+  mw_buf_init(&b, 2 * (strlen(L->name) + strlen(cfg->storage_path)) + 8);
+  int rc = mw_buf_append(&b, L->name, (size_t)(slash - L->name) + 1);
+  if (!rc) rc = mw_buf_puts(&b, cfg->storage_path);
+  char *p = rc ? NULL : mw_buf_steal(&b);
+  mw_buf_cleanup(&b);
+  if (!p) return nomem(L);
+  free(cfg->storage_path);
+  cfg->storage_path = p;
+  return MW_OK;
+}
+
+/* ------------------------------------------------------------ entry points */
+
+static int load(const char *yaml, size_t len, const char *name,
+                struct mw_config **out, struct mw_err *err) {
+  struct loader L = {.name = name, .err = err};
+  struct node *root = NULL;
+  int rc;
+  L.cfg = calloc(1, sizeof *L.cfg);
+  L.arena = mw_arena_new(64 * 1024, CONFIG_ARENA_MAX);
+  if (!L.cfg || !L.arena || !(L.cfg->path = mw_strdup(name)) ||
+      mw_cfg_set_defaults(MW_CFG_TOP, L.cfg) ||
+      mw_cfg_set_defaults(MW_CFG_CRAWLER, &L.cfg->crawler)) {
+    rc = nomem(&L);
+    goto out;
+  }
+  if ((rc = build_tree(&L, yaml, len, &root)) != MW_OK) goto out;
+  if (!root || is_null(root)) {
+    rc = mw_err_set(err, MW_EINVAL,
+                    "%s: the configuration is empty; it needs at least "
+                    "'outlets'", name);
+    goto out;
+  }
+  if (root->kind != NODE_MAP) {
+    char got[QUOTE_MAX + 16];
+    found(root, got, sizeof got);
+    rc = fail_at(&L, root,
+                 "the configuration must be a mapping of keys such as "
+                 "'storage:' and 'outlets:', got %s", got);
+    goto out;
+  }
+  rc = walk_map(&L, root, MW_CFG_TOP, L.cfg, "at top level",
+                "the configuration");
+  if (!rc) rc = check_unique(&L);
+  if (!rc) rc = check_targets(&L);
+  if (!rc) rc = load_zone(&L);
+  if (!rc) rc = resolve_storage(&L);
+out:
+  mw_arena_free(L.arena);
+  for (int s = 0; s < MW_CFG_SECTION_COUNT; s++) free(L.uniq[s].v);
+  free(L.target_at);
+  if (rc) {
+    mw_config_free(L.cfg);
+    return rc;
+  }
+  *out = L.cfg;
+  return MW_OK;
+}
+
+int mw_config_load_string(const char *yaml, size_t len, const char *name,
+                          struct mw_config **out, struct mw_err *err) {
+  if (!name) name = "<config>";
+  *out = NULL;
+  if (len > CONFIG_MAX_BYTES)
+    return mw_err_set(err, MW_EINVAL, "%s: config file is larger than 4 MB",
+                      name);
+  return load(yaml ? yaml : "", yaml ? len : 0, name, out, err);
+}
+
+int mw_config_load(const char *path, struct mw_config **out,
+                   struct mw_err *err) {
+  *out = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return mw_err_set(err, MW_EINVAL, "%s: cannot open: %s", path,
+                      strerror(errno));
+  /* One byte over the ceiling tells a file at the limit from a bigger one. */
+  char *data = malloc(CONFIG_MAX_BYTES + 1);
+  if (!data) {
+    fclose(f);
+    return mw_err_set(err, MW_ENOMEM, "%s: out of memory", path);
+  }
+  size_t len = fread(data, 1, CONFIG_MAX_BYTES + 1, f);
+  int read_errno = ferror(f) ? errno : 0;
+  fclose(f);
+  int rc;
+  if (read_errno)
+    rc = mw_err_set(err, MW_EINVAL, "%s: cannot read: %s", path,
+                    strerror(read_errno));
+  else if (len > CONFIG_MAX_BYTES)
+    rc = mw_err_set(err, MW_EINVAL, "%s: config file is larger than 4 MB",
+                    path);
+  else
+    rc = load(data, len, path, out, err);
+  free(data);
+  return rc;
+}
+
+void mw_config_free(struct mw_config *cfg) {
+  if (!cfg) return;
+  free(cfg->path);
+  free(cfg->storage_path);
+  free(cfg->timezone);
+  free(cfg->office_name);
+  mw_tz_free(cfg->tz);
+  free(cfg->crawler.user_agent);
+  for (size_t i = 0; i < cfg->n_outlets; i++) {
+    struct mw_outlet_conf *o = &cfg->outlets[i];
+    free(o->name);
+    free(o->region);
+    for (size_t j = 0; j < o->n_sources; j++) free(o->sources[j].url);
+    free(o->sources);
+  }
+  free(cfg->outlets);
+  for (size_t i = 0; i < cfg->n_topics; i++) {
+    for (size_t j = 0; j < cfg->topics[i].n_keywords; j++)
+      free(cfg->topics[i].keywords[j]);
+    free(cfg->topics[i].keywords);
+    free(cfg->topics[i].name);
+  }
+  free(cfg->topics);
+  for (size_t i = 0; i < cfg->n_targets; i++) {
+    free(cfg->targets[i].name);
+    free(cfg->targets[i].topic);
+    free(cfg->targets[i].outlet);
+    free(cfg->targets[i].period);
+  }
+  free(cfg->targets);
+  free(cfg);
+}

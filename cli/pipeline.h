@@ -1,0 +1,80 @@
+/*
+ * pipeline.h (private to cli/): what happens to a fetched document, from
+ * bytes to stored, matched articles, off the loop thread.
+ *
+ * The crawler's callback copies each fetch result into a job; jobs run on
+ * libuv's thread pool one batch at a time, so the store has exactly one
+ * writer and a batch is one transaction: the articles of a poll and the
+ * source's new fetch state (validators, next due time) commit together, so
+ * a crash loses at most the batch in flight and a restart re-fetches it.
+ */
+#ifndef MW_CLI_PIPELINE_H
+#define MW_CLI_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "common/common.h"
+#include "crawler/crawler.h"
+#include "matchers/matchers.h"
+#include "store/store.h"
+
+/* A source the daemon polls: the crawler's view plus the strings it owns.
+ * Validators are replaced after each 200 on the loop thread. */
+struct mw_cli_source {
+  struct mw_crawl_source crawl;
+  char *url;
+  char *outlet;
+  char *etag;
+  char *last_modified;
+  enum mw_source_kind kind;
+};
+
+/* Outcome of one poll, kept for the summary. */
+struct mw_poll_summary {
+  int64_t source_id;
+  char *outlet;
+  char *url;
+  enum mw_fetch_status status;
+  long http_status;
+  char *error;          /* fetch or parse problem, NULL when none */
+  int64_t entries;      /* in the document */
+  int64_t new_articles;
+  bool recovered;       /* the feed was broken and partly recovered */
+};
+
+struct mw_pipeline;
+
+/* Creates a pipeline writing to store and matching with matcher (both
+ * borrowed, must outlive it). */
+int mw_pipeline_new(uv_loop_t *loop, const struct mw_config *cfg,
+                    struct mw_store *store, const struct mw_matcher *matcher,
+                    struct mw_pipeline **out, struct mw_err *err);
+void mw_pipeline_free(struct mw_pipeline *p);
+
+/* The crawler callback: user must be the pipeline; res->source->user must
+ * point at the struct mw_cli_source. */
+void mw_pipeline_on_fetch(const struct mw_fetch_result *res, void *user);
+
+/* Calls done(user) once no job is queued or running (at once if idle). */
+void mw_pipeline_drain(struct mw_pipeline *p, void (*done)(void *),
+                       void *user);
+
+/* Whether to keep one summary per poll (crawl --once, demo). The daemon
+ * keeps only the totals, or its memory would grow with every poll. */
+void mw_pipeline_keep_polls(struct mw_pipeline *p, bool keep);
+
+/* Summary so far. Arrays owned by the pipeline, valid until the next job
+ * finishes or the pipeline is freed. */
+const struct mw_poll_summary *mw_pipeline_polls(const struct mw_pipeline *p,
+                                                size_t *n);
+/* Polls finished so far, kept or not. */
+int64_t mw_pipeline_polls_done(const struct mw_pipeline *p);
+/* New articles that matched topic i (mw_matcher_topic_name order). */
+int64_t mw_pipeline_topic_matches(const struct mw_pipeline *p, size_t topic);
+int64_t mw_pipeline_new_articles(const struct mw_pipeline *p);
+/* First store error, if a batch could not be written ("" otherwise). */
+const char *mw_pipeline_store_error(const struct mw_pipeline *p);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * session.c: the loop that ties crawler, pipeline and store together for
+ * `crawl --once`, `run` and `demo`. The loop only orchestrates: timers,
+ * sockets, signals and the thread pool; parsing and storing happen in the
+ * pipeline's worker.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/session.h"
+
+int mw_session_open(struct mw_session *s, const char *cfg_path,
+                    struct mw_config *cfg, struct mw_err *err) {
+  memset(s, 0, sizeof *s);
+  int rc = MW_OK;
+  if (cfg) s->cfg = cfg;
+  else rc = mw_config_load(cfg_path, &s->cfg, err);
+  if (rc) return rc;
+  rc = mw_matcher_new(s->cfg->topics, s->cfg->n_topics, &s->matcher, err);
+  if (rc) {
+    mw_err_prefix(err, "%s: ", s->cfg->path);
+    return rc;
+  }
+  rc = mw_store_open(s->cfg->storage_path, &s->store, err);
+  if (rc) return rc;
+  rc = mw_store_sync_config(s->store, s->cfg, err);
+  if (rc) return rc;
+  struct mw_source_state *st;
+  size_t n;
+  rc = mw_store_list_sources(s->store, &st, &n, err);
+  if (rc) return rc;
+  s->sources = calloc(n ? n : 1, sizeof *s->sources);
+  if (!s->sources) {
+    mw_store_sources_free(st, n);
+    return mw_err_set(err, MW_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < n; i++) {
+    struct mw_cli_source *c = &s->sources[i];
+    c->url = mw_strdup(st[i].url);
+    c->outlet = mw_strdup(st[i].outlet_name ? st[i].outlet_name : "");
+    c->etag = st[i].etag ? mw_strdup(st[i].etag) : NULL;
+    c->last_modified = st[i].last_modified ? mw_strdup(st[i].last_modified) : NULL;
+    c->kind = st[i].kind;
+    c->crawl.id = st[i].id;
+    c->crawl.url = c->url;
+    c->crawl.interval_s = st[i].poll_interval_s;
+    c->crawl.next_due = st[i].next_due;
+    c->crawl.failures = st[i].consecutive_failures;
+    c->crawl.etag = c->etag;
+    c->crawl.last_modified = c->last_modified;
+    c->crawl.user = c;
+    s->n_sources++;
+    if (!c->url || !c->outlet) rc = mw_err_set(err, MW_ENOMEM, "out of memory");
+  }
+  mw_store_sources_free(st, n);
+  if (rc) return rc;
+  if (uv_loop_init(&s->loop) != 0)
+    return mw_err_set(err, MW_EIO, "cannot create the event loop");
+  s->loop_ready = true;
+  rc = mw_pipeline_new(&s->loop, s->cfg, s->store, s->matcher, &s->pipeline, err);
+  if (rc) return rc;
+  rc = mw_crawler_new(&s->loop, &s->cfg->crawler, mw_pipeline_on_fetch,
+                      s->pipeline, &s->crawler, err);
+  if (rc) return rc;
+  for (size_t i = 0; i < s->n_sources; i++) {
+    rc = mw_crawler_add(s->crawler, &s->sources[i].crawl);
+    if (rc)
+      return mw_err_set(err, rc, "source %s: cannot be scheduled: %s",
+                        s->sources[i].url, mw_strerror(rc));
+  }
+  s->progress = isatty(STDERR_FILENO);
+  return MW_OK;
+}
+
+/* ------------------------------------------------------------ progress */
+
+static void draw_progress(uv_timer_t *t) {
+  struct mw_session *s = t->data;
+  size_t done, active, queued;
+  mw_crawler_progress(s->crawler, &done, &active, &queued);
+  fprintf(stderr, "\r\033[Kcrawling: %zu/%zu sources done, %zu in flight, %zu waiting",
+          done, s->n_sources, active, queued);
+  fflush(stderr);
+}
+
+static void start_progress(struct mw_session *s) {
+  if (!s->progress) return;
+  uv_timer_init(&s->loop, &s->progress_timer);
+  s->progress_timer.data = s;
+  uv_timer_start(&s->progress_timer, draw_progress, 0, 200);
+}
+
+static void stop_progress(struct mw_session *s) {
+  if (!s->progress) return;
+  uv_timer_stop(&s->progress_timer);
+  uv_close((uv_handle_t *)&s->progress_timer, NULL);
+  fprintf(stderr, "\r\033[K");
+  fflush(stderr);
+}
+
+/* ------------------------------------------------------------ shutdown */
+
+static void on_crawler_closed(void *user) {
+  (void)user; /* the loop ends once every handle is closed */
+}
+
+static void close_signals(struct mw_session *s);
+
+static void close_crawler(struct mw_session *s) {
+  if (s->crawler_closed) return;
+  s->crawler_closed = true;
+  mw_crawler_close(s->crawler, on_crawler_closed, s);
+}
+
+static void on_drained(void *user) {
+  struct mw_session *s = user;
+  stop_progress(s);
+  close_signals(s);
+}
+
+/* The crawler stops first, so nothing new is fetched, then the pipeline
+ * writes everything it already holds; the loop ends when both are done. */
+static void on_idle(void *user) {
+  struct mw_session *s = user;
+  close_crawler(s);
+  mw_pipeline_drain(s->pipeline, on_drained, s);
+}
+
+int mw_session_crawl_once(struct mw_session *s, struct mw_err *err) {
+  mw_pipeline_keep_polls(s->pipeline, true);
+  start_progress(s);
+  mw_crawler_run_once(s->crawler, on_idle, s);
+  uv_run(&s->loop, UV_RUN_DEFAULT);
+  const char *serr = mw_pipeline_store_error(s->pipeline);
+  if (serr[0]) return mw_err_set(err, MW_EDB, "%s", serr);
+  return MW_OK;
+}
+
+static void on_signal(uv_signal_t *sig, int signum) {
+  struct mw_session *s = sig->data;
+  if (s->stopping) return;
+  s->stopping = true;
+  fprintf(stderr, "mediawatch: %s received, finishing the writes in flight\n",
+          signum == SIGINT ? "SIGINT" : "SIGTERM");
+  /* No new fetches are started, transfers in flight are dropped (they are
+   * polled again at the next start), and what was fetched is written. */
+  on_idle(s);
+}
+
+static void close_signals(struct mw_session *s) {
+  if (!uv_is_active((uv_handle_t *)&s->sigint) &&
+      !uv_is_active((uv_handle_t *)&s->sigterm))
+    return;
+  uv_signal_stop(&s->sigint);
+  uv_signal_stop(&s->sigterm);
+  uv_close((uv_handle_t *)&s->sigint, NULL);
+  uv_close((uv_handle_t *)&s->sigterm, NULL);
+}
+
+int mw_session_run(struct mw_session *s, struct mw_err *err) {
+  uv_signal_init(&s->loop, &s->sigint);
+  uv_signal_init(&s->loop, &s->sigterm);
+  s->sigint.data = s->sigterm.data = s;
+  uv_signal_start(&s->sigint, on_signal, SIGINT);
+  uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+  s->progress = false; /* a daemon's stderr is a log, not a terminal line */
+  mw_crawler_start(s->crawler);
+  uv_run(&s->loop, UV_RUN_DEFAULT);
+  const char *serr = mw_pipeline_store_error(s->pipeline);
+  if (serr[0]) return mw_err_set(err, MW_EDB, "%s", serr);
+  return MW_OK;
+}
+
+/* ------------------------------------------------------------- summary */
+
+static const char *status_word(enum mw_fetch_status st) {
+  switch (st) {
+    case MW_FETCH_OK: return "ok";
+    case MW_FETCH_NOT_MODIFIED: return "not modified";
+    case MW_FETCH_DENIED: return "refused";
+    default: return "failed";
+  }
+}
+
+void mw_session_print_summary(const struct mw_session *s, FILE *out,
+                              bool per_source) {
+  size_t n;
+  const struct mw_poll_summary *polls = mw_pipeline_polls(s->pipeline, &n);
+  size_t ok = 0, not_modified = 0, failed = 0;
+  for (size_t i = 0; i < n; i++) {
+    const struct mw_poll_summary *p = &polls[i];
+    if (p->status == MW_FETCH_OK) ok++;
+    else if (p->status == MW_FETCH_NOT_MODIFIED) not_modified++;
+    else failed++;
+    if (!per_source) continue;
+    fprintf(out, "  %-12s %s  %s", status_word(p->status), p->outlet, p->url);
+    if (p->status == MW_FETCH_OK)
+      fprintf(out, "  (%lld entries, %lld new)", (long long)p->entries,
+              (long long)p->new_articles);
+    if (p->error) fprintf(out, "\n               %s", p->error);
+    fputc('\n', out);
+  }
+  fprintf(out, "sources: %zu ok, %zu not modified, %zu failed\n", ok,
+          not_modified, failed);
+  fprintf(out, "new articles: %lld\n",
+          (long long)mw_pipeline_new_articles(s->pipeline));
+  for (size_t t = 0; t < mw_matcher_topic_count(s->matcher); t++)
+    fprintf(out, "matches: %s %lld\n", mw_matcher_topic_name(s->matcher, t),
+            (long long)mw_pipeline_topic_matches(s->pipeline, t));
+}
+
+void mw_session_close(struct mw_session *s) {
+  if (s->loop_ready) {
+    /* Handles still open here belong to a failed start-up: close them so
+     * the loop can be closed. */
+    if (s->crawler) close_crawler(s);
+    uv_run(&s->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&s->loop);
+  }
+  mw_crawler_free(s->crawler);
+  mw_pipeline_free(s->pipeline);
+  for (size_t i = 0; i < s->n_sources; i++) {
+    free(s->sources[i].url);
+    free(s->sources[i].outlet);
+    free(s->sources[i].etag);
+    free(s->sources[i].last_modified);
+  }
+  free(s->sources);
+  mw_store_close(s->store);
+  mw_matcher_free(s->matcher);
+  mw_config_free(s->cfg);
+  memset(s, 0, sizeof *s);
+}

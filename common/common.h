@@ -1,0 +1,284 @@
+/*
+ * common.h: the helpers every mediawatch library shares, and the parsed
+ * configuration that is the only state handed between them.
+ *
+ * What lives here: error codes and the error struct, (pointer, length)
+ * strings, a growable buffer with a ceiling, an arena, civil time and ISO
+ * weeks in a configured zone, and the plain structs of the configuration.
+ * What does not: loading the configuration (cli/), anything that does I/O
+ * beyond reading a zone file.
+ *
+ * Ownership: functions named _init/_cleanup work on storage the caller owns;
+ * _new/_free allocate; every _free and _cleanup accepts NULL.
+ */
+#ifndef MW_COMMON_H
+#define MW_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- errors */
+
+/* Status codes: 0 is success, failures are negative. */
+enum {
+  MW_OK = 0,
+  MW_EINVAL = -1,   /* bad input: config, rule, argument, document */
+  MW_ENOMEM = -2,   /* allocation failed */
+  MW_EIO = -3,      /* file or socket error */
+  MW_ETOOBIG = -4,  /* a size ceiling was reached */
+  MW_ENOTFOUND = -5,
+  MW_EPARSE = -6,   /* a document could not be parsed at all */
+  MW_EDB = -7,      /* the store refused */
+  MW_ENET = -8,     /* a fetch failed */
+  MW_EDENIED = -9,  /* refused by policy: robots.txt, scheme, address */
+};
+
+#define MW_ERR_MSG_MAX 512
+
+/* Filled by a failing call with a message a user can act on: which file,
+ * line, source or URL, and what is wrong. Caller owns the storage. */
+struct mw_err {
+  int code;
+  char msg[MW_ERR_MSG_MAX];
+};
+
+/* Sets err (if not NULL) and returns code, so callers can write
+ * `return mw_err_set(err, MW_EINVAL, "...")`. */
+int mw_err_set(struct mw_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prefixes the message already in err with more context ("FILE: ..."). */
+void mw_err_prefix(struct mw_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void mw_err_clear(struct mw_err *err);
+/* A short name for a status code; never NULL. */
+const char *mw_strerror(int code);
+
+/* --------------------------------------------------------------- strings */
+
+/* A view: not NUL-terminated, owned by whoever owns p. */
+struct mw_str {
+  const char *p;
+  size_t len;
+};
+
+#define MW_STR_LIT(s) ((struct mw_str){(s), sizeof(s) - 1})
+
+/* Copies of strings; abort-free: return NULL on allocation failure. */
+char *mw_strdup(const char *s);
+char *mw_strndup(const char *s, size_t n);
+/* ASCII-only case-insensitive comparison, locale-independent. */
+int mw_ascii_casecmp(const char *a, const char *b);
+int mw_ascii_ncasecmp(const char *a, const char *b, size_t n);
+static inline bool mw_ascii_isspace(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+static inline bool mw_ascii_isdigit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
+static inline bool mw_ascii_isalpha(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline unsigned char mw_ascii_tolower(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+/* Parses a whole decimal integer in [min, max]; no trailing garbage. */
+int mw_parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Parses durations such as "30s", "15m", "2h", "1d" or plain seconds. */
+int mw_parse_duration_s(const char *s, int64_t *out_s);
+/* Parses sizes such as "10MB", "512KB", "1GB" or plain bytes. */
+int mw_parse_size(const char *s, int64_t *out_bytes);
+
+/* ---------------------------------------------------------------- buffer */
+
+/* A growable byte buffer with a ceiling set at init: growing past max is an
+ * error (MW_ETOOBIG), never a silent realloc. data is always NUL-terminated
+ * after a successful append, so it can be used as a C string. */
+struct mw_buf {
+  char *data;
+  size_t len;
+  size_t cap;
+  size_t max; /* bytes, excluding the terminating NUL */
+};
+
+void mw_buf_init(struct mw_buf *b, size_t max);
+void mw_buf_cleanup(struct mw_buf *b);
+void mw_buf_reset(struct mw_buf *b); /* keeps the allocation */
+int mw_buf_append(struct mw_buf *b, const void *p, size_t n);
+int mw_buf_puts(struct mw_buf *b, const char *s);
+int mw_buf_putc(struct mw_buf *b, char c);
+int mw_buf_printf(struct mw_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int mw_buf_vprintf(struct mw_buf *b, const char *fmt, va_list ap);
+/* Hands the bytes to the caller (free with free()); the buffer is empty
+ * afterwards. Returns "" copies as a fresh allocation, NULL on ENOMEM. */
+char *mw_buf_steal(struct mw_buf *b);
+
+/* ----------------------------------------------------------------- arena */
+
+/* A region allocator for one document: everything parsing, extraction and
+ * matching allocate is released at once by mw_arena_free. max bounds the
+ * total bytes handed out (0 = unbounded); over it allocation returns NULL. */
+struct mw_arena;
+
+struct mw_arena *mw_arena_new(size_t block_size, size_t max);
+void mw_arena_free(struct mw_arena *a);
+void *mw_arena_alloc(struct mw_arena *a, size_t n);
+char *mw_arena_strndup(struct mw_arena *a, const char *s, size_t n);
+char *mw_arena_strdup(struct mw_arena *a, const char *s);
+size_t mw_arena_used(const struct mw_arena *a);
+
+/* ------------------------------------------------------------------ time */
+
+/* Times are UTC epoch seconds everywhere; zones only at the edges. */
+#define MW_TIME_UNKNOWN INT64_MIN
+
+struct mw_civil {
+  int year, month, day;    /* month 1-12, day 1-31 */
+  int hour, minute, second;
+  int weekday;             /* ISO: 1 = Monday ... 7 = Sunday */
+};
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t mw_days_from_civil(int year, int month, int day);
+void mw_civil_from_days(int64_t days, int *year, int *month, int *day);
+/* Validates ranges (month 1-12, day within month, hour 0-23, ...). */
+bool mw_civil_valid(int year, int month, int day, int hour, int minute,
+                    int second);
+/* Epoch seconds of a civil time at a fixed UTC offset (seconds east). */
+int64_t mw_time_from_civil(int year, int month, int day, int hour, int minute,
+                           int second, int utc_offset_s);
+void mw_time_to_civil(int64_t t, int utc_offset_s, struct mw_civil *out);
+/* "2023-05-08T02:00:00Z" into buf (at least 21 bytes). */
+void mw_time_format_iso_utc(int64_t t, char *buf, size_t n);
+
+/* A time zone: a fixed offset ("+08:00", "UTC") or an IANA name read from
+ * the system's zoneinfo ("Asia/Shanghai"). Opaque; free with mw_tz_free. */
+struct mw_tz;
+
+int mw_tz_load(const char *name, struct mw_tz **out, struct mw_err *err);
+void mw_tz_free(struct mw_tz *tz);
+const char *mw_tz_name(const struct mw_tz *tz);
+/* Offset east of UTC in force at UTC instant t. */
+int mw_tz_offset_at(const struct mw_tz *tz, int64_t t);
+/* Offset to use for a local civil time (first match; gaps resolve to the
+ * offset before the transition). */
+int mw_tz_offset_for_local(const struct mw_tz *tz, int year, int month,
+                           int day, int hour, int minute, int second);
+void mw_tz_to_civil(const struct mw_tz *tz, int64_t t, struct mw_civil *out);
+int64_t mw_tz_from_civil(const struct mw_tz *tz, int year, int month, int day,
+                         int hour, int minute, int second);
+
+/* ISO 8601 weeks (Monday to Sunday). */
+void mw_iso_week_of(int year, int month, int day, int *iso_year,
+                    int *iso_week);
+/* Monday of ISO week (iso_year, iso_week) as a civil date. */
+int mw_iso_week_monday(int iso_year, int iso_week, int *year, int *month,
+                       int *day);
+/* Parses "2023-W19" (also "2023W19"); returns MW_EINVAL with a message. */
+int mw_iso_week_parse(const char *s, int *iso_year, int *iso_week,
+                      struct mw_err *err);
+/* Number of ISO weeks (52 or 53) in iso_year. */
+int mw_iso_weeks_in_year(int iso_year);
+
+/* --------------------------------------------------------------- config */
+
+/* The configuration, parsed once (cli/config.c) and handed down as
+ * `const struct mw_config *`. Every string is owned by the config and freed
+ * by mw_config_free (cli/cli.h). Line numbers point into the config file so
+ * later errors (a bad rule, an unreachable source) can say where. */
+
+enum mw_tier {
+  MW_TIER_CENTRAL,
+  MW_TIER_PROVINCIAL,
+  MW_TIER_CITY,
+  MW_TIER_COUNTY,
+  MW_TIER_PORTAL,
+  MW_TIER_NEW_MEDIA,
+  MW_TIER_COUNT
+};
+
+/* "central", "provincial", "city", "county", "portal", "new-media". */
+const char *mw_tier_name(enum mw_tier t);
+/* Chinese label for reports: 中央, 省级, 市级, 区县, 政务网站, 新媒体. */
+const char *mw_tier_label_zh(enum mw_tier t);
+int mw_tier_parse(const char *s, enum mw_tier *out);
+
+enum mw_source_kind {
+  MW_SOURCE_FEED,    /* RSS 2.0, RSS 1.0 (RDF), Atom 1.0 */
+  MW_SOURCE_HTML,    /* a listing page (issue 4) */
+  MW_SOURCE_SITEMAP, /* sitemap.xml (issue 4) */
+};
+
+const char *mw_source_kind_name(enum mw_source_kind k);
+int mw_source_kind_parse(const char *s, enum mw_source_kind *out);
+
+struct mw_source_conf {
+  char *url;
+  enum mw_source_kind kind;
+  int64_t poll_interval_s;
+  int line; /* in the config file */
+};
+
+struct mw_outlet_conf {
+  char *name;
+  enum mw_tier tier;
+  char *region; /* may be NULL */
+  struct mw_source_conf *sources;
+  size_t n_sources;
+  int line;
+};
+
+struct mw_topic_conf {
+  char *name;
+  char **keywords; /* any of them matches, in title or text */
+  size_t n_keywords;
+  int line;
+};
+
+/* Placeholder for the targets of the report issue: a scope, a period and a
+ * minimum count. */
+struct mw_target_conf {
+  char *name;
+  char *topic;  /* may be NULL: any topic */
+  char *outlet; /* may be NULL */
+  int tier;     /* enum mw_tier, or -1 for any */
+  char *period; /* "week", "month", "quarter", "year" */
+  int64_t min_count;
+  int line;
+};
+
+struct mw_crawler_conf {
+  char *user_agent;
+  int64_t concurrency;          /* transfers in flight, all hosts */
+  int64_t per_host_concurrency; /* transfers in flight per host */
+  int64_t per_host_delay_ms;    /* minimum gap between starts per host */
+  int64_t connect_timeout_ms;
+  int64_t timeout_ms;           /* whole transfer */
+  int64_t low_speed_timeout_ms; /* abort when < 1 byte/s for this long */
+  int64_t max_body_bytes;       /* decoded body ceiling */
+  int64_t max_redirects;
+  int64_t jitter_pct;           /* of the poll interval, 0-50 */
+  int64_t backoff_max_s;        /* ceiling of the failure backoff */
+  bool respect_robots;
+  bool allow_private;           /* loopback/private addresses (tests, demo) */
+};
+
+struct mw_config {
+  char *path;         /* the file it came from */
+  char *storage_path; /* SQLite file, relative to the config's folder */
+  char *timezone;     /* "Asia/Shanghai" */
+  char *office_name;  /* shown in report headers */
+  struct mw_tz *tz;   /* loaded from timezone */
+  struct mw_crawler_conf crawler;
+  struct mw_outlet_conf *outlets;
+  size_t n_outlets;
+  struct mw_topic_conf *topics;
+  size_t n_topics;
+  struct mw_target_conf *targets;
+  size_t n_targets;
+};
+
+#endif

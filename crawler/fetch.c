@@ -1,0 +1,536 @@
+/*
+ * fetch.c: libcurl's multi interface on a libuv loop, the pattern of curl's
+ * multi-uv example with the discipline of hiperfifo: every CURLMcode is
+ * checked, finished transfers are read after every socket action, per
+ * transfer state rides on CURLOPT_PRIVATE and per socket state on
+ * curl_multi_assign, poll errors become CURL_CSELECT_ERR, and a 0 ms timeout
+ * becomes 1 ms so curl is never re-entered from its own callback.
+ *
+ * What every transfer obeys is set here: http and https only (redirects
+ * too), at most max_redirects hops, connect and total timeouts, a low-speed
+ * abort, a ceiling on the decoded body (so a gzip bomb stops at the ceiling,
+ * not at the end of memory), and, unless allowed, no connections to
+ * loopback, private or link-local addresses.
+ */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "crawler/fetch.h"
+
+#define HEADER_VALUE_MAX 1024
+
+struct transfer {
+  struct mw_fetcher *f;
+  CURL *easy;
+  struct curl_slist *headers;
+  struct mw_buf body;
+  char content_type[256];
+  char etag[HEADER_VALUE_MAX];
+  char last_modified[128];
+  int64_t retry_after_s;
+  bool too_big;
+  bool denied_address;
+  char denied_reason[160];
+  char url[8192];
+  char errbuf[CURL_ERROR_SIZE];
+  mw_fetch_done_cb done;
+  void *user;
+  struct transfer *prev, *next; /* all transfers in flight */
+};
+
+struct poll_ctx {
+  uv_poll_t poll;
+  curl_socket_t fd;
+  struct mw_fetcher *f;
+};
+
+struct mw_fetcher {
+  uv_loop_t *loop;
+  const struct mw_crawler_conf *conf;
+  CURLM *multi;
+  uv_timer_t timer;
+  struct transfer *transfers;
+  size_t active;
+  size_t open_handles; /* uv handles not yet closed */
+  bool closing;
+  void (*on_closed)(void *);
+  void *closed_user;
+};
+
+static void maybe_closed(struct mw_fetcher *f) {
+  if (f->closing && f->open_handles == 0 && f->on_closed) {
+    void (*cb)(void *) = f->on_closed;
+    f->on_closed = NULL;
+    cb(f->closed_user);
+  }
+}
+
+static void on_timer_closed(uv_handle_t *h) {
+  struct mw_fetcher *f = h->data;
+  f->open_handles--;
+  maybe_closed(f);
+}
+
+static void on_poll_closed(uv_handle_t *h) {
+  struct poll_ctx *p = h->data;
+  struct mw_fetcher *f = p->f;
+  free(p);
+  f->open_handles--;
+  maybe_closed(f);
+}
+
+/* ------------------------------------------------------- header parsing */
+
+/* Copies a header's value (trimmed) into dst when line is "name: value". */
+static bool header_value(const char *line, size_t len, const char *name,
+                         char *dst, size_t dstlen) {
+  size_t nl = strlen(name);
+  if (len <= nl || line[nl] != ':' || mw_ascii_ncasecmp(line, name, nl))
+    return false;
+  size_t i = nl + 1;
+  while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+  size_t end = len;
+  while (end > i && mw_ascii_isspace((unsigned char)line[end - 1])) end--;
+  size_t n = end - i;
+  if (n >= dstlen) n = dstlen - 1; /* an over-long value is cut, not trusted */
+  memcpy(dst, line + i, n);
+  dst[n] = '\0';
+  return true;
+}
+
+/* Retry-After is seconds or an HTTP date; the date form is read with the
+ * crawler's own date parser. Bounded to a day: a server cannot park a
+ * source for ever. */
+static int64_t parse_retry_after(const char *v) {
+  int64_t s;
+  if (mw_parse_int64(v, 0, INT64_MAX, &s) == MW_OK) return s > 86400 ? 86400 : s;
+  int64_t when;
+  if (mw_date_parse(v, strlen(v), 0, &when) == MW_OK) {
+    int64_t delta = when - (int64_t)time(NULL);
+    if (delta < 0) return 0;
+    return delta > 86400 ? 86400 : delta;
+  }
+  return 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *userp) {
+  struct transfer *t = userp;
+  size_t len = size * n;
+  /* Each response of a redirect chain starts with a status line: only the
+   * last response's headers count. */
+  if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
+    t->content_type[0] = t->etag[0] = t->last_modified[0] = '\0';
+    t->retry_after_s = 0;
+    return len;
+  }
+  char v[HEADER_VALUE_MAX];
+  if (header_value(data, len, "content-type", t->content_type,
+                   sizeof t->content_type))
+    return len;
+  if (header_value(data, len, "etag", t->etag, sizeof t->etag)) return len;
+  if (header_value(data, len, "last-modified", t->last_modified,
+                   sizeof t->last_modified))
+    return len;
+  if (header_value(data, len, "retry-after", v, sizeof v))
+    t->retry_after_s = parse_retry_after(v);
+  return len;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *userp) {
+  struct transfer *t = userp;
+  size_t len = size * n;
+  if (mw_buf_append(&t->body, data, len) != MW_OK) {
+    t->too_big = true;
+    return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+  }
+  return len;
+}
+
+/* ------------------------------------------------------ address policy */
+
+static bool address_is_private(const struct sockaddr *sa) {
+  if (sa->sa_family == AF_INET) {
+    uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+    return (a >> 24) == 127 || (a >> 24) == 10 || (a >> 24) == 0 ||
+           (a >> 20) == (172u << 4 | 1) || (a >> 16) == (192u << 8 | 168) ||
+           (a >> 16) == (169u << 8 | 254) || (a >> 22) == (100u << 2 | 1);
+  }
+  if (sa->sa_family == AF_INET6) {
+    const unsigned char *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+    static const unsigned char loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                            0, 0, 0, 0, 0, 0, 0, 1};
+    if (!memcmp(b, loop6, 16)) return true;
+    if ((b[0] & 0xfe) == 0xfc) return true;               /* fc00::/7 */
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true; /* fe80::/10 */
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (!memcmp(b, mapped, 12)) {
+      struct sockaddr_in v4 = {.sin_family = AF_INET};
+      memcpy(&v4.sin_addr, b + 12, 4);
+      return address_is_private((const struct sockaddr *)&v4);
+    }
+    return false;
+  }
+  return true; /* unknown families are not fetched */
+}
+
+static curl_socket_t on_open_socket(void *userp, curlsocktype purpose,
+                                    struct curl_sockaddr *addr) {
+  struct transfer *t = userp;
+  if (purpose == CURLSOCKTYPE_IPCXN && !t->f->conf->allow_private &&
+      address_is_private(&addr->addr)) {
+    char ip[INET6_ADDRSTRLEN] = "?";
+    if (addr->family == AF_INET)
+      inet_ntop(AF_INET, &((struct sockaddr_in *)&addr->addr)->sin_addr, ip,
+                sizeof ip);
+    else if (addr->family == AF_INET6)
+      inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr->addr)->sin6_addr, ip,
+                sizeof ip);
+    t->denied_address = true;
+    snprintf(t->denied_reason, sizeof t->denied_reason,
+             "address %s is private or loopback; set crawler "
+             "allow_private_addresses to fetch it", ip);
+    return CURL_SOCKET_BAD;
+  }
+  return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+/* ------------------------------------------------------------ completion */
+
+static void unlink_transfer(struct transfer *t) {
+  struct mw_fetcher *f = t->f;
+  if (t->prev) t->prev->next = t->next;
+  else f->transfers = t->next;
+  if (t->next) t->next->prev = t->prev;
+  f->active--;
+}
+
+static void free_transfer(struct transfer *t) {
+  curl_slist_free_all(t->headers);
+  curl_easy_cleanup(t->easy);
+  mw_buf_cleanup(&t->body);
+  free(t);
+}
+
+/* The charset parameter of a Content-Type, unquoted, or "" when absent. */
+static void content_type_charset(const char *ct, char *dst, size_t n) {
+  dst[0] = '\0';
+  const char *p = ct;
+  while ((p = strchr(p, ';')) != NULL) {
+    p++;
+    while (*p == ' ' || *p == '\t') p++;
+    if (mw_ascii_ncasecmp(p, "charset=", 8)) continue;
+    p += 8;
+    if (*p == '"' || *p == '\'') p++;
+    size_t len = 0;
+    while (p[len] && p[len] != '"' && p[len] != '\'' && p[len] != ';' &&
+           !mw_ascii_isspace((unsigned char)p[len]))
+      len++;
+    if (len >= n) len = n - 1;
+    memcpy(dst, p, len);
+    dst[len] = '\0';
+    return;
+  }
+}
+
+static void finish(struct transfer *t, CURLcode code) {
+  struct mw_fetcher *f = t->f;
+  struct mw_fetch_result res = {0};
+  char error[sizeof t->url + CURL_ERROR_SIZE + 256] = "";
+  char charset[64];
+  long status = 0;
+  char *final_url = NULL;
+  double total_s = 0;
+  curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &final_url);
+  curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME, &total_s);
+  res.http_status = status;
+  res.final_url = final_url ? final_url : t->url;
+  res.elapsed_ms = total_s * 1000.0;
+  res.retry_after_s = t->retry_after_s;
+
+  if (t->denied_address) {
+    res.status = MW_FETCH_DENIED;
+    snprintf(error, sizeof error, "%s: %s", t->url, t->denied_reason);
+  } else if (t->too_big) {
+    res.status = MW_FETCH_FAILED;
+    snprintf(error, sizeof error,
+             "%s: body larger than max_body (%lld bytes once decoded); "
+             "transfer aborted",
+             t->url, (long long)f->conf->max_body_bytes);
+  } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
+    res.status = MW_FETCH_DENIED;
+    snprintf(error, sizeof error,
+             "%s: redirected to a scheme other than http or https (%s)",
+             t->url, t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+  } else if (code == CURLE_TOO_MANY_REDIRECTS) {
+    res.status = MW_FETCH_FAILED;
+    snprintf(error, sizeof error, "%s: more than %lld redirects", t->url,
+             (long long)f->conf->max_redirects);
+  } else if (code != CURLE_OK) {
+    res.status = MW_FETCH_FAILED;
+    snprintf(error, sizeof error, "%s: %s", t->url,
+             t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+  } else if (status == 304) {
+    res.status = MW_FETCH_NOT_MODIFIED;
+  } else if (status >= 200 && status < 300) {
+    res.status = MW_FETCH_OK;
+  } else {
+    res.status = MW_FETCH_FAILED;
+    snprintf(error, sizeof error, "%s: HTTP %ld", t->url, status);
+  }
+  if (res.status == MW_FETCH_OK) {
+    res.body = t->body.data ? t->body.data : "";
+    res.body_len = t->body.len;
+    res.content_type = t->content_type[0] ? t->content_type : NULL;
+    content_type_charset(t->content_type, charset, sizeof charset);
+    res.charset = charset[0] ? charset : NULL;
+    res.etag = t->etag[0] ? t->etag : NULL;
+    res.last_modified = t->last_modified[0] ? t->last_modified : NULL;
+  }
+  res.error = error[0] ? error : NULL;
+  t->done(&res, t->user);
+}
+
+static void read_finished(struct mw_fetcher *f) {
+  CURLMsg *msg;
+  int left;
+  /* A callback may close the fetcher: stop reading then. */
+  while (!f->closing && (msg = curl_multi_info_read(f->multi, &left))) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    struct transfer *t = NULL;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+    CURLcode code = msg->data.result;
+    curl_multi_remove_handle(f->multi, t->easy);
+    unlink_transfer(t);
+    finish(t, code);
+    free_transfer(t);
+  }
+}
+
+/* ------------------------------------------------------- loop plumbing */
+
+static void socket_action(struct mw_fetcher *f, curl_socket_t fd, int events) {
+  if (f->closing) return;
+  int running;
+  CURLMcode mc = curl_multi_socket_action(f->multi, fd, events, &running);
+  /* An error here is an internal fault of the multi handle, not of one
+   * transfer; the transfers it strands are finished by their timeouts. */
+  (void)mc;
+  read_finished(f);
+}
+
+static void on_poll(uv_poll_t *req, int status, int events) {
+  struct poll_ctx *p = req->data;
+  int flags = 0;
+  if (status < 0) flags = CURL_CSELECT_ERR;
+  if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
+  if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+  socket_action(p->f, p->fd, flags);
+}
+
+static void on_timeout(uv_timer_t *timer) {
+  struct mw_fetcher *f = timer->data;
+  socket_action(f, CURL_SOCKET_TIMEOUT, 0);
+}
+
+static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp) {
+  struct mw_fetcher *f = userp;
+  (void)multi;
+  if (f->closing) return 0;
+  if (timeout_ms < 0) {
+    uv_timer_stop(&f->timer);
+  } else {
+    /* 0 would call back into curl from inside this callback. */
+    if (timeout_ms == 0) timeout_ms = 1;
+    uv_timer_start(&f->timer, on_timeout, (uint64_t)timeout_ms, 0);
+  }
+  return 0;
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp,
+                          void *socketp) {
+  struct mw_fetcher *f = userp;
+  struct poll_ctx *p = socketp;
+  (void)easy;
+  if (what == CURL_POLL_REMOVE) {
+    if (p) {
+      uv_poll_stop(&p->poll);
+      if (!f->closing) curl_multi_assign(f->multi, fd, NULL);
+      uv_close((uv_handle_t *)&p->poll, on_poll_closed);
+    }
+    return 0;
+  }
+  if (f->closing) return 0;
+  if (!p) {
+    p = calloc(1, sizeof *p);
+    if (!p) return -1;
+    p->fd = fd;
+    p->f = f;
+    if (uv_poll_init_socket(f->loop, &p->poll, fd) != 0) {
+      free(p);
+      return -1;
+    }
+    p->poll.data = p;
+    f->open_handles++;
+    curl_multi_assign(f->multi, fd, p);
+  }
+  int events = 0;
+  if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) events |= UV_READABLE;
+  if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) events |= UV_WRITABLE;
+  uv_poll_start(&p->poll, events, on_poll);
+  return 0;
+}
+
+/* ------------------------------------------------------------- public */
+
+int mw_fetcher_new(uv_loop_t *loop, const struct mw_crawler_conf *conf,
+                   struct mw_fetcher **out, struct mw_err *err) {
+  static bool global_init;
+  if (!global_init) {
+    /* Not thread-safe by curl's contract; mediawatch creates fetchers from
+     * the main thread only. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      return mw_err_set(err, MW_ENET, "libcurl failed to initialise");
+    global_init = true;
+  }
+  struct mw_fetcher *f = calloc(1, sizeof *f);
+  if (!f) return mw_err_set(err, MW_ENOMEM, "out of memory");
+  f->loop = loop;
+  f->conf = conf;
+  f->multi = curl_multi_init();
+  if (!f->multi) {
+    free(f);
+    return mw_err_set(err, MW_ENOMEM, "curl_multi_init failed");
+  }
+  uv_timer_init(loop, &f->timer);
+  f->timer.data = f;
+  f->open_handles = 1;
+  curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+  curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+  curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+  curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+  *out = f;
+  return MW_OK;
+}
+
+static int setup_easy(struct transfer *t, const char *etag,
+                      const char *last_modified, struct mw_err *err) {
+  const struct mw_crawler_conf *c = t->f->conf;
+  CURL *e = t->easy;
+  char line[HEADER_VALUE_MAX + 32];
+  if (etag && *etag) {
+    snprintf(line, sizeof line, "If-None-Match: %s", etag);
+    struct curl_slist *l = curl_slist_append(t->headers, line);
+    if (!l) return mw_err_set(err, MW_ENOMEM, "out of memory");
+    t->headers = l;
+  }
+  if (last_modified && *last_modified) {
+    snprintf(line, sizeof line, "If-Modified-Since: %s", last_modified);
+    struct curl_slist *l = curl_slist_append(t->headers, line);
+    if (!l) return mw_err_set(err, MW_ENOMEM, "out of memory");
+    t->headers = l;
+  }
+  CURLcode rc = CURLE_OK;
+#define SET(opt, val) \
+  if (rc == CURLE_OK) rc = curl_easy_setopt(e, opt, val)
+  SET(CURLOPT_URL, t->url);
+  SET(CURLOPT_PRIVATE, t);
+  SET(CURLOPT_ERRORBUFFER, t->errbuf);
+  SET(CURLOPT_NOSIGNAL, 1L);
+  SET(CURLOPT_PROTOCOLS_STR, "http,https");
+  SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  SET(CURLOPT_FOLLOWLOCATION, c->max_redirects > 0 ? 1L : 0L);
+  SET(CURLOPT_MAXREDIRS, (long)c->max_redirects);
+  SET(CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
+  SET(CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
+  SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+  SET(CURLOPT_LOW_SPEED_TIME,
+      (long)(c->low_speed_timeout_ms + 999) / 1000);
+  SET(CURLOPT_ACCEPT_ENCODING, ""); /* every encoding curl can undo */
+  SET(CURLOPT_USERAGENT, c->user_agent ? c->user_agent : "mediawatch");
+  SET(CURLOPT_HTTPHEADER, t->headers);
+  SET(CURLOPT_WRITEFUNCTION, on_body);
+  SET(CURLOPT_WRITEDATA, t);
+  SET(CURLOPT_HEADERFUNCTION, on_header);
+  SET(CURLOPT_HEADERDATA, t);
+  SET(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  SET(CURLOPT_OPENSOCKETDATA, t);
+#undef SET
+  if (rc != CURLE_OK)
+    return mw_err_set(err, MW_ENET, "%s: %s", t->url, curl_easy_strerror(rc));
+  return MW_OK;
+}
+
+int mw_fetcher_get(struct mw_fetcher *f, const char *url, const char *etag,
+                   const char *last_modified, mw_fetch_done_cb done,
+                   void *user, struct mw_err *err) {
+  if (f->closing) return mw_err_set(err, MW_EINVAL, "fetcher is closing");
+  if (!mw_url_is_http(url))
+    return mw_err_set(err, MW_EDENIED, "%s: only http and https are fetched",
+                      url);
+  size_t ulen = strlen(url);
+  struct transfer *t = calloc(1, sizeof *t);
+  if (!t) return mw_err_set(err, MW_ENOMEM, "out of memory");
+  if (ulen >= sizeof t->url) {
+    free(t);
+    return mw_err_set(err, MW_EINVAL, "URL longer than %zu bytes",
+                      sizeof t->url - 1);
+  }
+  memcpy(t->url, url, ulen + 1);
+  t->f = f;
+  t->done = done;
+  t->user = user;
+  mw_buf_init(&t->body, (size_t)f->conf->max_body_bytes);
+  t->easy = curl_easy_init();
+  int rc = t->easy ? setup_easy(t, etag, last_modified, err)
+                   : mw_err_set(err, MW_ENOMEM, "curl_easy_init failed");
+  if (rc) {
+    free_transfer(t);
+    return rc;
+  }
+  t->next = f->transfers;
+  if (t->next) t->next->prev = t;
+  f->transfers = t;
+  f->active++;
+  CURLMcode mc = curl_multi_add_handle(f->multi, t->easy);
+  if (mc != CURLM_OK) {
+    unlink_transfer(t);
+    free_transfer(t);
+    return mw_err_set(err, MW_ENET, "%s: %s", url, curl_multi_strerror(mc));
+  }
+  return MW_OK;
+}
+
+size_t mw_fetcher_active(const struct mw_fetcher *f) { return f->active; }
+
+void mw_fetcher_close(struct mw_fetcher *f, void (*on_closed)(void *),
+                      void *user) {
+  f->closing = true;
+  f->on_closed = on_closed;
+  f->closed_user = user;
+  /* Removing a handle makes curl report its sockets as CURL_POLL_REMOVE,
+   * which closes their poll handles. */
+  while (f->transfers) {
+    struct transfer *t = f->transfers;
+    curl_multi_remove_handle(f->multi, t->easy);
+    unlink_transfer(t);
+    free_transfer(t);
+  }
+  /* Cached connections still hold sockets with poll handles: cleaning up
+   * the multi handle now, while the loop runs, lets curl report them. */
+  curl_multi_cleanup(f->multi);
+  f->multi = NULL;
+  uv_timer_stop(&f->timer);
+  uv_close((uv_handle_t *)&f->timer, on_timer_closed);
+}
+
+void mw_fetcher_free(struct mw_fetcher *f) {
+  if (!f) return;
+  if (f->multi) curl_multi_cleanup(f->multi);
+  free(f);
+}

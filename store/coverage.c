@@ -1,0 +1,105 @@
+/*
+ * coverage.c: the coverage query, how many articles each outlet published
+ * in a period, in all and per topic.
+ *
+ * Articles count by articles.counted_at (published when known, else first
+ * seen) and by the publishing outlet. The range scan uses the index on
+ * (counted_at, outlet_id); topics come from the matches primary key.
+ * Only non-empty cells are returned: filling in the zeros and laying out
+ * the table is the report's job (report/), which knows the config.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+/* Topic cells, then the all-articles cells (topic NULL), in a stable order:
+ * outlet name, then topic with NULL first. */
+static const char SQL_COVERAGE[] =
+    "SELECT o.name, o.tier, m.topic, count(*)"
+    " FROM articles a JOIN outlets o ON o.id = a.outlet_id"
+    " JOIN matches m ON m.article_id = a.id"
+    " WHERE a.counted_at >= ?1 AND a.counted_at < ?2"
+    " GROUP BY a.outlet_id, m.topic"
+    " UNION ALL"
+    " SELECT o.name, o.tier, NULL, count(*)"
+    " FROM articles a JOIN outlets o ON o.id = a.outlet_id"
+    " WHERE a.counted_at >= ?1 AND a.counted_at < ?2"
+    " GROUP BY a.outlet_id"
+    " ORDER BY 1, 3";
+
+void mw_coverage_free(struct mw_coverage *c) {
+  if (!c) return;
+  for (size_t i = 0; i < c->n_cells; i++) {
+    free(c->cells[i].outlet);
+    free(c->cells[i].topic);
+  }
+  free(c->cells);
+  free(c);
+}
+
+/* Reads one row into cell; MW_ENOMEM or MW_EDB (a tier this build does not
+ * know: the file comes from a newer schema). */
+static int read_cell(struct mw_store *s, sqlite3_stmt *st,
+                     struct mw_coverage_cell *cell, struct mw_err *err) {
+  memset(cell, 0, sizeof *cell);
+  cell->count = sqlite3_column_int64(st, 3);
+  if (!store_column_dup(st, 0, &cell->outlet) ||
+      !store_column_dup(st, 2, &cell->topic))
+    return mw_err_set(err, MW_ENOMEM, "store %s: out of memory in coverage",
+                      s->path);
+  const char *tier = (const char *)sqlite3_column_text(st, 1);
+  if (!tier || mw_tier_parse(tier, &cell->tier))
+    return mw_err_set(err, MW_EDB, "store %s: outlet '%s' has unknown tier "
+                      "'%s'", s->path, cell->outlet ? cell->outlet : "",
+                      tier ? tier : "");
+  return MW_OK;
+}
+
+int mw_store_coverage(struct mw_store *s, int64_t from, int64_t to,
+                      struct mw_coverage **out, struct mw_err *err) {
+  *out = NULL;
+  if (from > to)
+    return mw_err_set(err, MW_EINVAL,
+                      "store: coverage period ends (%lld) before it starts "
+                      "(%lld)", (long long)to, (long long)from);
+  struct mw_coverage *c = calloc(1, sizeof *c);
+  if (!c)
+    return mw_err_set(err, MW_ENOMEM, "store %s: out of memory in coverage",
+                      s->path);
+  c->from = from;
+  c->to = to;
+  sqlite3_stmt *st;
+  int rc = store_stmt(s, STMT_COVERAGE, SQL_COVERAGE, &st, err);
+  if (rc) goto fail;
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  size_t cap = 0;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (c->n_cells == cap) {
+      size_t ncap = cap ? cap * 2 : 32;
+      struct mw_coverage_cell *p = realloc(c->cells, ncap * sizeof *p);
+      if (!p) {
+        rc = mw_err_set(err, MW_ENOMEM, "store %s: out of memory in coverage",
+                        s->path);
+        goto fail;
+      }
+      c->cells = p;
+      cap = ncap;
+    }
+    /* Counted before reading, so a half-read cell is freed too. */
+    if ((rc = read_cell(s, st, &c->cells[c->n_cells++], err))) goto fail;
+  }
+  if (step != SQLITE_DONE) {
+    rc = store_db_err(s, err, "counting coverage");
+    goto fail;
+  }
+  sqlite3_reset(st);
+  *out = c;
+  return MW_OK;
+fail:
+  if (s->stmts[STMT_COVERAGE]) sqlite3_reset(s->stmts[STMT_COVERAGE]);
+  mw_coverage_free(c);
+  return rc;
+}

@@ -1,0 +1,374 @@
+/*
+ * open.c: opening the store, its pragmas, schema migrations, and the
+ * transactions callers group their writes in.
+ *
+ * The schema version lives in PRAGMA user_version. Migrations form one
+ * ordered list; open applies those above the file's version in a single
+ * write transaction, so a file is always at some whole version. Later
+ * issues append migration 2, 3, ... and never edit a published one.
+ * A file written by a newer build (version above ours) is refused rather
+ * than guessed at.
+ *
+ * sqlite opens files lazily and silently falls back to read-only, so open
+ * checks for that and runs the migration transaction itself: a path that
+ * cannot be written fails here, with the path and the reason, not at the
+ * first insert an hour later. A file this call created is removed again if
+ * open fails, so a failed start leaves no junk behind.
+ *
+ * What the other files own: outlets, sources and fetch records (sources.c),
+ * articles and matches (articles.c), the coverage query (coverage.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/store_int.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+/* Migration n brings a file from version n - 1 to n. DDL only, no values:
+ * run with sqlite3_exec, so nothing here is ever built from input. */
+static const char *const migrations[] = {
+    /* 1: outlets, sources, the fetch log, articles and topic matches. */
+    "CREATE TABLE outlets ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  tier TEXT NOT NULL CHECK (tier IN ('central', 'provincial', 'city',"
+    "    'county', 'portal', 'new-media')),"
+    "  region TEXT,"
+    "  active INTEGER NOT NULL DEFAULT 1"
+    ");"
+    "CREATE TABLE sources ("
+    "  id INTEGER PRIMARY KEY,"
+    "  outlet_id INTEGER NOT NULL REFERENCES outlets(id),"
+    "  url TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL,"
+    "  poll_interval_s INTEGER NOT NULL,"
+    "  etag TEXT,"
+    "  last_modified TEXT,"
+    "  next_due INTEGER NOT NULL DEFAULT 0,"
+    "  consecutive_failures INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  last_fetch INTEGER NOT NULL DEFAULT 0,"
+    "  last_ok INTEGER NOT NULL DEFAULT 0,"
+    "  last_status INTEGER NOT NULL DEFAULT 0,"
+    "  active INTEGER NOT NULL DEFAULT 1"
+    ");"
+    "CREATE INDEX sources_outlet ON sources (outlet_id);"
+    /* Short history per source (trimmed on insert), for source health. */
+    "CREATE TABLE fetch_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id),"
+    "  fetched_at INTEGER NOT NULL,"
+    "  ok INTEGER NOT NULL,"
+    "  http_status INTEGER NOT NULL,"
+    "  error TEXT,"
+    "  new_articles INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX fetch_log_source ON fetch_log (source_id, id);"
+    /* outlet_id is the publisher (the source's outlet), copied at insert so
+     * a source moving to another outlet does not rewrite history.
+     * counted_at is the time coverage counts by: published when the page
+     * said, else when we first saw it. */
+    "CREATE TABLE articles ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id),"
+    "  outlet_id INTEGER NOT NULL REFERENCES outlets(id),"
+    "  url TEXT NOT NULL UNIQUE,"
+    "  guid TEXT,"
+    "  title TEXT,"
+    "  author TEXT,"
+    "  origin TEXT,"
+    "  text TEXT,"
+    "  published INTEGER,"
+    "  fetched INTEGER NOT NULL,"
+    "  counted_at INTEGER NOT NULL"
+    "    GENERATED ALWAYS AS (coalesce(published, fetched)) STORED"
+    ");"
+    /* The coverage query scans a time range and groups by outlet. */
+    "CREATE INDEX articles_counted ON articles (counted_at, outlet_id);"
+    "CREATE INDEX articles_source ON articles (source_id);"
+    "CREATE TABLE matches ("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  topic TEXT NOT NULL,"
+    "  terms TEXT,"
+    "  PRIMARY KEY (article_id, topic)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX matches_topic ON matches (topic, article_id);",
+};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int mw_store_schema_version(void) { return N_MIGRATIONS; }
+
+int store_db_err(struct mw_store *s, struct mw_err *err, const char *what) {
+  return mw_err_set(err, MW_EDB, "store %s: %s: %s", s->path, what,
+                    sqlite3_errmsg(s->db));
+}
+
+int store_stmt(struct mw_store *s, enum store_stmt_id id, const char *sql,
+               sqlite3_stmt **out, struct mw_err *err) {
+  sqlite3_stmt *st = s->stmts[id];
+  if (st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  } else {
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                           NULL) != SQLITE_OK)
+      return store_db_err(s, err, "preparing a statement");
+    s->stmts[id] = st;
+  }
+  *out = st;
+  return MW_OK;
+}
+
+int store_bind_text(sqlite3_stmt *st, int i, const char *v) {
+  return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT)
+           : sqlite3_bind_null(st, i);
+}
+
+bool store_column_dup(sqlite3_stmt *st, int col, char **out) {
+  const unsigned char *t = sqlite3_column_text(st, col);
+  if (!t) {
+    *out = NULL;
+    /* NULL text is either SQL NULL or an allocation failure. */
+    return sqlite3_column_type(st, col) == SQLITE_NULL;
+  }
+  *out = mw_strndup((const char *)t, (size_t)sqlite3_column_bytes(st, col));
+  return *out != NULL;
+}
+
+/* Runs a cached statement that returns no rows. */
+static int run_simple(struct mw_store *s, enum store_stmt_id id,
+                      const char *sql, const char *what, struct mw_err *err) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(s, id, sql, &st, err);
+  if (rc) return rc;
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? MW_OK : store_db_err(s, err, what);
+}
+
+int mw_store_begin(struct mw_store *s, struct mw_err *err) {
+  /* IMMEDIATE takes the write lock now, so a busy database waits here
+   * (busy_timeout) instead of failing halfway through the batch. */
+  return run_simple(s, STMT_BEGIN, "BEGIN IMMEDIATE", "starting a batch",
+                    err);
+}
+
+int mw_store_commit(struct mw_store *s, struct mw_err *err) {
+  return run_simple(s, STMT_COMMIT, "COMMIT", "committing a batch", err);
+}
+
+void mw_store_rollback(struct mw_store *s) {
+  if (!s || sqlite3_get_autocommit(s->db)) return; /* nothing open */
+  run_simple(s, STMT_ROLLBACK, "ROLLBACK", "rolling back", NULL);
+}
+
+int store_savepoint(struct mw_store *s, struct mw_err *err) {
+  return run_simple(s, STMT_SAVEPOINT, "SAVEPOINT mw_op", "starting a write",
+                    err);
+}
+
+int store_savepoint_end(struct mw_store *s, bool ok, struct mw_err *err) {
+  if (ok)
+    return run_simple(s, STMT_RELEASE, "RELEASE mw_op", "finishing a write",
+                      err);
+  /* Undo and drop the savepoint. Some errors (disk full, I/O) already rolled
+   * the whole transaction back; then there is nothing left to undo. */
+  run_simple(s, STMT_ROLLBACK_TO, "ROLLBACK TO mw_op", "undoing a write",
+             NULL);
+  run_simple(s, STMT_RELEASE, "RELEASE mw_op", "finishing a write", NULL);
+  return MW_OK;
+}
+
+/* Reads PRAGMA user_version. */
+static int read_version(struct mw_store *s, int *version, struct mw_err *err) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+      SQLITE_OK)
+    return store_db_err(s, err, "reading the schema version");
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *version = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? MW_OK
+                          : store_db_err(s, err, "reading the schema version");
+}
+
+/* Brings the schema to N_MIGRATIONS in one transaction. */
+static int migrate(struct mw_store *s, struct mw_err *err) {
+  if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return store_db_err(s, err, "starting the schema update");
+  int version = 0;
+  int rc = read_version(s, &version, err);
+  if (rc) goto fail;
+  if (version > N_MIGRATIONS) {
+    rc = mw_err_set(err, MW_EDB,
+                    "store %s: schema version %d is newer than this build "
+                    "knows (%d); use a newer mediawatch",
+                    s->path, version, N_MIGRATIONS);
+    goto fail;
+  }
+  for (int v = version + 1; v <= N_MIGRATIONS; v++) {
+    if (sqlite3_exec(s->db, migrations[v - 1], NULL, NULL, NULL) !=
+        SQLITE_OK) {
+      char what[64];
+      snprintf(what, sizeof what, "schema migration %d", v);
+      rc = store_db_err(s, err, what);
+      goto fail;
+    }
+  }
+  if (version < N_MIGRATIONS) {
+    /* PRAGMA takes no bound parameters; the value is our own constant. */
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", N_MIGRATIONS);
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+      rc = store_db_err(s, err, "writing the schema version");
+      goto fail;
+    }
+  }
+  if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    rc = store_db_err(s, err, "committing the schema update");
+    goto fail;
+  }
+  return MW_OK;
+fail:
+  sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+/* Pragmas every connection needs; foreign keys and the busy timeout are
+ * per connection, WAL is stored in the file. */
+static int configure(struct mw_store *s, struct mw_err *err) {
+  if (sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
+      sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
+          SQLITE_OK)
+    return store_db_err(s, err, "setting up the connection");
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) !=
+      SQLITE_OK)
+    return store_db_err(s, err, "switching to WAL");
+  int rc = sqlite3_step(st);
+  const char *mode =
+      rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+  if (!mode) mode = "";
+  /* ":memory:" databases keep the "memory" journal; files must get WAL. */
+  bool wal = !mw_ascii_casecmp(mode, "wal");
+  bool memory = !mw_ascii_casecmp(mode, "memory");
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) return store_db_err(s, err, "switching to WAL");
+  if (!wal && !memory)
+    return mw_err_set(err, MW_EDB,
+                      "store %s: the file system does not support the WAL "
+                      "journal (shared memory); put the store on a local disk",
+                      s->path);
+  /* In WAL, NORMAL loses at most the last commits on power loss, never
+   * consistency; FULL would fsync every batch. */
+  if (sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) !=
+      SQLITE_OK)
+    return store_db_err(s, err, "setting up the connection");
+  return MW_OK;
+}
+
+/* Removes a database file this open created, with its side files. */
+static void remove_created(const char *path) {
+  static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+  size_t n = strlen(path);
+  char *p = malloc(n + sizeof "-journal");
+  if (!p) return;
+  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+    memcpy(p, path, n);
+    memcpy(p + n, suffix[i], strlen(suffix[i]) + 1);
+    unlink(p);
+  }
+  free(p);
+}
+
+/* Says why path could not be opened. sqlite retries a failed create
+ * read-only, so its errno often describes the retry (ENOENT), not why the
+ * create failed: look at the folder first. */
+static void explain_open_failure(const char *path, int sys_errno, char *buf,
+                                 size_t n) {
+  const char *slash = strrchr(path, '/');
+  size_t dir_len = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+  char *dir = slash ? mw_strndup(path, dir_len) : mw_strdup(".");
+  struct stat sb;
+  if (!dir)
+    snprintf(buf, n, "%s", sys_errno ? strerror(sys_errno) : "unknown reason");
+  else if (stat(dir, &sb) != 0)
+    snprintf(buf, n, "folder %s: %s", dir, strerror(errno));
+  else if (!S_ISDIR(sb.st_mode))
+    snprintf(buf, n, "%s is not a folder", dir);
+  else if (access(dir, W_OK | X_OK) != 0)
+    snprintf(buf, n, "cannot create files in folder %s: %s", dir,
+             strerror(errno));
+  else
+    snprintf(buf, n, "%s", sys_errno ? strerror(sys_errno) : "unknown reason");
+  free(dir);
+}
+
+static void close_db(struct mw_store *s) {
+  for (int i = 0; i < STMT_COUNT; i++) sqlite3_finalize(s->stmts[i]);
+  memset(s->stmts, 0, sizeof s->stmts);
+  sqlite3_close(s->db); /* all statements finalized: cannot be busy */
+  s->db = NULL;
+}
+
+int mw_store_open(const char *path, struct mw_store **out, struct mw_err *err) {
+  *out = NULL;
+  if (!path || !*path)
+    return mw_err_set(err, MW_EINVAL,
+                      "store: no database path given (storage: in the config)");
+  bool memory = !strcmp(path, ":memory:");
+  struct stat sb;
+  bool existed = memory || stat(path, &sb) == 0;
+
+  struct mw_store *s = calloc(1, sizeof *s);
+  if (!s || !(s->path = mw_strdup(path))) {
+    free(s);
+    return mw_err_set(err, MW_ENOMEM, "store %s: out of memory", path);
+  }
+  int rc = sqlite3_open_v2(path, &s->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                               SQLITE_OPEN_NOMUTEX,
+                           NULL);
+  if (rc != SQLITE_OK) {
+    if (!s->db) {
+      rc = mw_err_set(err, MW_ENOMEM, "store %s: out of memory", path);
+    } else {
+      char why[MW_ERR_MSG_MAX / 2];
+      explain_open_failure(path, sqlite3_system_errno(s->db), why, sizeof why);
+      rc = mw_err_set(err, MW_EDB, "store %s: cannot create or open the "
+                      "database: %s", path, why);
+    }
+    goto fail;
+  }
+  sqlite3_extended_result_codes(s->db, 1);
+  /* sqlite falls back to read-only when the file is not writable. */
+  if (sqlite3_db_readonly(s->db, "main") == 1) {
+    rc = mw_err_set(err, MW_EDB,
+                    "store %s: the file is read-only; the store needs write "
+                    "access to it and its folder",
+                    path);
+    goto fail;
+  }
+  if ((rc = configure(s, err)) || (rc = migrate(s, err))) goto fail;
+  *out = s;
+  return MW_OK;
+fail:
+  if (s->db) close_db(s);
+  if (!existed) remove_created(path);
+  free(s->path);
+  free(s);
+  return rc;
+}
+
+void mw_store_close(struct mw_store *s) {
+  if (!s) return;
+  close_db(s);
+  free(s->path);
+  free(s);
+}

@@ -1,0 +1,152 @@
+/*
+ * store.h: the SQLite store. Every SQL statement of mediawatch lives behind
+ * this header, prepared with bound parameters.
+ *
+ * One file, WAL journal, a busy timeout, the schema version in
+ * PRAGMA user_version with forward migrations applied on open. Writes are
+ * grouped by the caller with mw_store_begin/mw_store_commit so a crash
+ * loses at most the batch in flight. One writer per store handle; the
+ * handle is not shared between threads.
+ *
+ * Strings passed in are copied into the database; structs handed out are
+ * owned by the caller and freed with the matching _free.
+ */
+#ifndef MW_STORE_H
+#define MW_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/common.h"
+
+struct mw_store;
+
+/* Opens (creating if needed) the database at path and brings its schema up
+ * to date. A path that cannot be created or written fails with MW_EDB and a
+ * message naming the path. Free with mw_store_close. */
+int mw_store_open(const char *path, struct mw_store **out, struct mw_err *err);
+void mw_store_close(struct mw_store *s);
+/* The schema version this build writes (PRAGMA user_version). */
+int mw_store_schema_version(void);
+
+int mw_store_begin(struct mw_store *s, struct mw_err *err);
+int mw_store_commit(struct mw_store *s, struct mw_err *err);
+void mw_store_rollback(struct mw_store *s);
+
+/* ------------------------------------------------------- outlets, sources */
+
+/* Makes the stored outlets and sources agree with the config: outlets by
+ * name (tier and region updated), sources by URL (outlet, kind and interval
+ * updated, fetch state kept). Sources no longer in the config are marked
+ * inactive, not deleted, so their articles keep their history. */
+int mw_store_sync_config(struct mw_store *s, const struct mw_config *cfg,
+                         struct mw_err *err);
+
+/* A source with its fetch state. Strings malloc'd; free the array with
+ * mw_store_sources_free. */
+struct mw_source_state {
+  int64_t id;
+  int64_t outlet_id;
+  char *outlet_name;
+  char *url;
+  enum mw_source_kind kind;
+  int64_t poll_interval_s;
+  char *etag;          /* validators of the last 200, may be NULL */
+  char *last_modified;
+  int64_t next_due;    /* epoch s, 0 = never polled */
+  int64_t consecutive_failures;
+  char *last_error;    /* NULL after a success */
+  int64_t last_fetch;  /* epoch s of the last attempt, 0 = never */
+  int64_t last_ok;     /* epoch s of the last success, 0 = never */
+  int64_t last_status; /* HTTP status of the last attempt, 0 = none */
+};
+
+/* Active sources, ordered by id. */
+int mw_store_list_sources(struct mw_store *s, struct mw_source_state **out,
+                          size_t *n, struct mw_err *err);
+void mw_store_sources_free(struct mw_source_state *arr, size_t n);
+
+/* Records the outcome of one poll of source id: ok (2xx or 304) or failed
+ * with error text. etag/last_modified are written only when
+ * update_validators is true (a 200), so a 304 keeps the stored ones. */
+struct mw_fetch_record {
+  int64_t source_id;
+  int64_t when;          /* epoch s */
+  bool ok;
+  long http_status;
+  const char *error;     /* NULL when ok */
+  bool update_validators;
+  const char *etag;
+  const char *last_modified;
+  int64_t next_due;
+  int64_t consecutive_failures;
+  int64_t new_articles;  /* stored by this poll */
+};
+
+int mw_store_record_fetch(struct mw_store *s, const struct mw_fetch_record *r,
+                          struct mw_err *err);
+
+/* -------------------------------------------------------------- articles */
+
+/* An article to store. url must already be canonical (mw_url_canonicalize).
+ * Any string but url may be NULL. */
+struct mw_article {
+  int64_t source_id;
+  const char *url;
+  const char *guid;
+  const char *title;
+  const char *author;
+  const char *origin;  /* the outlet named by 来源 / ContentSource */
+  const char *text;
+  int64_t published;   /* epoch s or MW_TIME_UNKNOWN */
+  int64_t fetched;     /* epoch s */
+};
+
+/* Inserts a if no article with its URL exists. *id receives the article's
+ * id either way; *inserted tells which. */
+int mw_store_add_article(struct mw_store *s, const struct mw_article *a,
+                         int64_t *id, bool *inserted, struct mw_err *err);
+
+/* Records that article_id matched topic, with the terms that hit (a short
+ * text such as "无废城市,无废细胞"). Idempotent per (article, topic). */
+int mw_store_add_match(struct mw_store *s, int64_t article_id,
+                       const char *topic, const char *terms,
+                       struct mw_err *err);
+
+/* Counts for summaries and tests. */
+int mw_store_count_articles(struct mw_store *s, int64_t *n,
+                            struct mw_err *err);
+
+/* The earliest and latest coverage time (publication, else first seen) of
+ * all articles; both MW_TIME_UNKNOWN when there are none. */
+int mw_store_article_time_range(struct mw_store *s, int64_t *min,
+                                int64_t *max, struct mw_err *err);
+
+/* -------------------------------------------------------------- coverage */
+
+/* One cell of the coverage table: how many articles of an outlet fell in
+ * the period and matched the topic. topic NULL is the row of all articles
+ * of the outlet, whatever they matched. */
+struct mw_coverage_cell {
+  char *outlet;
+  enum mw_tier tier;
+  char *topic; /* NULL = all articles */
+  int64_t count;
+};
+
+struct mw_coverage {
+  int64_t from, to; /* [from, to) epoch s */
+  struct mw_coverage_cell *cells;
+  size_t n_cells;
+};
+
+/* Articles whose publication time (or, when unknown, first-seen time) lies
+ * in [from, to), counted per publishing outlet and topic. Only outlets and
+ * topics with at least one article appear: the report fills in the zeros
+ * from the config. Free with mw_coverage_free. */
+int mw_store_coverage(struct mw_store *s, int64_t from, int64_t to,
+                      struct mw_coverage **out, struct mw_err *err);
+void mw_coverage_free(struct mw_coverage *c);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * store_int.h: what the files of store/ share and nobody else sees: the
+ * handle, the cache of prepared statements and the error helper.
+ *
+ * Every statement has an id below. A file keeps its SQL text next to the
+ * code that runs it and asks store_stmt() for the prepared statement: the
+ * first call prepares it (persistent), later calls reset it and clear its
+ * bindings, so hot-path inserts never parse SQL twice.
+ */
+#ifndef MW_STORE_INT_H
+#define MW_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Rows of fetch_log kept per source: enough for the source-health view,
+ * small enough that the table never grows with uptime. */
+#define MW_STORE_FETCH_LOG_KEEP 100
+
+enum store_stmt_id {
+  /* open.c */
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_SAVEPOINT,
+  STMT_RELEASE,
+  STMT_ROLLBACK_TO,
+  /* sources.c */
+  STMT_OUTLETS_DEACTIVATE,
+  STMT_SOURCES_DEACTIVATE,
+  STMT_OUTLET_UPSERT,
+  STMT_SOURCE_UPSERT,
+  STMT_SOURCES_LIST,
+  STMT_SOURCE_RECORD,
+  STMT_FETCH_LOG_ADD,
+  STMT_FETCH_LOG_TRIM,
+  /* articles.c */
+  STMT_ARTICLE_INSERT,
+  STMT_ARTICLE_BY_URL,
+  STMT_MATCH_UPSERT,
+  STMT_ARTICLES_COUNT,
+  /* coverage.c */
+  STMT_COVERAGE,
+  STMT_COUNT
+};
+
+struct mw_store {
+  sqlite3 *db;
+  char *path; /* as given to mw_store_open, for messages */
+  sqlite3_stmt *stmts[STMT_COUNT];
+};
+
+/* The cached statement id, prepared from sql on first use, reset and with
+ * its bindings cleared. The statement stays owned by the handle. */
+int store_stmt(struct mw_store *s, enum store_stmt_id id, const char *sql,
+               sqlite3_stmt **out, struct mw_err *err);
+
+/* Sets err to MW_EDB with "store PATH: WHAT: sqlite's message" and returns
+ * MW_EDB. */
+int store_db_err(struct mw_store *s, struct mw_err *err, const char *what);
+
+/* A savepoint around a multi-statement write, so it is atomic whether or not
+ * the caller has a batch open (mw_store_begin). store_savepoint_end commits
+ * (ok true) or undoes (ok false) it. */
+int store_savepoint(struct mw_store *s, struct mw_err *err);
+int store_savepoint_end(struct mw_store *s, bool ok, struct mw_err *err);
+
+/* Binds a C string or NULL as SQL NULL; the text is copied by sqlite. */
+int store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Copies a text column (NULL stays NULL). Returns false on ENOMEM. */
+bool store_column_dup(sqlite3_stmt *st, int col, char **out);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * e2e.h: helpers for end-to-end tests that drive the real `mediawatch`
+ * binary against the fixture server: a scratch folder, a config made from
+ * a template with the fixture's address in it, and running a command with
+ * its output captured.
+ */
+#ifndef MW_TESTS_E2E_H
+#define MW_TESTS_E2E_H
+
+#include <stddef.h>
+
+#include "common/common.h"
+#include "tests/fixture/fixture.h"
+
+/* A scratch folder under $TMPDIR (or /tmp), removed by e2e_scratch_free. */
+struct e2e_scratch {
+  char dir[512];
+};
+
+void e2e_scratch_new(struct e2e_scratch *s, const char *name);
+void e2e_scratch_free(struct e2e_scratch *s);
+/* dir/name into buf. */
+void e2e_path(const struct e2e_scratch *s, const char *name, char *buf,
+              size_t n);
+
+/* Reads a whole file into a malloc'd NUL-terminated string; NULL if absent. */
+char *e2e_read_file(const char *path, size_t *len);
+void e2e_write_file(const char *path, const char *text);
+
+/* Copies template_path to out_path, replacing every "http://127.0.0.1:18931"
+ * with base_url and the line starting "storage:" with "storage: DB". */
+void e2e_make_config(const char *template_path, const char *out_path,
+                     const char *base_url, const char *db_path);
+
+/* Runs `mediawatch ARGS...` (the binary under $MW_BUILD_ROOT), capturing
+ * stdout and stderr separately; returns the exit status (-1 on a signal).
+ * *out and *err are malloc'd; either pointer may be NULL to discard. */
+int e2e_run(char **out, char **err, const char *const *args);
+
+/* $MW_TEST_DATA/rel into buf. */
+void e2e_data(const char *rel, char *buf, size_t n);
+/* The source tree's root (MW_SOURCE_ROOT) joined with rel. */
+void e2e_source(const char *rel, char *buf, size_t n);
+
+/* Starts the fixture server on an ephemeral port over root; fails the test
+ * when it cannot. */
+struct mw_fixture *e2e_fixture(const char *root);
+
+#endif

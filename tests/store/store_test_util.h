@@ -1,0 +1,41 @@
+/* Helpers shared by the store tests: scratch folders, a hand-built config,
+ * and a second connection to look at what the store wrote. */
+#ifndef MW_STORE_TEST_UTIL_H
+#define MW_STORE_TEST_UTIL_H
+
+#include <stdint.h>
+
+#include "common/common.h"
+#include "store/store.h"
+
+/* A fresh folder under $TMPDIR (or /tmp); free the string, remove the folder
+ * with tu_rmtree. Never NULL (fails the test instead). */
+char *tu_tmpdir(void);
+/* Removes path and everything below it; chmods folders back to 0700 first. */
+void tu_rmtree(const char *path);
+/* dir "/" name, malloc'd. */
+char *tu_path(const char *dir, const char *name);
+/* Number of entries in dir, without "." and "..". */
+int tu_count_entries(const char *dir);
+
+/* Runs sql (one row, one integer column) on a separate connection to the
+ * file; -1 when the result is NULL. Fails the test on any error. */
+int64_t tu_query_int(const char *db_path, const char *sql);
+/* Runs sql (no result) on a separate connection. */
+void tu_exec(const char *db_path, const char *sql);
+
+/* A small config: two outlets (人民日报 central with two feeds, 吉林日报
+ * provincial with one html source). Strings point to static storage; the
+ * arrays are the caller's (tu_config_init fills them). */
+struct tu_config {
+  struct mw_config cfg;
+  struct mw_outlet_conf outlets[3];
+  struct mw_source_conf sources[4];
+  struct mw_topic_conf topics[2];
+};
+void tu_config_init(struct tu_config *c);
+
+/* Opens path with mw_store_open and syncs tc; fails the test on error. */
+struct mw_store *tu_open_synced(const char *path, struct tu_config *tc);
+
+#endif
