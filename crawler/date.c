@@ -34,9 +34,13 @@ struct when {
   int offset_s;
 };
 
-static bool at_end(const struct cur *c) { return c->p >= c->end; }
+static bool at_end(const struct cur *c) {
+  return c->p >= c->end;
+}
 
-static int peek(const struct cur *c) { return c->p < c->end ? *c->p : -1; }
+static int peek(const struct cur *c) {
+  return c->p < c->end ? *c->p : -1;
+}
 
 static bool is_digit_at(const struct cur *c) {
   return c->p < c->end && mw_ascii_isdigit(*c->p);
@@ -88,10 +92,9 @@ static bool word_is(const unsigned char *w, size_t n, const char *name) {
 /* Month from an English name: the three-letter form or the whole name
  * ("January"), also "Sept". 0 when not a month. */
 static int month_from_word(const unsigned char *w, size_t n) {
-  static const char *const full[] = {"january", "february", "march",
-                                     "april",   "may",      "june",
-                                     "july",    "august",   "september",
-                                     "october", "november", "december"};
+  static const char *const full[] = {
+      "january", "february", "march",     "april",   "may",      "june",
+      "july",    "august",   "september", "october", "november", "december"};
   for (int m = 0; m < 12; m++) {
     size_t fl = strlen(full[m]);
     bool len_ok = n == 3 || n == fl || (m == 8 && n == 4); /* "Sept" */
@@ -102,8 +105,8 @@ static int month_from_word(const unsigned char *w, size_t n) {
 }
 
 static bool is_weekday_word(const unsigned char *w, size_t n) {
-  static const char *const full[] = {"monday", "tuesday",  "wednesday",
-                                     "thursday", "friday", "saturday",
+  static const char *const full[] = {"monday",   "tuesday", "wednesday",
+                                     "thursday", "friday",  "saturday",
                                      "sunday"};
   if (n < 3) return false;
   for (int d = 0; d < 7; d++) {
@@ -137,25 +140,32 @@ struct zone_name {
 };
 
 static const struct zone_name zone_names[] = {
-    {"UT", 0},        {"UTC", 0},       {"GMT", 0},       {"Z", 0},
-    {"EST", -5 * 60}, {"EDT", -4 * 60}, {"CST", 8 * 60},  {"CDT", -5 * 60},
-    {"MST", -7 * 60}, {"MDT", -6 * 60}, {"PST", -8 * 60}, {"PDT", -7 * 60},
-    {"AST", -4 * 60}, {"ADT", -3 * 60}, {"AT", -4 * 60},  {"ET", -5 * 60},
-    {"CT", -6 * 60},  {"MT", -7 * 60},  {"PT", -8 * 60},  {"MET", 1 * 60},
-    {"MEST", 2 * 60}, {"CET", 1 * 60},  {"CEST", 2 * 60}, {"WET", 0},
-    {"WEST", 1 * 60}, {"EET", 2 * 60},  {"EEST", 3 * 60}, {"BST", 1 * 60},
-    {"JST", 9 * 60},  {"KST", 9 * 60},  {"HKT", 8 * 60},  {"SGT", 8 * 60},
-    {"AWST", 8 * 60}, {"AEST", 10 * 60}, {"AEDT", 11 * 60}, {"NZST", 12 * 60},
-    {"NZDT", 13 * 60}, {"MSK", 3 * 60}, {"IST", 5 * 60 + 30},
+    {"UT", 0},         {"UTC", 0},        {"GMT", 0},
+    {"Z", 0},          {"EST", -5 * 60},  {"EDT", -4 * 60},
+    {"CST", 8 * 60},   {"CDT", -5 * 60},  {"MST", -7 * 60},
+    {"MDT", -6 * 60},  {"PST", -8 * 60},  {"PDT", -7 * 60},
+    {"AST", -4 * 60},  {"ADT", -3 * 60},  {"AT", -4 * 60},
+    {"ET", -5 * 60},   {"CT", -6 * 60},   {"MT", -7 * 60},
+    {"PT", -8 * 60},   {"MET", 1 * 60},   {"MEST", 2 * 60},
+    {"CET", 1 * 60},   {"CEST", 2 * 60},  {"WET", 0},
+    {"WEST", 1 * 60},  {"EET", 2 * 60},   {"EEST", 3 * 60},
+    {"BST", 1 * 60},   {"JST", 9 * 60},   {"KST", 9 * 60},
+    {"HKT", 8 * 60},   {"SGT", 8 * 60},   {"AWST", 8 * 60},
+    {"AEST", 10 * 60}, {"AEDT", 11 * 60}, {"NZST", 12 * 60},
+    {"NZDT", 13 * 60}, {"MSK", 3 * 60},   {"IST", 5 * 60 + 30},
 };
 
 static bool zone_from_word(const unsigned char *w, size_t n, int *offset_min) {
   if (n == 1 && mw_ascii_isalpha(w[0]) && mw_ascii_tolower(w[0]) != 'j') {
     int l = mw_ascii_tolower(w[0]);
-    if (l == 'z') *offset_min = 0;
-    else if (l <= 'i') *offset_min = -(l - 'a' + 1) * 60;
-    else if (l <= 'm') *offset_min = -(l - 'a') * 60; /* J is skipped */
-    else *offset_min = (l - 'n' + 1) * 60;
+    if (l == 'z')
+      *offset_min = 0;
+    else if (l <= 'i')
+      *offset_min = -(l - 'a' + 1) * 60;
+    else if (l <= 'm')
+      *offset_min = -(l - 'a') * 60; /* J is skipped */
+    else
+      *offset_min = (l - 'n' + 1) * 60;
     return true;
   }
   for (size_t i = 0; i < sizeof zone_names / sizeof zone_names[0]; i++)
@@ -388,9 +398,12 @@ static bool read_chinese(struct cur *c, struct when *w) {
     skip_spaces(c);
   }
   int half = 0; /* 1 = morning, 2 = afternoon/evening */
-  if (eat(c, "上午") || eat(c, "凌晨") || eat(c, "早上")) half = 1;
-  else if (eat(c, "下午") || eat(c, "晚上") || eat(c, "傍晚")) half = 2;
-  else if (eat(c, "中午")) half = 3;
+  if (eat(c, "上午") || eat(c, "凌晨") || eat(c, "早上"))
+    half = 1;
+  else if (eat(c, "下午") || eat(c, "晚上") || eat(c, "傍晚"))
+    half = 2;
+  else if (eat(c, "中午"))
+    half = 3;
   skip_spaces(c);
   if (!is_digit_at(c) && !half) {
     *c = save;
@@ -448,8 +461,10 @@ static bool read_rfc822_rest(struct cur *c, struct when *w, int day) {
   if (peek(c) == ',') c->p++; /* "13 Feb, 2012" */
   skip_spaces(c);
   int year, nd = read_digits(c, 4, &year);
-  if (nd == 2) year += year < 50 ? 2000 : 1900; /* as RFC 2822 says */
-  else if (nd != 4) return false;
+  if (nd == 2)
+    year += year < 50 ? 2000 : 1900; /* as RFC 2822 says */
+  else if (nd != 4)
+    return false;
   if (is_digit_at(c)) return false;
   w->year = year;
   w->month = mon;
@@ -643,8 +658,7 @@ int mw_date_parse(const char *s, size_t len, int default_offset_s,
   if (w.second < 0) w.second = 0;
   if (!mw_civil_valid(w.year, w.month, w.day, w.hour, w.minute, w.second))
     return MW_EINVAL;
-  *out = mw_time_from_civil(w.year, w.month, w.day, w.hour, w.minute,
-                            w.second, w.has_zone ? w.offset_s
-                                                 : default_offset_s);
+  *out = mw_time_from_civil(w.year, w.month, w.day, w.hour, w.minute, w.second,
+                            w.has_zone ? w.offset_s : default_offset_s);
   return MW_OK;
 }

@@ -33,14 +33,10 @@
 
 const char *mw_feed_format_name(enum mw_feed_format f) {
   switch (f) {
-  case MW_FEED_RSS2:
-    return "rss2";
-  case MW_FEED_RSS1:
-    return "rss1";
-  case MW_FEED_ATOM:
-    return "atom";
-  default:
-    return "unknown";
+    case MW_FEED_RSS2: return "rss2";
+    case MW_FEED_RSS1: return "rss1";
+    case MW_FEED_ATOM: return "atom";
+    default: return "unknown";
   }
 }
 
@@ -55,8 +51,10 @@ void *mw_feedp_alloc(struct mw_feed_parser *p, size_t n) {
   if (mw_arena_used(p->feed->arena) + n > p->arena_limit) {
     if (!p->stopped) {
       mw_feedp_stop(p);
-      mw_feedp_problem(p, "the feed's text grew past %zu bytes: the rest "
-                          "was not read", p->arena_limit);
+      mw_feedp_problem(p,
+                       "the feed's text grew past %zu bytes: the rest "
+                       "was not read",
+                       p->arena_limit);
     }
     return NULL;
   }
@@ -107,46 +105,46 @@ static void sax_error(void *user, xmlErrorPtr e) {
   struct mw_feed_parser *p = user;
   if (!e) return;
   switch (e->code) {
-  case XML_ERR_TAG_NAME_MISMATCH:
-    /* str2 is the end tag as written: feed_sax.c closes by it */
-    if (e->str2) {
-      p->pending_end = true;
-      snprintf(p->pending_name, sizeof p->pending_name, "%s", e->str2);
+    case XML_ERR_TAG_NAME_MISMATCH:
+      /* str2 is the end tag as written: feed_sax.c closes by it */
+      if (e->str2) {
+        p->pending_end = true;
+        snprintf(p->pending_name, sizeof p->pending_name, "%s", e->str2);
+      }
+      break;
+    case XML_ERR_DOCUMENT_END: /* "Extra content at the end" */
+      if (p->ctxt && p->ctxt->input) {
+        size_t off = p->parse_start + (size_t)p->ctxt->input->consumed +
+                     (size_t)(p->ctxt->input->cur - p->ctxt->input->base);
+        if (off > p->parse_start && off < p->input_len) p->restart_at = off;
+      }
+      break;
+    case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+      if (!p->repaired) p->need_repair = true;
+      break;
+    case XML_ERR_UNDECLARED_ENTITY:
+    case XML_WAR_UNDECLARED_ENTITY: {
+      /* An HTML name refused in an attribute is not repaired by escaping. */
+      char u[4];
+      if (!p->repaired &&
+          !(e->str1 && mw_feedtext_entity(e->str1, strlen(e->str1), u)))
+        p->need_repair = true;
+      break;
     }
-    break;
-  case XML_ERR_DOCUMENT_END: /* "Extra content at the end" */
-    if (p->ctxt && p->ctxt->input) {
-      size_t off = p->parse_start + (size_t)p->ctxt->input->consumed +
-                   (size_t)(p->ctxt->input->cur - p->ctxt->input->base);
-      if (off > p->parse_start && off < p->input_len) p->restart_at = off;
-    }
-    break;
-  case XML_ERR_ENTITYREF_SEMICOL_MISSING:
-    if (!p->repaired) p->need_repair = true;
-    break;
-  case XML_ERR_UNDECLARED_ENTITY:
-  case XML_WAR_UNDECLARED_ENTITY: {
-    /* An HTML name refused in an attribute is not repaired by escaping. */
-    char u[4];
-    if (!p->repaired &&
-        !(e->str1 && mw_feedtext_entity(e->str1, strlen(e->str1), u)))
-      p->need_repair = true;
-    break;
-  }
-  case XML_ERR_NAME_REQUIRED:
-    if (!p->repaired && (starts_with(e->message, "xmlParseEntityRef") ||
-                         starts_with(e->message, "StartTag")))
-      p->need_repair = true;
-    break;
-  case XML_ERR_INVALID_CHAR:
-    if (p->utf8_unchecked && starts_with(e->message, "Input is not proper UTF-8")) {
-      p->bad_utf8 = true;
-      xmlStopParser(p->ctxt);
-      return;
-    }
-    break;
-  default:
-    break;
+    case XML_ERR_NAME_REQUIRED:
+      if (!p->repaired && (starts_with(e->message, "xmlParseEntityRef") ||
+                           starts_with(e->message, "StartTag")))
+        p->need_repair = true;
+      break;
+    case XML_ERR_INVALID_CHAR:
+      if (p->utf8_unchecked &&
+          starts_with(e->message, "Input is not proper UTF-8")) {
+        p->bad_utf8 = true;
+        xmlStopParser(p->ctxt);
+        return;
+      }
+      break;
+    default: break;
   }
   if (p->need_repair && !p->repaired) {
     xmlStopParser(p->ctxt);
@@ -251,11 +249,15 @@ static int parse_pass(struct mw_feed_parser *p, const char *s, size_t n) {
       }
       if (!at || at >= n) break;
       if (p->root_seen)
-        mw_feedp_problem(p, "%zu bytes before the feed were skipped (the "
-                            "document started with <%s>)", at, p->root_name);
+        mw_feedp_problem(p,
+                         "%zu bytes before the feed were skipped (the "
+                         "document started with <%s>)",
+                         at, p->root_name);
       else
-        mw_feedp_problem(p, "%zu bytes at the start could not be read and "
-                            "were skipped", at);
+        mw_feedp_problem(p,
+                         "%zu bytes at the start could not be read and "
+                         "were skipped",
+                         at);
       p->errors++;
       p->root_seen = p->not_feed = false;
       p->depth = 0;
@@ -304,22 +306,26 @@ static int not_a_feed(const struct mw_feed_parser *p, const char *s, size_t n,
                       struct mw_err *err) {
   const char *b = skip_space(s, s + n);
   size_t left = (size_t)(s + n - b);
-  if (left == 0) return mw_err_set(err, MW_EPARSE, "the document is empty, not a feed");
+  if (left == 0)
+    return mw_err_set(err, MW_EPARSE, "the document is empty, not a feed");
   if (p->root_seen) {
     if (!mw_ascii_casecmp(p->root_name, "html"))
       return mw_err_set(err, MW_EPARSE,
                         "this is an HTML page, not a feed (root element "
                         "<html>); a listing page needs kind: html");
-    if (!strcmp(p->root_name, "urlset") || !strcmp(p->root_name, "sitemapindex"))
+    if (!strcmp(p->root_name, "urlset") ||
+        !strcmp(p->root_name, "sitemapindex"))
       return mw_err_set(err, MW_EPARSE,
                         "this is a sitemap (<%s>), not a feed; use kind: "
-                        "sitemap", p->root_name);
+                        "sitemap",
+                        p->root_name);
     if (!strcmp(p->root_name, "opml"))
       return mw_err_set(err, MW_EPARSE,
                         "this is an OPML source list, not a feed");
     return mw_err_set(err, MW_EPARSE,
                       "the root element is <%s>, not a feed's (<rss>, "
-                      "<rdf:RDF> or <feed>)", p->root_name);
+                      "<rdf:RDF> or <feed>)",
+                      p->root_name);
   }
   if (left >= 9 && !mw_ascii_ncasecmp(b, "<!doctype", 9))
     return mw_err_set(err, MW_EPARSE, "this is an HTML page, not a feed");
@@ -327,19 +333,22 @@ static int not_a_feed(const struct mw_feed_parser *p, const char *s, size_t n,
     return mw_err_set(err, MW_EPARSE, "this looks like JSON, not an XML feed");
   return mw_err_set(err, MW_EPARSE,
                     "no XML element found: this is not a feed (it starts "
-                    "with \"%.20s\")", b);
+                    "with \"%.20s\")",
+                    b);
 }
 
 int mw_feed_parse(const char *data, size_t len, const char *http_charset,
                   const char *base_url, int default_offset_s,
                   const struct mw_feed_limits *limits, struct mw_feed **out,
                   struct mw_err *err) {
-  if (!out || (!data && len)) return mw_err_set(err, MW_EINVAL, "no feed given");
+  if (!out || (!data && len))
+    return mw_err_set(err, MW_EINVAL, "no feed given");
   *out = NULL;
   if (!data) data = "";
   struct mw_feed_parser p;
   memset(&p, 0, sizeof p);
-  p.lim.max_entries = limits && limits->max_entries ? limits->max_entries : 10000;
+  p.lim.max_entries =
+      limits && limits->max_entries ? limits->max_entries : 10000;
   p.lim.max_field_bytes =
       limits && limits->max_field_bytes ? limits->max_field_bytes : 1 << 20;
   p.lim.max_depth = limits && limits->max_depth > 0 ? limits->max_depth : 256;
@@ -356,7 +365,8 @@ int mw_feed_parse(const char *data, size_t len, const char *http_charset,
   if (!feed->arena || !p.stack) goto fail;
   p.feed = feed;
   mw_buf_init(&p.cap.buf, p.lim.max_field_bytes);
-  if (base_url && !(p.base_url = mw_feedp_strndup(&p, base_url, strlen(base_url))))
+  if (base_url &&
+      !(p.base_url = mw_feedp_strndup(&p, base_url, strlen(base_url))))
     goto fail;
 
   /* Up to three passes: as labelled (UTF-8 unchecked); again with the
@@ -408,8 +418,10 @@ int mw_feed_parse(const char *data, size_t len, const char *http_charset,
   feed->encoding = mw_arena_strdup(feed->arena, in.encoding);
   if (p.repaired) {
     if (fixed)
-      mw_feedp_problem(&p, "%zu bare '&' or '<' (or unknown entities) were "
-                           "read as text", fixed);
+      mw_feedp_problem(&p,
+                       "%zu bare '&' or '<' (or unknown entities) were "
+                       "read as text",
+                       fixed);
     p.errors++;
   }
   mw_feedp_finish(&p);
@@ -434,7 +446,8 @@ int mw_feed_parse(const char *data, size_t len, const char *http_charset,
   return MW_OK;
 
 fail:
-  if (rc == MW_ENOMEM) mw_err_set(err, MW_ENOMEM, "out of memory parsing a feed");
+  if (rc == MW_ENOMEM)
+    mw_err_set(err, MW_ENOMEM, "out of memory parsing a feed");
 fail_quiet:
   mw_buf_cleanup(&p.cap.buf);
   mw_feed_input_cleanup(&in);

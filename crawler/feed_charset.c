@@ -47,15 +47,24 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t n) {
     }
     size_t need;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) need = 1;
-    else if (c == 0xE0) need = 2, lo = 0xA0;
-    else if (c >= 0xE1 && c <= 0xEC) need = 2;
-    else if (c == 0xED) need = 2, hi = 0x9F; /* no surrogates */
-    else if (c >= 0xEE && c <= 0xEF) need = 2;
-    else if (c == 0xF0) need = 3, lo = 0x90;
-    else if (c >= 0xF1 && c <= 0xF3) need = 3;
-    else if (c == 0xF4) need = 3, hi = 0x8F;
-    else return i;
+    if (c >= 0xC2 && c <= 0xDF)
+      need = 1;
+    else if (c == 0xE0)
+      need = 2, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC)
+      need = 2;
+    else if (c == 0xED)
+      need = 2, hi = 0x9F; /* no surrogates */
+    else if (c >= 0xEE && c <= 0xEF)
+      need = 2;
+    else if (c == 0xF0)
+      need = 3, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3)
+      need = 3;
+    else if (c == 0xF4)
+      need = 3, hi = 0x8F;
+    else
+      return i;
     if (i + need >= n) return i;
     if (s[i + 1] < lo || s[i + 1] > hi) return i;
     for (size_t k = 2; k <= need; k++)
@@ -96,24 +105,42 @@ static const struct {
   const char *label;
   const char *name;
 } aliases[] = {
-    {"utf-8", "UTF-8"},          {"utf8", "UTF-8"},
-    {"unicode-1-1-utf-8", "UTF-8"}, {"gb2312", "GB18030"},
-    {"gbk", "GB18030"},          {"gb18030", "GB18030"},
-    {"x-gbk", "GB18030"},        {"cp936", "GB18030"},
-    {"ms936", "GB18030"},        {"windows-936", "GB18030"},
-    {"euc-cn", "GB18030"},       {"csgb2312", "GB18030"},
-    {"gb_2312-80", "GB18030"},   {"gb_2312", "GB18030"},
-    {"chinese", "GB18030"},      {"iso-ir-58", "GB18030"},
-    {"x-euc-cn", "GB18030"},     {"big5", "Big5"},
-    {"big-5", "Big5"},           {"cn-big5", "Big5"},
-    {"x-x-big5", "Big5"},        {"csbig5", "Big5"},
-    {"big5-hkscs", "Big5"},      {"cp950", "Big5"},
-    {"iso-8859-1", "windows-1252"}, {"iso8859-1", "windows-1252"},
-    {"latin1", "windows-1252"},  {"l1", "windows-1252"},
-    {"us-ascii", "windows-1252"}, {"ascii", "windows-1252"},
-    {"windows-1252", "windows-1252"}, {"cp1252", "windows-1252"},
-    {"utf-16", "UTF-16"},        {"utf-16le", "UTF-16LE"},
-    {"utf-16be", "UTF-16BE"},    {"ucs-2", "UTF-16"},
+    {"utf-8", "UTF-8"},
+    {"utf8", "UTF-8"},
+    {"unicode-1-1-utf-8", "UTF-8"},
+    {"gb2312", "GB18030"},
+    {"gbk", "GB18030"},
+    {"gb18030", "GB18030"},
+    {"x-gbk", "GB18030"},
+    {"cp936", "GB18030"},
+    {"ms936", "GB18030"},
+    {"windows-936", "GB18030"},
+    {"euc-cn", "GB18030"},
+    {"csgb2312", "GB18030"},
+    {"gb_2312-80", "GB18030"},
+    {"gb_2312", "GB18030"},
+    {"chinese", "GB18030"},
+    {"iso-ir-58", "GB18030"},
+    {"x-euc-cn", "GB18030"},
+    {"big5", "Big5"},
+    {"big-5", "Big5"},
+    {"cn-big5", "Big5"},
+    {"x-x-big5", "Big5"},
+    {"csbig5", "Big5"},
+    {"big5-hkscs", "Big5"},
+    {"cp950", "Big5"},
+    {"iso-8859-1", "windows-1252"},
+    {"iso8859-1", "windows-1252"},
+    {"latin1", "windows-1252"},
+    {"l1", "windows-1252"},
+    {"us-ascii", "windows-1252"},
+    {"ascii", "windows-1252"},
+    {"windows-1252", "windows-1252"},
+    {"cp1252", "windows-1252"},
+    {"utf-16", "UTF-16"},
+    {"utf-16le", "UTF-16LE"},
+    {"utf-16be", "UTF-16BE"},
+    {"ucs-2", "UTF-16"},
 };
 
 bool mw_feed_charset_name(const char *label, size_t n, char *out,
@@ -135,8 +162,8 @@ bool mw_feed_charset_name(const char *label, size_t n, char *out,
     }
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)label[i];
-    if (!(mw_ascii_isalpha(c) || mw_ascii_isdigit(c) || c == '-' ||
-          c == '_' || c == '.' || c == ':'))
+    if (!(mw_ascii_isalpha(c) || mw_ascii_isdigit(c) || c == '-' || c == '_' ||
+          c == '.' || c == ':'))
       return false;
     out[i] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
   }
@@ -274,8 +301,8 @@ static int use_utf8(const unsigned char *s, size_t n, size_t valid,
   in->len = len;
   char count[32];
   snprintf(count, sizeof count, "%zu", bad);
-  set_note(in, "%s byte(s) that are not UTF-8 were replaced by U+FFFD%s",
-           count, "");
+  set_note(in, "%s byte(s) that are not UTF-8 were replaced by U+FFFD%s", count,
+           "");
   return MW_OK;
 }
 
@@ -291,11 +318,12 @@ int mw_feed_decode(const char *data, size_t len, const char *http_charset,
     n -= 3;
     return use_utf8(s, n, trust_utf8 ? n : utf8_valid_prefix(s, n), in);
   }
-  if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
+  if (n >= 2 &&
+      ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
     const char *enc = s[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
     size_t bad;
     return decode_as(s + 2, n - 2, enc, in, &bad) == MW_ENOMEM ? MW_ENOMEM
-                                                                : MW_OK;
+                                                               : MW_OK;
   }
   /* UTF-16 without a BOM still starts with "<" as two bytes. */
   if (n >= 4 && s[0] == '<' && s[1] == 0 && s[2] != 0 && s[3] == 0) {
@@ -312,8 +340,7 @@ int mw_feed_decode(const char *data, size_t len, const char *http_charset,
   /* 2. The HTTP charset, 3. the XML declaration. */
   char http[40] = "", decl[40] = "";
   if (http_charset)
-    mw_feed_charset_name(http_charset, strlen(http_charset), http,
-                         sizeof http);
+    mw_feed_charset_name(http_charset, strlen(http_charset), http, sizeof http);
   xml_decl_encoding(s, n < 600 ? n : 600, decl, sizeof decl);
   const char *chosen = http[0] ? http : decl[0] ? decl : "UTF-8";
   /* "UTF-16" in a declaration of bytes that are not UTF-16 (no BOM, no

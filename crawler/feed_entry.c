@@ -21,7 +21,7 @@
 
 /* The value of attribute name (no namespace, or the given one) as a view. */
 bool mw_feedp_attr(const xmlChar **attrs, int n, const char *name,
-                 const char *uri, struct mw_str *out) {
+                   const char *uri, struct mw_str *out) {
   for (int i = 0; i < n; i++) {
     const xmlChar **a = attrs + 5 * i;
     if (strcmp((const char *)a[0], name) != 0) continue;
@@ -63,7 +63,7 @@ static xmlChar *build_uri(const char *ref, const char *base) {
 /* ref resolved against base (the xml:base in force, else the feed's URL),
  * in the arena. An empty reference is the base itself. */
 char *mw_feedp_resolve(struct mw_feed_parser *p, const char *ref, size_t n,
-                     const char *base) {
+                       const char *base) {
   ref = mw_feedtext_trim(ref, &n);
   if (n == 0) return base ? mw_feedp_strndup(p, base, strlen(base)) : NULL;
   if (!base || mw_feedp_is_http(ref, n)) return mw_feedp_strndup(p, ref, n);
@@ -93,7 +93,7 @@ void mw_feedp_cap_append(struct mw_feed_parser *p, const char *s, size_t n) {
 }
 
 void mw_feedp_start_capture(struct mw_feed_parser *p, enum mw_feed_field f,
-                          enum mw_feed_mode mode) {
+                            enum mw_feed_mode mode) {
   struct mw_feed_capture *c = &p->cap;
   c->field = f;
   c->depth = p->depth - 1;
@@ -184,7 +184,8 @@ void mw_feedp_finish_capture(struct mw_feed_parser *p) {
       feed->title = capture_text(p, true);
       p->feed_title_done = true;
     } else if (f == MW_FIELD_LINK && p->feed_link_rank < 3) {
-      char *l = mw_feedp_resolve(p, c->buf.data ? c->buf.data : "", c->buf.len, base);
+      char *l =
+          mw_feedp_resolve(p, c->buf.data ? c->buf.data : "", c->buf.len, base);
       if (l) {
         feed->link = l;
         p->feed_link_rank = 3;
@@ -193,47 +194,43 @@ void mw_feedp_finish_capture(struct mw_feed_parser *p) {
     return;
   }
   switch (f) {
-  case MW_FIELD_TITLE:
-    set_once(&it->title, capture_text(p, true));
-    break;
-  case MW_FIELD_DC_TITLE:
-    set_once(&it->dc_title, capture_text(p, true));
-    break;
-  case MW_FIELD_LINK:
-    if (it->link_rank < 3) {
-      char *l = mw_feedp_resolve(p, c->buf.data ? c->buf.data : "", c->buf.len, base);
-      if (l) {
-        it->link = l;
-        it->link_rank = 3;
+    case MW_FIELD_TITLE: set_once(&it->title, capture_text(p, true)); break;
+    case MW_FIELD_DC_TITLE:
+      set_once(&it->dc_title, capture_text(p, true));
+      break;
+    case MW_FIELD_LINK:
+      if (it->link_rank < 3) {
+        char *l = mw_feedp_resolve(p, c->buf.data ? c->buf.data : "",
+                                   c->buf.len, base);
+        if (l) {
+          it->link = l;
+          it->link_rank = 3;
+        }
       }
-    }
-    break;
-  case MW_FIELD_ID:
-    set_once(&it->id, capture_trimmed(p));
-    break;
-  case MW_FIELD_PUBLISHED:
-    if (it->published == MW_TIME_UNKNOWN) it->published = capture_date(p);
-    break;
-  case MW_FIELD_UPDATED:
-    if (it->updated == MW_TIME_UNKNOWN) it->updated = capture_date(p);
-    break;
-  case MW_FIELD_AUTHOR:
-    set_once(&it->author, author_name(p, capture_text(p, true)));
-    break;
-  case MW_FIELD_AUTHOR_NAME:
-    set_once(&it->author_name, capture_text(p, true));
-    break;
-  case MW_FIELD_AUTHOR_EMAIL:
-    set_once(&it->author_email, capture_trimmed(p));
-    break;
-  case MW_FIELD_CONTENT:
-    set_once(&it->content, capture_text(p, false));
-    break;
-  case MW_FIELD_SUMMARY:
-    set_once(&it->summary, capture_text(p, false));
-    break;
-  default:
-    break;
+      break;
+    case MW_FIELD_ID: set_once(&it->id, capture_trimmed(p)); break;
+    case MW_FIELD_PUBLISHED:
+      if (it->published == MW_TIME_UNKNOWN) it->published = capture_date(p);
+      break;
+    case MW_FIELD_UPDATED:
+      if (it->updated == MW_TIME_UNKNOWN) it->updated = capture_date(p);
+      break;
+    case MW_FIELD_AUTHOR:
+      set_once(&it->author, author_name(p, capture_text(p, true)));
+      break;
+    case MW_FIELD_AUTHOR_NAME:
+      set_once(&it->author_name, capture_text(p, true));
+      break;
+    case MW_FIELD_AUTHOR_EMAIL:
+      set_once(&it->author_email, capture_trimmed(p));
+      break;
+    case MW_FIELD_CONTENT:
+      set_once(&it->content, capture_text(p, false));
+      break;
+    case MW_FIELD_SUMMARY:
+      set_once(&it->summary, capture_text(p, false));
+      break;
+    default: break;
   }
 }
 
@@ -253,7 +250,8 @@ void mw_feedp_finish_item(struct mw_feed_parser *p) {
   struct mw_feed *feed = p->feed;
   p->in_item = false;
   if (!it->id && it->about) it->id = it->about;
-  if (!it->link && it->guid_is_link && it->id && mw_feedp_is_http(it->id, strlen(it->id)))
+  if (!it->link && it->guid_is_link && it->id &&
+      mw_feedp_is_http(it->id, strlen(it->id)))
     it->link = it->id;
   if (!it->link && !it->id) {
     mw_feedp_problem(p, "entry %zu: no link and no id, skipped", it->number);
@@ -293,17 +291,22 @@ bool mw_feedp_atom_mode(const xmlChar **attrs, int n, enum mw_feed_mode *mode) {
   *mode = MW_MODE_TEXT;
   if (mw_feedp_attr(attrs, n, "src", NULL, &v)) return false;
   if (mw_feedp_attr(attrs, n, "mode", NULL, &v)) {
-    if (mw_feedp_str_is(v, "escaped")) *mode = MW_MODE_HTML;
-    else if (mw_feedp_str_is(v, "base64")) return false;
+    if (mw_feedp_str_is(v, "escaped"))
+      *mode = MW_MODE_HTML;
+    else if (mw_feedp_str_is(v, "base64"))
+      return false;
   }
   if (mw_feedp_attr(attrs, n, "type", NULL, &v)) {
-    if (mw_feedp_str_is(v, "html") || mw_feedp_str_is(v, "text/html")) *mode = MW_MODE_HTML;
-    else if (mw_feedp_str_is(v, "xhtml") || mw_feedp_str_is(v, "application/xhtml+xml") ||
+    if (mw_feedp_str_is(v, "html") || mw_feedp_str_is(v, "text/html"))
+      *mode = MW_MODE_HTML;
+    else if (mw_feedp_str_is(v, "xhtml") ||
+             mw_feedp_str_is(v, "application/xhtml+xml") ||
              mw_feedp_str_is(v, "text") || mw_feedp_str_is(v, "text/plain"))
       ; /* xhtml arrives as child elements, text as text */
     else if (v.len >= 5 && mw_ascii_ncasecmp(v.p, "text/", 5) == 0)
       ;
-    else if (v.len) return false;
+    else if (v.len)
+      return false;
   }
   return true;
 }
@@ -311,12 +314,15 @@ bool mw_feedp_atom_mode(const xmlChar **attrs, int n, enum mw_feed_mode *mode) {
 /* An Atom-style <link href rel type>: alternate (or no rel) only; an HTML
  * one beats another type. */
 void mw_feedp_atom_link(struct mw_feed_parser *p, const xmlChar **attrs, int n,
-                      bool for_entry) {
+                        bool for_entry) {
   struct mw_str href, rel, type;
   if (!mw_feedp_attr(attrs, n, "href", NULL, &href)) return;
-  if (mw_feedp_attr(attrs, n, "rel", NULL, &rel) && !mw_feedp_str_is(rel, "alternate")) return;
+  if (mw_feedp_attr(attrs, n, "rel", NULL, &rel) &&
+      !mw_feedp_str_is(rel, "alternate"))
+    return;
   int rank = 2;
-  if (mw_feedp_attr(attrs, n, "type", NULL, &type) && !mw_feedp_str_is(type, "text/html") &&
+  if (mw_feedp_attr(attrs, n, "type", NULL, &type) &&
+      !mw_feedp_str_is(type, "text/html") &&
       !mw_feedp_str_is(type, "application/xhtml+xml"))
     rank = 1;
   int *cur = for_entry ? &p->item.link_rank : &p->feed_link_rank;
@@ -324,6 +330,8 @@ void mw_feedp_atom_link(struct mw_feed_parser *p, const xmlChar **attrs, int n,
   char *l = mw_feedp_resolve(p, href.p, href.len, p->stack[p->depth - 1].base);
   if (!l) return;
   *cur = rank;
-  if (for_entry) p->item.link = l;
-  else p->feed->link = l;
+  if (for_entry)
+    p->item.link = l;
+  else
+    p->feed->link = l;
 }

@@ -63,7 +63,7 @@ const char *mw_feedtext_trim(const char *s, size_t *n);
 
 /* The feed's bytes as UTF-8, ready for libxml2 with XML_PARSE_IGNORE_ENC. */
 struct mw_feed_input {
-  const char *p;     /* UTF-8 bytes to parse (no BOM) */
+  const char *p; /* UTF-8 bytes to parse (no BOM) */
   size_t len;
   char *owned;       /* malloc'd when the bytes were converted or repaired */
   char encoding[32]; /* what they were decoded from: "UTF-8", "GB18030" */
@@ -103,10 +103,10 @@ struct mw_feed_frame {
 struct mw_feed_item {
   char *title, *dc_title, *link, *id, *about, *author, *author_name,
       *author_email, *content, *summary;
-  int link_rank;      /* how good the link found so far is; 0 = none */
-  bool guid_is_link;  /* guid without isPermaLink="false" */
+  int link_rank;     /* how good the link found so far is; 0 = none */
+  bool guid_is_link; /* guid without isPermaLink="false" */
   int64_t published, updated;
-  size_t number;      /* 1-based, counting every item element seen */
+  size_t number; /* 1-based, counting every item element seen */
 };
 
 /* The text of the field being read. */
@@ -134,29 +134,29 @@ struct mw_feed_parser {
   struct mw_feed *feed;
   struct mw_feed_limits lim;
   int default_offset_s;
-  const char *base_url;   /* arena copy, or NULL */
-  const char *input;      /* the UTF-8 being parsed */
+  const char *base_url; /* arena copy, or NULL */
+  const char *input;    /* the UTF-8 being parsed */
   size_t input_len;
-  size_t parse_start;     /* offset of the current libxml2 run */
+  size_t parse_start; /* offset of the current libxml2 run */
 
   struct mw_feed_frame *stack; /* lim.max_depth frames */
   int depth;
 
-  bool root_seen;         /* the first element was read */
-  bool not_feed;          /* ... and it is not a feed's */
+  bool root_seen; /* the first element was read */
+  bool not_feed;  /* ... and it is not a feed's */
   char root_name[64];
-  const char *root_ns;    /* an unknown namespace the root used, taken as
-                             the feed's own (arena), or NULL */
+  const char *root_ns; /* an unknown namespace the root used, taken as
+                          the feed's own (arena), or NULL */
   size_t entries_cap, problems_cap;
   size_t problems_dropped;
-  size_t arena_limit;     /* bytes the feed's strings may take */
-  bool stopped;           /* a limit stopped the parse */
+  size_t arena_limit; /* bytes the feed's strings may take */
+  bool stopped;       /* a limit stopped the parse */
   bool feed_title_done;
   int feed_link_rank;
 
   struct mw_feed_capture cap;
   bool in_item;
-  int item_depth;         /* stack index of the item element */
+  int item_depth; /* stack index of the item element */
   struct mw_feed_item item;
   size_t items_seen;
 
@@ -171,7 +171,7 @@ struct mw_feed_parser {
   size_t restart_at;      /* where to resume after the root closed early;
                              0 = nowhere */
   size_t last_error_at;   /* input offset of the last error */
-  struct mw_feed_entity *entities;  /* declared and HTML, arena */
+  struct mw_feed_entity *entities; /* declared and HTML, arena */
   size_t n_declared;
   size_t html_entities_noted;
 };
@@ -249,11 +249,10 @@ void mw_feedp_finish_capture(struct mw_feed_parser *p);
 void mw_feedp_begin_item(struct mw_feed_parser *p);
 void mw_feedp_finish_item(struct mw_feed_parser *p);
 /* The mode of an Atom text construct; false when it holds no text. */
-bool mw_feedp_atom_mode(const xmlChar **attrs, int n,
-                        enum mw_feed_mode *mode);
+bool mw_feedp_atom_mode(const xmlChar **attrs, int n, enum mw_feed_mode *mode);
 /* An Atom-style <link href rel type> of the entry or of the feed. */
-void mw_feedp_atom_link(struct mw_feed_parser *p, const xmlChar **attrs,
-                        int n, bool for_entry);
+void mw_feedp_atom_link(struct mw_feed_parser *p, const xmlChar **attrs, int n,
+                        bool for_entry);
 
 /* feed_repair.c */
 /* A copy of s[0..n) where '&' that starts no known reference and '<' that

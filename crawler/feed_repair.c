@@ -28,7 +28,8 @@ static bool name_char(unsigned char c) {
 }
 
 static bool is_xdigit(unsigned char c) {
-  return mw_ascii_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  return mw_ascii_isdigit(c) || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F');
 }
 
 /* True when s[0] == '&' starts a reference libxml2 (with the parser's
@@ -63,7 +64,8 @@ static bool known_reference(const struct mw_feed_parser *p,
 }
 
 /* Offset just past the first occurrence of end in s[i..n), or n. */
-static size_t past(const unsigned char *s, size_t n, size_t i, const char *end) {
+static size_t past(const unsigned char *s, size_t n, size_t i,
+                   const char *end) {
   size_t m = strlen(end);
   while (i + m <= n) {
     const unsigned char *hit = memchr(s + i, end[0], n - i - m + 1);

@@ -14,7 +14,8 @@
  * names none (a stray </p>), so one broken description does not swallow
  * the entries after it.
  *
- * What it leaves to others: driving the parser, encodings, restarts and
+ * What it leaves to others: what a field's text becomes and when an entry
+ * is kept (feed_entry.c), driving the parser, encodings, restarts and
  * repairs (feed.c, feed_charset.c, feed_repair.c), reducing HTML to text
  * (feed_text.c), dates (date.c).
  */
@@ -55,10 +56,16 @@ enum tag {
   T_DC_DESCRIPTION,
 };
 
-
-enum ns { NS_CORE, NS_ATOM, NS_DC, NS_DCTERMS, NS_CONTENT, NS_RDF, NS_XHTML,
-          NS_OTHER };
-
+enum ns {
+  NS_CORE,
+  NS_ATOM,
+  NS_DC,
+  NS_DCTERMS,
+  NS_CONTENT,
+  NS_RDF,
+  NS_XHTML,
+  NS_OTHER
+};
 
 /* ------------------------------------------------------------ names */
 
@@ -94,9 +101,9 @@ static enum ns ns_of(const struct mw_feed_parser *p, const xmlChar *uri,
   static const struct {
     const char *prefix;
     enum ns ns;
-  } prefixes[] = {{"dc", NS_DC},     {"dcterms", NS_DCTERMS},
+  } prefixes[] = {{"dc", NS_DC},           {"dcterms", NS_DCTERMS},
                   {"content", NS_CONTENT}, {"atom", NS_ATOM},
-                  {"rdf", NS_RDF},   {"xhtml", NS_XHTML}};
+                  {"rdf", NS_RDF},         {"xhtml", NS_XHTML}};
   for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
     if (!strcmp((const char *)prefix, prefixes[i].prefix))
       return prefixes[i].ns;
@@ -109,81 +116,66 @@ static bool eq(const xmlChar *a, const char *b) {
 
 static enum tag tag_of(const xmlChar *name, enum ns ns) {
   switch (ns) {
-  case NS_CORE:
-  case NS_ATOM:
-    break;
-  case NS_DC:
-    if (eq(name, "creator") || eq(name, "author")) return T_CREATOR;
-    if (eq(name, "date")) return T_PUBDATE;
-    if (eq(name, "title")) return T_DC_TITLE;
-    if (eq(name, "description")) return T_DC_DESCRIPTION;
-    return T_OTHER;
-  case NS_DCTERMS:
-    if (eq(name, "issued") || eq(name, "created")) return T_PUBDATE;
-    if (eq(name, "modified")) return T_UPDATED;
-    return T_OTHER;
-  case NS_CONTENT:
-    return eq(name, "encoded") ? T_ENCODED : T_OTHER;
-  case NS_RDF:
-    return eq(name, "RDF") ? T_RDF : T_OTHER;
-  case NS_XHTML:
-    return eq(name, "body") || eq(name, "div") ? T_BODY : T_OTHER;
-  default:
-    return T_OTHER;
+    case NS_CORE:
+    case NS_ATOM: break;
+    case NS_DC:
+      if (eq(name, "creator") || eq(name, "author")) return T_CREATOR;
+      if (eq(name, "date")) return T_PUBDATE;
+      if (eq(name, "title")) return T_DC_TITLE;
+      if (eq(name, "description")) return T_DC_DESCRIPTION;
+      return T_OTHER;
+    case NS_DCTERMS:
+      if (eq(name, "issued") || eq(name, "created")) return T_PUBDATE;
+      if (eq(name, "modified")) return T_UPDATED;
+      return T_OTHER;
+    case NS_CONTENT: return eq(name, "encoded") ? T_ENCODED : T_OTHER;
+    case NS_RDF: return eq(name, "RDF") ? T_RDF : T_OTHER;
+    case NS_XHTML:
+      return eq(name, "body") || eq(name, "div") ? T_BODY : T_OTHER;
+    default: return T_OTHER;
   }
   switch (mw_ascii_tolower(name[0])) {
-  case 'a':
-    return eq(name, "author") ? T_AUTHOR : T_OTHER;
-  case 'c':
-    if (eq(name, "channel")) return T_CHANNEL;
-    if (eq(name, "content")) return T_CONTENT;
-    return T_OTHER;
-  case 'd':
-    return eq(name, "description") ? T_DESCRIPTION : T_OTHER;
-  case 'e':
-    if (eq(name, "entry")) return T_ENTRY;
-    if (eq(name, "email")) return T_EMAIL;
-    return T_OTHER;
-  case 'f':
-    return eq(name, "feed") ? T_FEED : T_OTHER;
-  case 'g':
-    return eq(name, "guid") ? T_GUID : T_OTHER;
-  case 'i':
-    if (eq(name, "item")) return T_ITEM;
-    if (eq(name, "id")) return T_ID;
-    if (eq(name, "issued")) return T_PUBDATE;
-    if (eq(name, "image")) return T_SKIP;
-    return T_OTHER;
-  case 'l':
-    return eq(name, "link") ? T_LINK : T_OTHER;
-  case 'm':
-    return eq(name, "modified") ? T_UPDATED : T_OTHER;
-  case 'n':
-    return eq(name, "name") ? T_NAME : T_OTHER;
-  case 'p':
-    if (eq(name, "pubDate") || eq(name, "published")) return T_PUBDATE;
-    return T_OTHER;
-  case 'r':
-    return eq(name, "rss") ? T_RSS : T_OTHER;
-  case 's':
-    if (eq(name, "summary")) return T_SUMMARY;
-    if (eq(name, "source")) return T_SOURCE;
-    return T_OTHER;
-  case 't':
-    if (eq(name, "title")) return T_TITLE;
-    if (eq(name, "textinput")) return T_SKIP;
-    return T_OTHER;
-  case 'u':
-    return eq(name, "updated") ? T_UPDATED : T_OTHER;
-  default:
-    return T_OTHER;
+    case 'a': return eq(name, "author") ? T_AUTHOR : T_OTHER;
+    case 'c':
+      if (eq(name, "channel")) return T_CHANNEL;
+      if (eq(name, "content")) return T_CONTENT;
+      return T_OTHER;
+    case 'd': return eq(name, "description") ? T_DESCRIPTION : T_OTHER;
+    case 'e':
+      if (eq(name, "entry")) return T_ENTRY;
+      if (eq(name, "email")) return T_EMAIL;
+      return T_OTHER;
+    case 'f': return eq(name, "feed") ? T_FEED : T_OTHER;
+    case 'g': return eq(name, "guid") ? T_GUID : T_OTHER;
+    case 'i':
+      if (eq(name, "item")) return T_ITEM;
+      if (eq(name, "id")) return T_ID;
+      if (eq(name, "issued")) return T_PUBDATE;
+      if (eq(name, "image")) return T_SKIP;
+      return T_OTHER;
+    case 'l': return eq(name, "link") ? T_LINK : T_OTHER;
+    case 'm': return eq(name, "modified") ? T_UPDATED : T_OTHER;
+    case 'n': return eq(name, "name") ? T_NAME : T_OTHER;
+    case 'p':
+      if (eq(name, "pubDate") || eq(name, "published")) return T_PUBDATE;
+      return T_OTHER;
+    case 'r': return eq(name, "rss") ? T_RSS : T_OTHER;
+    case 's':
+      if (eq(name, "summary")) return T_SUMMARY;
+      if (eq(name, "source")) return T_SOURCE;
+      return T_OTHER;
+    case 't':
+      if (eq(name, "title")) return T_TITLE;
+      if (eq(name, "textinput")) return T_SKIP;
+      return T_OTHER;
+    case 'u': return eq(name, "updated") ? T_UPDATED : T_OTHER;
+    default: return T_OTHER;
   }
 }
 
 /* --------------------------------------------------------- start tags */
 
 static void pop_frame(struct mw_feed_parser *p);
-
 
 /* A field start under an item. */
 static void item_child(struct mw_feed_parser *p, enum tag tag, enum ns ns,
@@ -193,62 +185,62 @@ static void item_child(struct mw_feed_parser *p, enum tag tag, enum ns ns,
   enum mw_feed_mode mode;
   struct mw_str v;
   switch (tag) {
-  case T_TITLE:
-    if (atom && !mw_feedp_atom_mode(attrs, n, &mode)) break;
-    mw_feedp_start_capture(p, MW_FIELD_TITLE, atom ? mode : MW_MODE_GUESS);
-    break;
-  case T_DC_TITLE:
-    mw_feedp_start_capture(p, MW_FIELD_DC_TITLE, MW_MODE_GUESS);
-    break;
-  case T_LINK:
-    if (mw_feedp_attr(attrs, n, "href", NULL, &v)) mw_feedp_atom_link(p, attrs, n, true);
-    else mw_feedp_start_capture(p, MW_FIELD_LINK, MW_MODE_TEXT);
-    break;
-  case T_GUID:
-    p->item.guid_is_link =
-        !(mw_feedp_attr(attrs, n, "isPermaLink", NULL, &v) && mw_feedp_str_is(v, "false"));
-    mw_feedp_start_capture(p, MW_FIELD_ID, MW_MODE_TEXT);
-    break;
-  case T_ID:
-    mw_feedp_start_capture(p, MW_FIELD_ID, MW_MODE_TEXT);
-    break;
-  case T_PUBDATE:
-    mw_feedp_start_capture(p, MW_FIELD_PUBLISHED, MW_MODE_TEXT);
-    break;
-  case T_UPDATED:
-    mw_feedp_start_capture(p, MW_FIELD_UPDATED, MW_MODE_TEXT);
-    break;
-  case T_AUTHOR:
-    if (atom) f->role = MW_ROLE_AUTHOR;
-    else mw_feedp_start_capture(p, MW_FIELD_AUTHOR, MW_MODE_TEXT);
-    break;
-  case T_CREATOR:
-    mw_feedp_start_capture(p, MW_FIELD_AUTHOR, MW_MODE_TEXT);
-    break;
-  case T_DESCRIPTION:
-  case T_DC_DESCRIPTION:
-    mw_feedp_start_capture(p, MW_FIELD_SUMMARY, MW_MODE_GUESS);
-    break;
-  case T_SUMMARY:
-    if (!mw_feedp_atom_mode(attrs, n, &mode)) break;
-    mw_feedp_start_capture(p, MW_FIELD_SUMMARY, atom ? mode : MW_MODE_GUESS);
-    break;
-  case T_CONTENT:
-    if (!mw_feedp_atom_mode(attrs, n, &mode)) break;
-    mw_feedp_start_capture(p, MW_FIELD_CONTENT, atom ? mode : MW_MODE_GUESS);
-    break;
-  case T_ENCODED:
-    mw_feedp_start_capture(p, MW_FIELD_CONTENT, MW_MODE_HTML);
-    break;
-  case T_BODY:
-    mw_feedp_start_capture(p, MW_FIELD_CONTENT, MW_MODE_TEXT);
-    break;
-  case T_SOURCE:
-  case T_SKIP:
-    f->role = MW_ROLE_SKIP;
-    break;
-  default:
-    break;
+    case T_TITLE:
+      if (atom && !mw_feedp_atom_mode(attrs, n, &mode)) break;
+      mw_feedp_start_capture(p, MW_FIELD_TITLE, atom ? mode : MW_MODE_GUESS);
+      break;
+    case T_DC_TITLE:
+      mw_feedp_start_capture(p, MW_FIELD_DC_TITLE, MW_MODE_GUESS);
+      break;
+    case T_LINK:
+      if (mw_feedp_attr(attrs, n, "href", NULL, &v))
+        mw_feedp_atom_link(p, attrs, n, true);
+      else
+        mw_feedp_start_capture(p, MW_FIELD_LINK, MW_MODE_TEXT);
+      break;
+    case T_GUID:
+      p->item.guid_is_link =
+          !(mw_feedp_attr(attrs, n, "isPermaLink", NULL, &v) &&
+            mw_feedp_str_is(v, "false"));
+      mw_feedp_start_capture(p, MW_FIELD_ID, MW_MODE_TEXT);
+      break;
+    case T_ID: mw_feedp_start_capture(p, MW_FIELD_ID, MW_MODE_TEXT); break;
+    case T_PUBDATE:
+      mw_feedp_start_capture(p, MW_FIELD_PUBLISHED, MW_MODE_TEXT);
+      break;
+    case T_UPDATED:
+      mw_feedp_start_capture(p, MW_FIELD_UPDATED, MW_MODE_TEXT);
+      break;
+    case T_AUTHOR:
+      if (atom)
+        f->role = MW_ROLE_AUTHOR;
+      else
+        mw_feedp_start_capture(p, MW_FIELD_AUTHOR, MW_MODE_TEXT);
+      break;
+    case T_CREATOR:
+      mw_feedp_start_capture(p, MW_FIELD_AUTHOR, MW_MODE_TEXT);
+      break;
+    case T_DESCRIPTION:
+    case T_DC_DESCRIPTION:
+      mw_feedp_start_capture(p, MW_FIELD_SUMMARY, MW_MODE_GUESS);
+      break;
+    case T_SUMMARY:
+      if (!mw_feedp_atom_mode(attrs, n, &mode)) break;
+      mw_feedp_start_capture(p, MW_FIELD_SUMMARY, atom ? mode : MW_MODE_GUESS);
+      break;
+    case T_CONTENT:
+      if (!mw_feedp_atom_mode(attrs, n, &mode)) break;
+      mw_feedp_start_capture(p, MW_FIELD_CONTENT, atom ? mode : MW_MODE_GUESS);
+      break;
+    case T_ENCODED:
+      mw_feedp_start_capture(p, MW_FIELD_CONTENT, MW_MODE_HTML);
+      break;
+    case T_BODY:
+      mw_feedp_start_capture(p, MW_FIELD_CONTENT, MW_MODE_TEXT);
+      break;
+    case T_SOURCE:
+    case T_SKIP: f->role = MW_ROLE_SKIP; break;
+    default: break;
   }
 }
 
@@ -259,26 +251,26 @@ static void root_element(struct mw_feed_parser *p, enum tag tag,
   p->root_seen = true;
   snprintf(p->root_name, sizeof p->root_name, "%s", (const char *)name);
   switch (tag) {
-  case T_RSS:
-    p->feed->format = MW_FEED_RSS2;
-    f->role = MW_ROLE_ROOT;
-    break;
-  case T_RDF:
-    p->feed->format = MW_FEED_RSS1;
-    f->role = MW_ROLE_ROOT;
-    break;
-  case T_FEED:
-    p->feed->format = MW_FEED_ATOM;
-    f->role = MW_ROLE_CHANNEL;
-    break;
-  case T_CHANNEL: /* a bare <channel>: RSS without its wrapper */
-    p->feed->format = MW_FEED_RSS2;
-    f->role = MW_ROLE_CHANNEL;
-    break;
-  default:
-    p->not_feed = true;
-    xmlStopParser(p->ctxt);
-    break;
+    case T_RSS:
+      p->feed->format = MW_FEED_RSS2;
+      f->role = MW_ROLE_ROOT;
+      break;
+    case T_RDF:
+      p->feed->format = MW_FEED_RSS1;
+      f->role = MW_ROLE_ROOT;
+      break;
+    case T_FEED:
+      p->feed->format = MW_FEED_ATOM;
+      f->role = MW_ROLE_CHANNEL;
+      break;
+    case T_CHANNEL: /* a bare <channel>: RSS without its wrapper */
+      p->feed->format = MW_FEED_RSS2;
+      f->role = MW_ROLE_CHANNEL;
+      break;
+    default:
+      p->not_feed = true;
+      xmlStopParser(p->ctxt);
+      break;
   }
 }
 
@@ -290,8 +282,10 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix,
    * broken; the events still come, so keep it believing otherwise. */
   p->ctxt->wellFormed = 1;
   if (p->depth >= p->lim.max_depth) {
-    mw_feedp_problem(p, "elements nested deeper than %d: the rest of the "
-                        "document was not read", p->lim.max_depth);
+    mw_feedp_problem(p,
+                     "elements nested deeper than %d: the rest of the "
+                     "document was not read",
+                     p->lim.max_depth);
     mw_feedp_stop(p);
     return;
   }
@@ -304,16 +298,15 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix,
     enum tag t = tag_of(name, NS_CORE);
     if (t == T_RSS || t == T_FEED || t == T_CHANNEL || eq(name, "RDF")) {
       tag = eq(name, "RDF") ? T_RDF : t;
-      p->root_ns = mw_feedp_strndup(p, (const char *)uri,
-                                    strlen((const char *)uri));
+      p->root_ns =
+          mw_feedp_strndup(p, (const char *)uri, strlen((const char *)uri));
     }
   }
   if (p->cap.field && tag != T_OTHER && tag != T_BODY) {
     /* A feed element inside a field: the field was never closed ("<title>
      * text" then "<link>"). An item closes the item as well. */
-    int keep = (tag == T_ITEM || tag == T_ENTRY) && p->in_item
-                   ? p->item_depth
-                   : p->cap.depth;
+    int keep = (tag == T_ITEM || tag == T_ENTRY) && p->in_item ? p->item_depth
+                                                               : p->cap.depth;
     while (p->depth > keep) pop_frame(p);
     if (p->stopped) return;
   }
@@ -337,7 +330,8 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix,
       mw_feedp_cap_append(p, "\x01", 1);
     return;
   }
-  if (parent && (parent->role == MW_ROLE_SKIP || parent->role == MW_ROLE_INFIELD)) {
+  if (parent &&
+      (parent->role == MW_ROLE_SKIP || parent->role == MW_ROLE_INFIELD)) {
     f->role = MW_ROLE_SKIP;
     return;
   }
@@ -354,37 +348,40 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix,
     if (!p->stopped) mw_feedp_begin_item(p);
     return;
   }
-  enum mw_feed_role prole = parent ? (enum mw_feed_role)parent->role : MW_ROLE_OTHER;
+  enum mw_feed_role prole =
+      parent ? (enum mw_feed_role)parent->role : MW_ROLE_OTHER;
   switch (prole) {
-  case MW_ROLE_ROOT:
-    if (tag == T_CHANNEL) f->role = MW_ROLE_CHANNEL;
-    else if (tag == T_SKIP) f->role = MW_ROLE_SKIP;
-    break;
-  case MW_ROLE_CHANNEL:
-    if (tag == T_TITLE) {
-      enum mw_feed_mode mode = MW_MODE_GUESS;
-      if (p->feed->format == MW_FEED_ATOM && !mw_feedp_atom_mode(attrs, nb_attrs, &mode))
-        break;
-      mw_feedp_start_capture(p, MW_FIELD_TITLE, mode);
-    } else if (tag == T_LINK) {
-      struct mw_str v;
-      if (mw_feedp_attr(attrs, nb_attrs, "href", NULL, &v))
-        mw_feedp_atom_link(p, attrs, nb_attrs, false);
-      else
-        mw_feedp_start_capture(p, MW_FIELD_LINK, MW_MODE_TEXT);
-    } else if (tag == T_SKIP || tag == T_SOURCE || tag == T_AUTHOR) {
-      f->role = MW_ROLE_SKIP;
-    }
-    break;
-  case MW_ROLE_ITEM:
-    item_child(p, tag, ns, attrs, nb_attrs);
-    break;
-  case MW_ROLE_AUTHOR:
-    if (tag == T_NAME) mw_feedp_start_capture(p, MW_FIELD_AUTHOR_NAME, MW_MODE_TEXT);
-    else if (tag == T_EMAIL) mw_feedp_start_capture(p, MW_FIELD_AUTHOR_EMAIL, MW_MODE_TEXT);
-    break;
-  default:
-    break;
+    case MW_ROLE_ROOT:
+      if (tag == T_CHANNEL)
+        f->role = MW_ROLE_CHANNEL;
+      else if (tag == T_SKIP)
+        f->role = MW_ROLE_SKIP;
+      break;
+    case MW_ROLE_CHANNEL:
+      if (tag == T_TITLE) {
+        enum mw_feed_mode mode = MW_MODE_GUESS;
+        if (p->feed->format == MW_FEED_ATOM &&
+            !mw_feedp_atom_mode(attrs, nb_attrs, &mode))
+          break;
+        mw_feedp_start_capture(p, MW_FIELD_TITLE, mode);
+      } else if (tag == T_LINK) {
+        struct mw_str v;
+        if (mw_feedp_attr(attrs, nb_attrs, "href", NULL, &v))
+          mw_feedp_atom_link(p, attrs, nb_attrs, false);
+        else
+          mw_feedp_start_capture(p, MW_FIELD_LINK, MW_MODE_TEXT);
+      } else if (tag == T_SKIP || tag == T_SOURCE || tag == T_AUTHOR) {
+        f->role = MW_ROLE_SKIP;
+      }
+      break;
+    case MW_ROLE_ITEM: item_child(p, tag, ns, attrs, nb_attrs); break;
+    case MW_ROLE_AUTHOR:
+      if (tag == T_NAME)
+        mw_feedp_start_capture(p, MW_FIELD_AUTHOR_NAME, MW_MODE_TEXT);
+      else if (tag == T_EMAIL)
+        mw_feedp_start_capture(p, MW_FIELD_AUTHOR_EMAIL, MW_MODE_TEXT);
+      break;
+    default: break;
   }
   (void)nb_ns;
   (void)nss;
@@ -392,8 +389,8 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix,
 }
 
 /* RSS 1.0 items name themselves with rdf:about. */
-static void on_start_rdf_about(struct mw_feed_parser *p,
-                               const xmlChar **attrs, int n) {
+static void on_start_rdf_about(struct mw_feed_parser *p, const xmlChar **attrs,
+                               int n) {
   struct mw_str v;
   if (p->in_item && p->item_depth == p->depth - 1 && !p->item.about &&
       mw_feedp_attr(attrs, n, "about", MW_RDF_NS, &v)) {
@@ -422,14 +419,16 @@ static void pop_frame(struct mw_feed_parser *p) {
     if (idx == p->cap.depth) {
       mw_feedp_finish_capture(p);
     } else if (f->role == MW_ROLE_INFIELD) {
-      if (p->cap.hidden_depth == idx) p->cap.hidden_depth = 0;
+      if (p->cap.hidden_depth == idx)
+        p->cap.hidden_depth = 0;
       else if (!p->cap.hidden_depth &&
                mw_feedtext_is_block((const char *)f->name,
                                     strlen((const char *)f->name)))
         mw_feedp_cap_append(p, "\x01", 1);
     }
   }
-  if (f->role == MW_ROLE_ITEM && p->in_item && idx == p->item_depth) mw_feedp_finish_item(p);
+  if (f->role == MW_ROLE_ITEM && p->in_item && idx == p->item_depth)
+    mw_feedp_finish_item(p);
 }
 
 /* Closes up to and including the innermost open element named name; a
@@ -486,7 +485,8 @@ static struct mw_feed_entity *new_entity(struct mw_feed_parser *p,
                                          const xmlChar *name,
                                          const char *content, size_t n) {
   struct mw_feed_entity *e = mw_feedp_alloc(p, sizeof *e);
-  char *nm = mw_feedp_strndup(p, (const char *)name, strlen((const char *)name));
+  char *nm =
+      mw_feedp_strndup(p, (const char *)name, strlen((const char *)name));
   char *ct = mw_feedp_strndup(p, content, n);
   if (!e || !nm || !ct) return NULL;
   memset(e, 0, sizeof *e);
@@ -532,14 +532,17 @@ static xmlEntityPtr sax_get_entity(void *user, const xmlChar *name) {
       return &e->ent;
     }
   char u[4];
-  size_t k = mw_feedtext_entity((const char *)name, strlen((const char *)name), u);
+  size_t k =
+      mw_feedtext_entity((const char *)name, strlen((const char *)name), u);
   if (!k) return NULL;
   if (p->ctxt->instate == XML_PARSER_ATTRIBUTE_VALUE && k > 1) return NULL;
   struct mw_feed_entity *e = new_entity(p, name, u, k);
   if (!e) return NULL;
   if (p->html_entities_noted++ < 5)
-    mw_feedp_problem(p, "HTML entity &%s; used without a declaration; "
-                        "resolved", (const char *)name);
+    mw_feedp_problem(p,
+                     "HTML entity &%s; used without a declaration; "
+                     "resolved",
+                     (const char *)name);
   return &e->ent;
 }
 

@@ -49,10 +49,10 @@ static const struct {
   const char *name;
   uint32_t cp;
 } common_entities[] = {
-    {"amp", '&'},     {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
-    {"apos", '\''},   {"nbsp", 0xA0},    {"mdash", 0x2014}, {"ndash", 0x2013},
-    {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"lsquo", 0x2018}, {"rsquo", 0x2019},
-    {"hellip", 0x2026}, {"middot", 0xB7}, {"bull", 0x2022},  {"copy", 0xA9},
+    {"amp", '&'},       {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
+    {"apos", '\''},     {"nbsp", 0xA0},    {"mdash", 0x2014}, {"ndash", 0x2013},
+    {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"lsquo", 0x2018}, {"rsquo", 0x2019},
+    {"hellip", 0x2026}, {"middot", 0xB7},  {"bull", 0x2022},  {"copy", 0xA9},
 };
 
 size_t mw_feedtext_entity(const char *name, size_t n, char out[4]) {
@@ -78,8 +78,7 @@ static uint32_t repair_c1(uint32_t cp) {
       0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
       0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
   if (cp >= 0x80 && cp <= 0x9F) return w1252[cp - 0x80];
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0xFFFD;
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
   return cp;
 }
 
@@ -139,7 +138,7 @@ static size_t decode_ref(const unsigned char *s, size_t n, uint32_t *cp,
   }
   /* the code point, for whitespace decisions */
   unsigned char b0 = (unsigned char)utf8[0];
-  *cp = b0 < 0x80 ? b0
+  *cp = b0 < 0x80          ? b0
         : (*utf8_len == 2) ? (uint32_t)(((b0 & 0x1F) << 6) | (utf8[1] & 0x3F))
                            : 0x10000; /* anything that is not whitespace */
   return i;
@@ -150,12 +149,13 @@ static size_t decode_ref(const unsigned char *s, size_t n, uint32_t *cp,
 /* Tags after which text continues on a new line. */
 static bool is_block_tag(const unsigned char *name, size_t n) {
   static const char *const blocks[] = {
-      "p",     "br",      "div",    "li",      "ul",     "ol",   "dl",
-      "dt",    "dd",      "tr",     "table",   "h1",     "h2",   "h3",
-      "h4",    "h5",      "h6",     "hr",      "pre",    "blockquote",
-      "section", "article", "header", "footer", "aside",  "nav",  "figure",
-      "figcaption", "form", "address", "center", "tbody", "thead",
-      "caption", "main", "details", "summary"};
+      "p",      "br",         "div",     "li",         "ul",     "ol",
+      "dl",     "dt",         "dd",      "tr",         "table",  "h1",
+      "h2",     "h3",         "h4",      "h5",         "h6",     "hr",
+      "pre",    "blockquote", "section", "article",    "header", "footer",
+      "aside",  "nav",        "figure",  "figcaption", "form",   "address",
+      "center", "tbody",      "thead",   "caption",    "main",   "details",
+      "summary"};
   for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
     if (strlen(blocks[i]) == n &&
         mw_ascii_ncasecmp((const char *)name, blocks[i], n) == 0)
@@ -214,9 +214,9 @@ static size_t find_ci(const unsigned char *s, size_t n, size_t i,
 struct out {
   char *p;
   size_t len;
-  bool any;     /* something visible was written */
-  bool space;   /* a space is pending */
-  bool brk;     /* a line break is pending */
+  bool any;   /* something visible was written */
+  bool space; /* a space is pending */
+  bool brk;   /* a line break is pending */
   bool one_line;
 };
 
@@ -237,9 +237,16 @@ static void put_bytes(struct out *o, const void *b, size_t n) {
 enum { C_TEXT, C_SPACE, C_LT, C_AMP, C_BREAK, C_C2, C_NL };
 
 static const unsigned char byte_class[256] = {
-    [' '] = C_SPACE,  ['\t'] = C_SPACE, ['\r'] = C_SPACE, ['\f'] = C_SPACE,
-    ['\v'] = C_SPACE, ['\n'] = C_NL,    ['<'] = C_LT,      ['&'] = C_AMP,
-    [(unsigned char)MW_TEXT_BREAK] = C_BREAK, [0xC2] = C_C2,
+    [' '] = C_SPACE,
+    ['\t'] = C_SPACE,
+    ['\r'] = C_SPACE,
+    ['\f'] = C_SPACE,
+    ['\v'] = C_SPACE,
+    ['\n'] = C_NL,
+    ['<'] = C_LT,
+    ['&'] = C_AMP,
+    [(unsigned char) MW_TEXT_BREAK] = C_BREAK,
+    [0xC2] = C_C2,
 };
 
 size_t mw_feedtext_reduce(const char *in, size_t n, unsigned flags,
@@ -254,107 +261,114 @@ size_t mw_feedtext_reduce(const char *in, size_t n, unsigned flags,
     if (html) {
       while (i < n && byte_class[s[i]] == C_TEXT) i++;
     } else {
-      while (i < n && (byte_class[s[i]] == C_TEXT || s[i] == '<' || s[i] == '&'))
+      while (i < n &&
+             (byte_class[s[i]] == C_TEXT || s[i] == '<' || s[i] == '&'))
         i++;
     }
     cls = i < n ? byte_class[s[i]] : C_TEXT;
     if (i > run) put_bytes(&o, s + run, i - run);
     if (i >= n) break;
     switch (cls) {
-    case C_SPACE:
-      o.space = true;
-      i++;
-      break;
-    case C_NL:
-      /* In plain text a newline is a line break; in HTML, a space. */
-      if (html) o.space = true;
-      else o.brk = true;
-      i++;
-      break;
-    case C_BREAK:
-      o.brk = true;
-      i++;
-      break;
-    case C_C2:
-      if (i + 1 < n && s[i + 1] == 0xA0) { /* NBSP */
+      case C_SPACE:
         o.space = true;
-        i += 2;
-      } else {
-        put_bytes(&o, s + i, 1);
         i++;
-      }
-      break;
-    case C_AMP: {
-      uint32_t cp;
-      char u[4];
-      size_t ulen;
-      size_t k = decode_ref(s + i, n - i, &cp, u, &ulen);
-      if (k == 0) {
-        put_bytes(&o, "&", 1);
+        break;
+      case C_NL:
+        /* In plain text a newline is a line break; in HTML, a space. */
+        if (html)
+          o.space = true;
+        else
+          o.brk = true;
         i++;
-      } else {
-        if (cp == 0xA0 || cp == ' ' || cp == '\t' || cp == '\r') o.space = true;
-        else if (cp == '\n') o.space = true;
-        else put_bytes(&o, u, ulen);
-        i += k;
-      }
-      break;
-    }
-    case C_LT: {
-      unsigned char c1 = i + 1 < n ? s[i + 1] : 0;
-      if (c1 == '!') {
-        if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-          size_t e = i + 4;
-          while (e + 3 <= n && memcmp(s + e, "-->", 3) != 0) e++;
-          i = e + 3 <= n ? e + 3 : n;
-        } else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
-          /* CDATA inside escaped HTML: its content is text */
-          size_t e = i + 9;
-          while (e + 3 <= n && memcmp(s + e, "]]>", 3) != 0) e++;
-          size_t stop = e + 3 <= n ? e : n;
-          for (size_t j = i + 9; j < stop; j++) {
-            if (mw_ascii_isspace(s[j])) o.space = true;
-            else put_bytes(&o, s + j, 1);
-          }
-          i = e + 3 <= n ? e + 3 : n;
+        break;
+      case C_BREAK:
+        o.brk = true;
+        i++;
+        break;
+      case C_C2:
+        if (i + 1 < n && s[i + 1] == 0xA0) { /* NBSP */
+          o.space = true;
+          i += 2;
         } else {
-          i = skip_tag(s, n, i);
+          put_bytes(&o, s + i, 1);
+          i++;
+        }
+        break;
+      case C_AMP: {
+        uint32_t cp;
+        char u[4];
+        size_t ulen;
+        size_t k = decode_ref(s + i, n - i, &cp, u, &ulen);
+        if (k == 0) {
+          put_bytes(&o, "&", 1);
+          i++;
+        } else {
+          if (cp == 0xA0 || cp == ' ' || cp == '\t' || cp == '\r')
+            o.space = true;
+          else if (cp == '\n')
+            o.space = true;
+          else
+            put_bytes(&o, u, ulen);
+          i += k;
         }
         break;
       }
-      if (c1 == '?') {
-        i = skip_tag(s, n, i);
+      case C_LT: {
+        unsigned char c1 = i + 1 < n ? s[i + 1] : 0;
+        if (c1 == '!') {
+          if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+            size_t e = i + 4;
+            while (e + 3 <= n && memcmp(s + e, "-->", 3) != 0) e++;
+            i = e + 3 <= n ? e + 3 : n;
+          } else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
+            /* CDATA inside escaped HTML: its content is text */
+            size_t e = i + 9;
+            while (e + 3 <= n && memcmp(s + e, "]]>", 3) != 0) e++;
+            size_t stop = e + 3 <= n ? e : n;
+            for (size_t j = i + 9; j < stop; j++) {
+              if (mw_ascii_isspace(s[j]))
+                o.space = true;
+              else
+                put_bytes(&o, s + j, 1);
+            }
+            i = e + 3 <= n ? e + 3 : n;
+          } else {
+            i = skip_tag(s, n, i);
+          }
+          break;
+        }
+        if (c1 == '?') {
+          i = skip_tag(s, n, i);
+          break;
+        }
+        size_t name = i + 1 + (c1 == '/');
+        size_t e = name;
+        while (e < n && is_alnum(s[e])) e++;
+        if (e == name || !mw_ascii_isalpha(s[name])) {
+          put_bytes(&o, "<", 1); /* "a < b" in HTML is text */
+          i++;
+          break;
+        }
+        size_t nlen = e - name;
+        bool closing = c1 == '/';
+        size_t after = skip_tag(s, n, i);
+        if (!closing && ((nlen == 6 && mw_ascii_ncasecmp((const char *)s + name,
+                                                         "script", 6) == 0) ||
+                         (nlen == 5 && mw_ascii_ncasecmp((const char *)s + name,
+                                                         "style", 5) == 0))) {
+          const char *endtag = nlen == 6 ? "</script" : "</style";
+          size_t close = find_ci(s, n, after, endtag);
+          after = close < n ? skip_tag(s, n, close) : n;
+          o.space = true;
+        } else if (is_block_tag(s + name, nlen)) {
+          o.brk = true;
+        } else if (is_spacing_tag(s + name, nlen)) {
+          o.space = true;
+        }
+        i = after;
         break;
       }
-      size_t name = i + 1 + (c1 == '/');
-      size_t e = name;
-      while (e < n && is_alnum(s[e])) e++;
-      if (e == name || !mw_ascii_isalpha(s[name])) {
-        put_bytes(&o, "<", 1); /* "a < b" in HTML is text */
-        i++;
-        break;
-      }
-      size_t nlen = e - name;
-      bool closing = c1 == '/';
-      size_t after = skip_tag(s, n, i);
-      if (!closing &&
-          ((nlen == 6 && mw_ascii_ncasecmp((const char *)s + name, "script", 6) == 0) ||
-           (nlen == 5 && mw_ascii_ncasecmp((const char *)s + name, "style", 5) == 0))) {
-        const char *endtag = nlen == 6 ? "</script" : "</style";
-        size_t close = find_ci(s, n, after, endtag);
-        after = close < n ? skip_tag(s, n, close) : n;
-        o.space = true;
-      } else if (is_block_tag(s + name, nlen)) {
-        o.brk = true;
-      } else if (is_spacing_tag(s + name, nlen)) {
-        o.space = true;
-      }
-      i = after;
-      break;
-    }
-    default:
-      i++;
-      break;
+      default: i++; break;
     }
   }
   outbuf[o.len] = '\0';
@@ -363,11 +377,11 @@ size_t mw_feedtext_reduce(const char *in, size_t n, unsigned flags,
 
 /* Start tags that mark RSS text as HTML when followed by '>', ' ' or '/'. */
 static bool is_html_start_tag(const unsigned char *name, size_t n) {
-  static const char *const tags[] = {"p", "br", "b", "i", "a", "img", "div",
-                                     "span", "strong", "em", "font", "hr",
-                                     "ul", "ol", "li", "table", "u", "h1",
-                                     "h2", "h3", "h4", "blockquote", "pre",
-                                     "script", "style", "iframe", "center"};
+  static const char *const tags[] = {
+      "p",          "br",     "b",      "i",     "a",      "img",   "div",
+      "span",       "strong", "em",     "font",  "hr",     "ul",    "ol",
+      "li",         "table",  "u",      "h1",    "h2",     "h3",    "h4",
+      "blockquote", "pre",    "script", "style", "iframe", "center"};
   for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
     if (strlen(tags[i]) == n &&
         mw_ascii_ncasecmp((const char *)name, tags[i], n) == 0)
@@ -380,7 +394,8 @@ bool mw_feedtext_looks_like_html(const char *str, size_t n) {
   for (size_t i = 0; i < n; i++) {
     /* most text has neither byte: let memchr skip it */
     const unsigned char *lt = memchr(s + i, '<', n - i);
-    const unsigned char *amp = memchr(s + i, '&', (lt ? (size_t)(lt - s) : n) - i);
+    const unsigned char *amp =
+        memchr(s + i, '&', (lt ? (size_t)(lt - s) : n) - i);
     const unsigned char *hit = amp ? amp : lt;
     if (!hit) return false;
     i = (size_t)(hit - s);

@@ -126,7 +126,8 @@ static xmlNodePtr child_named(xmlNodePtr parent, const char *name) {
 
 int mw_opml_parse(const char *data, size_t len, struct mw_opml **out,
                   struct mw_err *err) {
-  if (!out || (!data && len)) return mw_err_set(err, MW_EINVAL, "no OPML given");
+  if (!out || (!data && len))
+    return mw_err_set(err, MW_EINVAL, "no OPML given");
   *out = NULL;
   if (len > (size_t)INT32_MAX)
     return mw_err_set(err, MW_ETOOBIG, "the OPML file is larger than 2 GB");
@@ -139,9 +140,10 @@ int mw_opml_parse(const char *data, size_t len, struct mw_opml **out,
     return mw_err_set(err, MW_EPARSE, "not an OPML file: no XML element found");
   }
   if (mw_ascii_casecmp((const char *)root->name, "opml") != 0) {
-    int rc = mw_err_set(err, MW_EPARSE,
-                        "not an OPML file: the root element is <%s>, not <opml>",
-                        (const char *)root->name);
+    int rc =
+        mw_err_set(err, MW_EPARSE,
+                   "not an OPML file: the root element is <%s>, not <opml>",
+                   (const char *)root->name);
     xmlFreeDoc(doc);
     return rc;
   }
@@ -187,17 +189,17 @@ static int put_attr_value(struct mw_buf *b, const char *s) {
     const char *rep = NULL;
     unsigned char c = (unsigned char)*p;
     switch (c) {
-    case '&': rep = "&amp;"; break;
-    case '<': rep = "&lt;"; break;
-    case '>': rep = "&gt;"; break;
-    case '"': rep = "&quot;"; break;
-    case '\'': rep = "&apos;"; break;
-    case '\t': rep = "&#9;"; break;
-    case '\n': rep = "&#10;"; break;
-    case '\r': rep = "&#13;"; break;
-    default:
-      if (c < 0x20) rep = "";
-      break;
+      case '&': rep = "&amp;"; break;
+      case '<': rep = "&lt;"; break;
+      case '>': rep = "&gt;"; break;
+      case '"': rep = "&quot;"; break;
+      case '\'': rep = "&apos;"; break;
+      case '\t': rep = "&#9;"; break;
+      case '\n': rep = "&#10;"; break;
+      case '\r': rep = "&#13;"; break;
+      default:
+        if (c < 0x20) rep = "";
+        break;
     }
     if (!rep) continue;
     int rc = mw_buf_append(b, run, (size_t)(p - run));
@@ -218,9 +220,11 @@ static int put_attr(struct mw_buf *b, const char *name, const char *value) {
 
 int mw_opml_write(const struct mw_config *cfg, struct mw_buf *out,
                   struct mw_err *err) {
-  if (!cfg || !out) return mw_err_set(err, MW_EINVAL, "no configuration to write");
-  int rc = mw_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                            "<opml version=\"2.0\">\n  <head>\n    <title>");
+  if (!cfg || !out)
+    return mw_err_set(err, MW_EINVAL, "no configuration to write");
+  int rc = mw_buf_puts(out,
+                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<opml version=\"2.0\">\n  <head>\n    <title>");
   const char *title = cfg->office_name ? cfg->office_name : "mediawatch";
   /* attribute escaping is also right for element text */
   if (!rc) rc = put_attr_value(out, title);
@@ -241,8 +245,10 @@ int mw_opml_write(const struct mw_config *cfg, struct mw_buf *out,
   }
   if (!rc) rc = mw_buf_puts(out, "  </body>\n</opml>\n");
   if (rc == MW_ETOOBIG)
-    return mw_err_set(err, rc, "the OPML output is larger than its %zu-byte "
-                               "ceiling", out->max);
+    return mw_err_set(err, rc,
+                      "the OPML output is larger than its %zu-byte "
+                      "ceiling",
+                      out->max);
   if (rc) return mw_err_set(err, rc, "out of memory writing OPML");
   return MW_OK;
 }

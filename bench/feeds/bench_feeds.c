@@ -106,24 +106,30 @@ static void json_str(const char *s) {
   }
   putchar('"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') printf("\\%c", *p);
-    else if (*p == '\n') fputs("\\n", stdout);
-    else if (*p < 0x20) printf("\\u%04x", *p);
-    else putchar(*p);
+    if (*p == '"' || *p == '\\')
+      printf("\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", stdout);
+    else if (*p < 0x20)
+      printf("\\u%04x", *p);
+    else
+      putchar(*p);
   }
   putchar('"');
 }
 
 static void json_time(int64_t t) {
-  if (t == MW_TIME_UNKNOWN) fputs("null", stdout);
-  else printf("%lld", (long long)t);
+  if (t == MW_TIME_UNKNOWN)
+    fputs("null", stdout);
+  else
+    printf("%lld", (long long)t);
 }
 
 static void dump(const struct file *f, int offset_s) {
   struct mw_feed *feed;
   struct mw_err err = {0};
-  int rc = mw_feed_parse(f->data, f->len, NULL, NULL, offset_s, NULL, &feed,
-                         &err);
+  int rc =
+      mw_feed_parse(f->data, f->len, NULL, NULL, offset_s, NULL, &feed, &err);
   printf("{\"file\":");
   json_str(f->path);
   if (rc) {
@@ -179,8 +185,9 @@ int main(int argc, char **argv) {
       rounds = strtol(argv[++i], NULL, 10);
       if (rounds < 1) rounds = 1;
     } else {
-      fprintf(stderr, "usage: bench_feeds [-n N] [--dump [--offset S]] "
-                      "DIR|FILE...\n");
+      fprintf(stderr,
+              "usage: bench_feeds [-n N] [--dump [--offset S]] "
+              "DIR|FILE...\n");
       return 2;
     }
   }
@@ -211,10 +218,11 @@ int main(int argc, char **argv) {
     }
   }
   double secs = cpu_seconds() - t0;
-  printf("files %zu\nbytes %zu\nrounds %ld\nfailed %zu\nitems %zu\n"
-         "seconds %.3f\nitems_per_s %.0f\nmb_per_s %.1f\n",
-         n_files, bytes, rounds, failed, items, secs,
-         secs > 0 ? (double)items / secs : 0.0,
-         secs > 0 ? (double)bytes * (double)rounds / secs / 1e6 : 0.0);
+  printf(
+      "files %zu\nbytes %zu\nrounds %ld\nfailed %zu\nitems %zu\n"
+      "seconds %.3f\nitems_per_s %.0f\nmb_per_s %.1f\n",
+      n_files, bytes, rounds, failed, items, secs,
+      secs > 0 ? (double)items / secs : 0.0,
+      secs > 0 ? (double)bytes * (double)rounds / secs / 1e6 : 0.0);
   return 0;
 }

@@ -110,12 +110,13 @@ static void test_rss2_utf8(void **state) {
   assert_int_equal(f->n_entries, 3);
   assert_int_equal(f->n_problems, 0);
   /* escaped HTML in description; "email (name)" author */
-  entry_eq(&f->entries[0], "吉林省成立全域“无废城市”建设工作推进组",
-           "http://sthjt.jl.gov.cn/ywdt/202305/t20230508_8712345.html",
-           "jl-sthjt-8712345", 1683511200, U, "省生态环境厅宣教中心",
-           "为忠实践行习近平生态文明思想，加快推进全域“无废城市”建设，经省领导"
-           "同意，成立了吉林省全域“无废城市”建设工作推进组。\n推进组办公室设在省"
-           "生态环境厅。");
+  entry_eq(
+      &f->entries[0], "吉林省成立全域“无废城市”建设工作推进组",
+      "http://sthjt.jl.gov.cn/ywdt/202305/t20230508_8712345.html",
+      "jl-sthjt-8712345", 1683511200, U, "省生态环境厅宣教中心",
+      "为忠实践行习近平生态文明思想，加快推进全域“无废城市”建设，经省领导"
+      "同意，成立了吉林省全域“无废城市”建设工作推进组。\n推进组办公室设在省"
+      "生态环境厅。");
   /* CDATA title, relative link and the feed URL, dc:date, dc:creator,
    * content:encoded preferred to description */
   entry_eq(&f->entries[1], "举办吉林省全域“无废城市”建设专题讲座",
@@ -124,12 +125,13 @@ static void test_rss2_utf8(void **state) {
            1683682200, U, "吉林日报",
            "讲座邀请生态环境部固管中心专家授课。\n全省各地\n400 余人参加。");
   /* the guid is the link; a Chinese local date; plain text keeps its line */
-  entry_eq(&f->entries[2], "长吉两地协同联动合力推动“无废城市”建设",
-           "http://sthjt.jl.gov.cn/ywdt/202305/t20230512_8712450.html",
-           "http://sthjt.jl.gov.cn/ywdt/202305/t20230512_8712450.html",
-           1683879600, U, NULL,
-           "长春、吉林两地签署协同推进“无废城市”建设合作协议。\n减量化、资源化、"
-           "无害化。");
+  entry_eq(
+      &f->entries[2], "长吉两地协同联动合力推动“无废城市”建设",
+      "http://sthjt.jl.gov.cn/ywdt/202305/t20230512_8712450.html",
+      "http://sthjt.jl.gov.cn/ywdt/202305/t20230512_8712450.html", 1683879600,
+      U, NULL,
+      "长春、吉林两地签署协同推进“无废城市”建设合作协议。\n减量化、资源化、"
+      "无害化。");
   mw_feed_free(f);
 }
 
@@ -142,11 +144,12 @@ static void test_rss2_gbk(void **state) {
   str_eq(f->title, "长春市“无废城市”建设工作专班");
   str_eq(f->link, "http://sthjj.changchun.gov.cn/wfcs/");
   assert_int_equal(f->n_entries, 3);
-  entry_eq(&f->entries[0], "印发《长春市“无废城市”建设宣传工作实施方案》",
-           "http://sthjj.changchun.gov.cn/wfcs/202309/t20230925_3201.html",
-           NULL, 1695603600, U, NULL,
-           "为增强公众对“无废城市”建设的认识，培育“无废”理念，长春市印发宣传工作"
-           "实施方案。");
+  entry_eq(
+      &f->entries[0], "印发《长春市“无废城市”建设宣传工作实施方案》",
+      "http://sthjj.changchun.gov.cn/wfcs/202309/t20230925_3201.html", NULL,
+      1695603600, U, NULL,
+      "为增强公众对“无废城市”建设的认识，培育“无废”理念，长春市印发宣传工作"
+      "实施方案。");
   entry_eq(&f->entries[1], "印发《长春市“无废细胞”创建活动实施方案》",
            "http://sthjj.changchun.gov.cn/wfcs/202309/t20230925_3202.html",
            NULL, 1695609000, U, NULL,
@@ -166,11 +169,11 @@ static void test_rss2_big5(void **state) {
   str_eq(f->link, "http://e-info.example.tw/");
   assert_int_equal(f->n_entries, 2);
   entry_eq(&f->entries[0], "吉林省推動「無廢城市」建設",
-           "http://e-info.example.tw/2023/05/08/wfcs.html", NULL, 1683511200,
-           U, NULL, "減量化、資源化、無害化是「無廢城市」建設的核心理念。");
+           "http://e-info.example.tw/2023/05/08/wfcs.html", NULL, 1683511200, U,
+           NULL, "減量化、資源化、無害化是「無廢城市」建設的核心理念。");
   entry_eq(&f->entries[1], "垃圾分類宣傳週登場",
-           "http://e-info.example.tw/2023/05/20/ljfl.html", NULL, 1684544400,
-           U, NULL, "可回收物、有害垃圾、廚餘垃圾與其他垃圾分開投放。");
+           "http://e-info.example.tw/2023/05/20/ljfl.html", NULL, 1684544400, U,
+           NULL, "可回收物、有害垃圾、廚餘垃圾與其他垃圾分開投放。");
   mw_feed_free(f);
 }
 
@@ -184,9 +187,8 @@ static void test_rss2_bom(void **state) {
   str_eq(f->title, "江北区生态环境局");
   assert_int_equal(f->n_entries, 1);
   entry_eq(&f->entries[0], "2021年江北区生态环境宣传工作要点",
-           "http://www.cqjb.gov.cn/bm/sthjj/2021/0315/1.html", NULL,
-           1615737600, U, NULL,
-           "全网域全时段环境舆情监测，监测、报告、交办、督办、反馈。");
+           "http://www.cqjb.gov.cn/bm/sthjj/2021/0315/1.html", NULL, 1615737600,
+           U, NULL, "全网域全时段环境舆情监测，监测、报告、交办、督办、反馈。");
   mw_feed_free(f);
 }
 
@@ -201,16 +203,17 @@ static void test_http_charset_overrides_declaration(void **state) {
   assert_int_equal(f->n_entries, 1);
   /* "CST" is China Standard Time: 15:30 +08:00 */
   entry_eq(&f->entries[0], "黔江区开展“无废城市”宣传进校园活动",
-           "http://www.wldsb.example.cn/2024/0520/88.html", NULL, 1716190200,
-           U, NULL, "全国城市生活垃圾分类宣传周期间，黔江区走进中小学开展宣传。");
+           "http://www.wldsb.example.cn/2024/0520/88.html", NULL, 1716190200, U,
+           NULL, "全国城市生活垃圾分类宣传周期间，黔江区走进中小学开展宣传。");
   mw_feed_free(f);
 
   f = parse_file("rss2_http_charset.xml", NULL, NULL);
   str_eq(f->encoding, "UTF-8");
   str_eq(f->title, "武陵都市报");
   assert_int_equal(f->n_problems, 1);
-  str_eq(f->problems[0], "encoding: the bytes are not GB18030 as labelled "
-                         "but UTF-8; read as UTF-8");
+  str_eq(f->problems[0],
+         "encoding: the bytes are not GB18030 as labelled "
+         "but UTF-8; read as UTF-8");
   mw_feed_free(f);
 }
 
@@ -270,14 +273,14 @@ static void test_broken(void **state) {
   str_eq(f->link, "http://www.example.gov.cn/?a=1&b=2");
   assert_int_equal(f->n_entries, 3);
   entry_eq(&f->entries[0], "恶臭投诉 & 垃圾站整改",
-           "http://www.example.gov.cn/show.php?id=1&cat=2", NULL, 1714521600,
-           U, NULL, "居民反映\n垃圾站恶臭问题已交办属地。");
+           "http://www.example.gov.cn/show.php?id=1&cat=2", NULL, 1714521600, U,
+           NULL, "居民反映\n垃圾站恶臭问题已交办属地。");
   entry_eq(&f->entries[1], "焚烧厂环评公示",
-           "http://www.example.gov.cn/show.php?id=2", NULL, 1714611600, U,
-           NULL, "公示期十个工作日");
+           "http://www.example.gov.cn/show.php?id=2", NULL, 1714611600, U, NULL,
+           "公示期十个工作日");
   entry_eq(&f->entries[2], "分类后混装混运问题通报",
-           "http://www.example.gov.cn/show.php?id=3", NULL, 1714701600, U,
-           NULL, NULL);
+           "http://www.example.gov.cn/show.php?id=3", NULL, 1714701600, U, NULL,
+           NULL);
   assert_true(has_problem(f, "line 10: Opening and ending tag mismatch"));
   assert_true(has_problem(f, "4 bare '&' or '<'"));
   mw_feed_free(f);
@@ -298,7 +301,8 @@ static void test_html_entities(void **state) {
   entry_eq(&f->entries[1], "5 < 6 and AT&T 中文",
            "http://www.qianjiang.gov.cn/sthjj/2024/0423/2.html", NULL,
            1713859200, U, NULL, NULL);
-  str_eq(f->problems[0], "HTML entity &nbsp; used without a declaration; resolved");
+  str_eq(f->problems[0],
+         "HTML entity &nbsp; used without a declaration; resolved");
   mw_feed_free(f);
 }
 
@@ -320,8 +324,9 @@ static void test_html_page_is_not_a_feed(void **state) {
 static void expect_eparse(const char *doc, const char *msg_part) {
   struct mw_feed *f = NULL;
   struct mw_err err = {0};
-  assert_int_equal(mw_feed_parse(doc, strlen(doc), NULL, NULL, CN, NULL, &f, &err),
-                   MW_EPARSE);
+  assert_int_equal(
+      mw_feed_parse(doc, strlen(doc), NULL, NULL, CN, NULL, &f, &err),
+      MW_EPARSE);
   assert_null(f);
   if (!strstr(err.msg, msg_part))
     fail_msg("message \"%s\" lacks \"%s\"", err.msg, msg_part);
@@ -332,10 +337,13 @@ static void test_not_feeds(void **state) {
   expect_eparse("", "empty");
   expect_eparse("  \n ", "empty");
   expect_eparse("{\"items\": []}", "JSON");
-  expect_eparse("<?xml version=\"1.0\"?><urlset><url><loc>http://a/</loc></url>"
-                "</urlset>", "sitemap");
+  expect_eparse(
+      "<?xml version=\"1.0\"?><urlset><url><loc>http://a/</loc></url>"
+      "</urlset>",
+      "sitemap");
   expect_eparse("<opml version=\"2.0\"><body/></opml>", "OPML");
-  expect_eparse("<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "root element is <svg>");
+  expect_eparse("<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+                "root element is <svg>");
   expect_eparse("Service Unavailable", "no XML element found");
   expect_eparse("<html><body><p>x</p></body></html>", "HTML page");
 }
@@ -345,9 +353,11 @@ static void test_not_feeds(void **state) {
 static void test_php_warning_before_feed(void **state) {
   (void)state;
   struct mw_feed *f = parse_str(
-      "<br />\n<b>Warning</b>:  date(): timezone not set in <b>/var/www/rss.php</b><br />\n"
+      "<br />\n<b>Warning</b>:  date(): timezone not set in "
+      "<b>/var/www/rss.php</b><br />\n"
       "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>"
-      "<item><title>A</title><link>http://a.cn/1</link></item></channel></rss>");
+      "<item><title>A</title><link>http://a.cn/1</link></item></channel></"
+      "rss>");
   assert_true(f->recovered);
   assert_int_equal(f->n_entries, 1);
   str_eq(f->title, "T");
@@ -363,10 +373,11 @@ static void test_stray_end_tags_keep_all_entries(void **state) {
   char doc[4096] = "<rss><channel><title>T</title>";
   for (int i = 1; i <= 6; i++) {
     char item[256];
-    snprintf(item, sizeof item,
-             "<item><title>第%d条</title><description>a</p>b</span></description>"
-             "<link>http://a.cn/%d</link><pubDate>2024-05-0%d</pubDate></item>",
-             i, i, i);
+    snprintf(
+        item, sizeof item,
+        "<item><title>第%d条</title><description>a</p>b</span></description>"
+        "<link>http://a.cn/%d</link><pubDate>2024-05-0%d</pubDate></item>",
+        i, i, i);
     strcat(doc, item);
   }
   strcat(doc, "</channel></rss>");
@@ -377,8 +388,8 @@ static void test_stray_end_tags_keep_all_entries(void **state) {
     char title[32], link[32];
     snprintf(title, sizeof title, "第%d条", i + 1);
     snprintf(link, sizeof link, "http://a.cn/%d", i + 1);
-    entry_eq(&f->entries[i], title, link, NULL,
-             1714492800 + 86400 * i, U, NULL, "ab");
+    entry_eq(&f->entries[i], title, link, NULL, 1714492800 + 86400 * i, U, NULL,
+             "ab");
   }
   mw_feed_free(f);
 }
@@ -417,8 +428,9 @@ static void test_internal_entities_and_no_xxe(void **state) {
 static void test_undeclared_gbk(void **state) {
   (void)state;
   /* "无废城市" in GBK, no declaration, no HTTP charset */
-  const char doc[] = "<rss><channel><item><title>\xce\xde\xb7\xcf\xb3\xc7\xca\xd0"
-                     "</title><link>http://a.cn/1</link></item></channel></rss>";
+  const char doc[] =
+      "<rss><channel><item><title>\xce\xde\xb7\xcf\xb3\xc7\xca\xd0"
+      "</title><link>http://a.cn/1</link></item></channel></rss>";
   struct mw_feed *f = parse_str(doc);
   str_eq(f->encoding, "GB18030");
   str_eq(f->entries[0].title, "无废城市");
@@ -428,9 +440,10 @@ static void test_undeclared_gbk(void **state) {
 
 static void test_utf16_bom(void **state) {
   (void)state;
-  const char *src = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss><channel>"
-                    "<item><title>T</title><link>http://a.cn/1</link></item>"
-                    "</channel></rss>";
+  const char *src =
+      "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss><channel>"
+      "<item><title>T</title><link>http://a.cn/1</link></item>"
+      "</channel></rss>";
   size_t n = strlen(src);
   char *doc = malloc(2 * n + 2);
   doc[0] = (char)0xFF;
@@ -440,8 +453,8 @@ static void test_utf16_bom(void **state) {
     doc[3 + 2 * i] = 0;
   }
   struct mw_feed *f = NULL;
-  assert_int_equal(mw_feed_parse(doc, 2 * n + 2, NULL, NULL, CN, NULL, &f, NULL),
-                   MW_OK);
+  assert_int_equal(
+      mw_feed_parse(doc, 2 * n + 2, NULL, NULL, CN, NULL, &f, NULL), MW_OK);
   str_eq(f->encoding, "UTF-16LE");
   assert_int_equal(f->n_entries, 1);
   str_eq(f->entries[0].title, "T");
@@ -457,11 +470,13 @@ static void test_atom03_and_link_choice(void **state) {
       "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\">"
       "<title mode=\"escaped\">A &amp;amp; B</title>"
       "<entry><title>E</title>"
-      "<link rel=\"alternate\" type=\"application/pdf\" href=\"http://a.cn/x.pdf\"/>"
+      "<link rel=\"alternate\" type=\"application/pdf\" "
+      "href=\"http://a.cn/x.pdf\"/>"
       "<link rel=\"alternate\" type=\"text/html\" href=\"http://a.cn/x.html\"/>"
       "<id>urn:x</id><issued>2004-01-01T00:00:00Z</issued>"
       "<modified>2004-01-02T00:00:00Z</modified>"
-      "<content type=\"text/html\" mode=\"escaped\">&lt;p&gt;x&lt;/p&gt;</content>"
+      "<content type=\"text/html\" "
+      "mode=\"escaped\">&lt;p&gt;x&lt;/p&gt;</content>"
       "</entry></feed>");
   assert_int_equal(f->format, MW_FEED_ATOM);
   str_eq(f->title, "A & B");
@@ -491,13 +506,15 @@ static void test_limits(void **state) {
   char *data = load("rss2_utf8.xml", &len);
   struct mw_feed *f = NULL;
   struct mw_feed_limits lim = {.max_entries = 2};
-  assert_int_equal(mw_feed_parse(data, len, NULL, NULL, CN, &lim, &f, NULL), MW_OK);
+  assert_int_equal(mw_feed_parse(data, len, NULL, NULL, CN, &lim, &f, NULL),
+                   MW_OK);
   assert_int_equal(f->n_entries, 2);
   assert_true(has_problem(f, "more than 2 entries: the rest were not read"));
   mw_feed_free(f);
 
   lim = (struct mw_feed_limits){.max_field_bytes = 20};
-  assert_int_equal(mw_feed_parse(data, len, NULL, NULL, CN, &lim, &f, NULL), MW_OK);
+  assert_int_equal(mw_feed_parse(data, len, NULL, NULL, CN, &lim, &f, NULL),
+                   MW_OK);
   assert_int_equal(f->n_entries, 3);
   /* 20 bytes cut on a character boundary: six 3-byte characters */
   str_eq(f->entries[0].title, "吉林省成立全");
@@ -505,7 +522,8 @@ static void test_limits(void **state) {
   mw_feed_free(f);
 
   lim = (struct mw_feed_limits){.max_depth = 3};
-  assert_int_equal(mw_feed_parse(data, len, NULL, NULL, CN, &lim, &f, NULL), MW_OK);
+  assert_int_equal(mw_feed_parse(data, len, NULL, NULL, CN, &lim, &f, NULL),
+                   MW_OK);
   assert_int_equal(f->n_entries, 0);
   assert_true(has_problem(f, "elements nested deeper than 3"));
   mw_feed_free(f);

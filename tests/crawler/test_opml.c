@@ -64,8 +64,8 @@ static void test_parse_fixture(void **state) {
   str_eq(o->title, "吉林省“无废城市”宣传监测源");
   assert_int_equal(o->n_sources, 5);
   /* a top-level feed names itself */
-  source_eq(&o->sources[0], "人民网 · 环保", "http://env.people.com.cn/rss/env.xml",
-            "central", NULL, NULL);
+  source_eq(&o->sources[0], "人民网 · 环保",
+            "http://env.people.com.cn/rss/env.xml", "central", NULL, NULL);
   /* feeds inside a named folder take the folder's title (over its text) */
   source_eq(&o->sources[1], "吉林日报", "http://jlrbszb.example.cn/rss/yw.xml",
             "provincial", "吉林省", NULL);
@@ -87,8 +87,8 @@ static void test_not_opml(void **state) {
   const char *rss = "<rss><channel/></rss>";
   assert_int_equal(mw_opml_parse(rss, strlen(rss), &o, &err), MW_EPARSE);
   assert_null(o);
-  assert_string_equal(err.msg,
-                      "not an OPML file: the root element is <rss>, not <opml>");
+  assert_string_equal(
+      err.msg, "not an OPML file: the root element is <rss>, not <opml>");
   assert_int_equal(mw_opml_parse("", 0, &o, &err), MW_EPARSE);
   assert_string_equal(err.msg, "not an OPML file: no XML element found");
   assert_int_equal(mw_opml_parse("just text", 9, &o, &err), MW_EPARSE);
@@ -105,8 +105,9 @@ static void test_empty_and_broken_opml(void **state) {
   assert_int_equal(o->n_sources, 0);
   mw_opml_free(o);
   /* unclosed outline, bare '&': what can be read is read */
-  const char *broken = "<opml><body><outline text=\"A\" xmlUrl=\"http://a.cn/r\">"
-                       "<outline text=\"B & C\" xmlUrl=\"http://b.cn/r\"></body>";
+  const char *broken =
+      "<opml><body><outline text=\"A\" xmlUrl=\"http://a.cn/r\">"
+      "<outline text=\"B & C\" xmlUrl=\"http://b.cn/r\"></body>";
   assert_int_equal(mw_opml_parse(broken, strlen(broken), &o, NULL), MW_OK);
   assert_true(o->n_sources >= 1);
   str_eq(o->sources[0].outlet, "A");
@@ -118,7 +119,8 @@ static void test_empty_and_broken_opml(void **state) {
 static void test_write_round_trip(void **state) {
   (void)state;
   struct mw_source_conf s1[] = {
-      {.url = "http://www.people.com.cn/rss/politics.xml", .kind = MW_SOURCE_FEED},
+      {.url = "http://www.people.com.cn/rss/politics.xml",
+       .kind = MW_SOURCE_FEED},
       {.url = "http://env.people.com.cn/GB/index.html?a=1&b=\"2\"",
        .kind = MW_SOURCE_HTML},
   };
@@ -126,14 +128,20 @@ static void test_write_round_trip(void **state) {
       {.url = "http://www.jl.gov.cn/sitemap.xml", .kind = MW_SOURCE_SITEMAP},
   };
   struct mw_outlet_conf outlets[] = {
-      {.name = "人民日报 <人民网> & \"环保\"", .tier = MW_TIER_CENTRAL,
-       .sources = s1, .n_sources = 2},
-      {.name = "吉林省人民政府'门户'", .tier = MW_TIER_PORTAL, .region = "吉林省\n长春",
-       .sources = s2, .n_sources = 1},
+      {.name = "人民日报 <人民网> & \"环保\"",
+       .tier = MW_TIER_CENTRAL,
+       .sources = s1,
+       .n_sources = 2},
+      {.name = "吉林省人民政府'门户'",
+       .tier = MW_TIER_PORTAL,
+       .region = "吉林省\n长春",
+       .sources = s2,
+       .n_sources = 1},
       {.name = "没有源的媒体", .tier = MW_TIER_CITY},
   };
   struct mw_config cfg = {.office_name = "吉林省生态环境厅宣教中心 & 舆情值班",
-                          .outlets = outlets, .n_outlets = 3};
+                          .outlets = outlets,
+                          .n_outlets = 3};
   struct mw_buf b;
   mw_buf_init(&b, 1 << 20);
   struct mw_err err = {0};
@@ -145,11 +153,13 @@ static void test_write_round_trip(void **state) {
       "    <title>吉林省生态环境厅宣教中心 &amp; 舆情值班 sources</title>\n"
       "  </head>\n"
       "  <body>\n"
-      "    <outline text=\"人民日报 &lt;人民网&gt; &amp; &quot;环保&quot;\" type=\"rss\" "
+      "    <outline text=\"人民日报 &lt;人民网&gt; &amp; &quot;环保&quot;\" "
+      "type=\"rss\" "
       "xmlUrl=\"http://www.people.com.cn/rss/politics.xml\" tier=\"central\" "
       "kind=\"feed\"/>\n"
       "    <outline text=\"人民日报 &lt;人民网&gt; &amp; &quot;环保&quot;\" "
-      "xmlUrl=\"http://env.people.com.cn/GB/index.html?a=1&amp;b=&quot;2&quot;\" "
+      "xmlUrl=\"http://env.people.com.cn/GB/"
+      "index.html?a=1&amp;b=&quot;2&quot;\" "
       "tier=\"central\" kind=\"html\"/>\n"
       "    <outline text=\"吉林省人民政府&apos;门户&apos;\" "
       "xmlUrl=\"http://www.jl.gov.cn/sitemap.xml\" tier=\"portal\" "
@@ -163,19 +173,22 @@ static void test_write_round_trip(void **state) {
   str_eq(o->title, "吉林省生态环境厅宣教中心 & 舆情值班 sources");
   assert_int_equal(o->n_sources, 3);
   source_eq(&o->sources[0], "人民日报 <人民网> & \"环保\"",
-            "http://www.people.com.cn/rss/politics.xml", "central", NULL, "feed");
+            "http://www.people.com.cn/rss/politics.xml", "central", NULL,
+            "feed");
   source_eq(&o->sources[1], "人民日报 <人民网> & \"环保\"",
-            "http://env.people.com.cn/GB/index.html?a=1&b=\"2\"", "central", NULL,
-            "html");
-  source_eq(&o->sources[2], "吉林省人民政府'门户'", "http://www.jl.gov.cn/sitemap.xml",
-            "portal", "吉林省\n长春", "sitemap");
+            "http://env.people.com.cn/GB/index.html?a=1&b=\"2\"", "central",
+            NULL, "html");
+  source_eq(&o->sources[2], "吉林省人民政府'门户'",
+            "http://www.jl.gov.cn/sitemap.xml", "portal", "吉林省\n长春",
+            "sitemap");
   mw_opml_free(o);
   mw_buf_cleanup(&b);
 }
 
 static void test_write_ceiling(void **state) {
   (void)state;
-  struct mw_source_conf s[] = {{.url = "http://a.cn/rss", .kind = MW_SOURCE_FEED}};
+  struct mw_source_conf s[] = {
+      {.url = "http://a.cn/rss", .kind = MW_SOURCE_FEED}};
   struct mw_outlet_conf outlets[] = {
       {.name = "A", .tier = MW_TIER_CITY, .sources = s, .n_sources = 1}};
   struct mw_config cfg = {.outlets = outlets, .n_outlets = 1};

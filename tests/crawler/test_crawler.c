@@ -1,0 +1,231 @@
+/*
+ * test_crawler.c: the scheduler and the fetcher (crawler/crawler.c,
+ * crawler/fetch.c) against the fixture server: what every transfer must
+ * obey (robots.txt, schemes on redirects, redirect limits, the body
+ * ceiling after decompression, loopback policy), what the next poll is
+ * after 503 + Retry-After, conditional GETs, and a loop that closes with
+ * no handle left.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#include "crawler/crawler.h"
+#include "tests/fixture/fixture.h"
+
+#define N_MAX 16
+
+struct outcome {
+  bool seen;
+  enum mw_fetch_status status;
+  long http;
+  char error[1024];
+  char etag[256];
+  char final_url[512];
+  size_t body_len;
+  int64_t retry_after;
+};
+
+struct harness {
+  uv_loop_t loop;
+  struct mw_crawler *c;
+  struct mw_crawler_conf conf;
+  struct mw_crawl_source src[N_MAX];
+  char urls[N_MAX][512];
+  struct outcome out[N_MAX];
+  size_t n;
+  int results;
+  bool closed;
+};
+
+static void on_result(const struct mw_fetch_result *r, void *user) {
+  struct harness *h = user;
+  struct outcome *o = &h->out[r->source->id];
+  assert_false(o->seen); /* exactly one result per source */
+  o->seen = true;
+  o->status = r->status;
+  o->http = r->http_status;
+  o->body_len = r->body_len;
+  o->retry_after = r->retry_after_s;
+  snprintf(o->error, sizeof o->error, "%s", r->error ? r->error : "");
+  snprintf(o->etag, sizeof o->etag, "%s", r->etag ? r->etag : "");
+  snprintf(o->final_url, sizeof o->final_url, "%s",
+           r->final_url ? r->final_url : "");
+  h->results++;
+}
+
+static void on_closed(void *user) { ((struct harness *)user)->closed = true; }
+
+static void on_idle(void *user) {
+  struct harness *h = user;
+  mw_crawler_close(h->c, on_closed, h);
+}
+
+static void harness_init(struct harness *h, const char *base,
+                         const char *const *paths) {
+  memset(h, 0, sizeof *h);
+  h->conf = (struct mw_crawler_conf){
+      .user_agent = "mediawatch-test/1.0",
+      .concurrency = 4,
+      .per_host_concurrency = 2,
+      .per_host_delay_ms = 0,
+      .connect_timeout_ms = 2000,
+      .timeout_ms = 10000,
+      .low_speed_timeout_ms = 5000,
+      .max_body_bytes = 100 * 1024,
+      .max_redirects = 5,
+      .jitter_pct = 0,
+      .backoff_max_s = 3600,
+      .respect_robots = true,
+      .allow_private = true,
+  };
+  for (; paths[h->n]; h->n++) {
+    snprintf(h->urls[h->n], sizeof h->urls[h->n], "%s%s", base, paths[h->n]);
+    h->src[h->n] = (struct mw_crawl_source){
+        .id = (int64_t)h->n, .url = h->urls[h->n], .interval_s = 600};
+  }
+}
+
+/* Runs every source once and closes the crawler; the loop must end with
+ * every handle closed. */
+static void harness_run(struct harness *h) {
+  struct mw_err err;
+  assert_int_equal(uv_loop_init(&h->loop), 0);
+  assert_int_equal(mw_crawler_new(&h->loop, &h->conf, on_result, h, &h->c, &err),
+                   MW_OK);
+  for (size_t i = 0; i < h->n; i++)
+    assert_int_equal(mw_crawler_add(h->c, &h->src[i]), MW_OK);
+  assert_int_equal(mw_crawler_run_once(h->c, on_idle, h), MW_OK);
+  assert_int_equal(uv_run(&h->loop, UV_RUN_DEFAULT), 0);
+  assert_true(h->closed);
+  assert_int_equal(h->results, (int)h->n);
+  assert_int_equal(uv_loop_close(&h->loop), 0); /* no handle left open */
+  mw_crawler_free(h->c);
+}
+
+static struct mw_fixture *start_fixture(void) {
+  char root[1024];
+  const char *d = getenv("MW_TEST_DATA");
+  snprintf(root, sizeof root, "%s/crawler/site", d ? d : "tests/data");
+  struct mw_fixture_options o = {.root = root, .bind_addr = "127.0.0.1"};
+  struct mw_fixture *f = NULL;
+  struct mw_err err;
+  if (mw_fixture_start(&o, &f, &err)) fail_msg("%s", err.msg);
+  return f;
+}
+
+static void test_policies(void **state) {
+  (void)state;
+  struct mw_fixture *fx = start_fixture();
+  const char *paths[] = {"/ok.xml",     "/busy.xml", "/toftp.xml",
+                         "/loop.xml",   "/big.xml",  "/private/secret.xml",
+                         "/moved.xml",  "/gone.xml", NULL};
+  struct harness h;
+  harness_init(&h, mw_fixture_base_url(fx), paths);
+  int64_t before = (int64_t)time(NULL);
+  harness_run(&h);
+
+  struct outcome *o = h.out;
+  assert_int_equal(o[0].status, MW_FETCH_OK);
+  assert_int_equal(o[0].http, 200);
+  assert_int_equal(o[0].body_len, 249);
+  assert_true(o[0].etag[0] != '\0');
+  assert_int_equal(h.src[0].failures, 0);
+  assert_true(h.src[0].next_due >= before + 600);
+
+  /* 503 with Retry-After: a failure, and the next poll no sooner. */
+  assert_int_equal(o[1].status, MW_FETCH_FAILED);
+  assert_int_equal(o[1].http, 503);
+  assert_int_equal(o[1].retry_after, 120);
+  assert_int_equal(h.src[1].failures, 1);
+  assert_true(h.src[1].next_due >= before + 600);
+  assert_non_null(strstr(o[1].error, "HTTP 503"));
+
+  /* A redirect to another scheme is refused, not followed. */
+  assert_int_equal(o[2].status, MW_FETCH_DENIED);
+  assert_non_null(strstr(o[2].error, "scheme other than http or https"));
+  /* A redirect loop stops at the limit. */
+  assert_int_equal(o[3].status, MW_FETCH_FAILED);
+  assert_non_null(strstr(o[3].error, "more than 5 redirects"));
+  /* 220 KB once decompressed, over a 100 KB ceiling. */
+  assert_int_equal(o[4].status, MW_FETCH_FAILED);
+  assert_non_null(strstr(o[4].error, "larger than max_body"));
+  /* robots.txt disallows /private/: never requested. */
+  assert_int_equal(o[5].status, MW_FETCH_DENIED);
+  assert_non_null(strstr(o[5].error, "disallowed by"));
+  assert_int_equal(mw_fixture_requests(fx, "/private/secret.xml"), 0);
+  assert_int_equal(mw_fixture_requests(fx, "/robots.txt"), 1);
+  /* A permanent redirect is followed to the new address. */
+  assert_int_equal(o[6].status, MW_FETCH_OK);
+  assert_non_null(strstr(o[6].final_url, "/ok.xml"));
+  assert_int_equal(o[7].status, MW_FETCH_FAILED);
+  assert_int_equal(o[7].http, 404);
+  mw_fixture_stop(fx);
+}
+
+static void test_conditional_get(void **state) {
+  (void)state;
+  struct mw_fixture *fx = start_fixture();
+  const char *paths[] = {"/ok.xml", NULL};
+  struct harness h;
+  harness_init(&h, mw_fixture_base_url(fx), paths);
+  harness_run(&h);
+  assert_int_equal(h.out[0].status, MW_FETCH_OK);
+  char etag[256];
+  snprintf(etag, sizeof etag, "%s", h.out[0].etag);
+
+  harness_init(&h, mw_fixture_base_url(fx), paths);
+  h.src[0].etag = etag;
+  harness_run(&h);
+  assert_int_equal(h.out[0].status, MW_FETCH_NOT_MODIFIED);
+  assert_int_equal(h.out[0].http, 304);
+  assert_int_equal(mw_fixture_conditional_hits(fx, "/ok.xml"), 1);
+  mw_fixture_stop(fx);
+}
+
+static void test_private_address_refused(void **state) {
+  (void)state;
+  struct mw_fixture *fx = start_fixture();
+  const char *paths[] = {"/ok.xml", NULL};
+  struct harness h;
+  harness_init(&h, mw_fixture_base_url(fx), paths);
+  h.conf.allow_private = false;
+  h.conf.respect_robots = false;
+  harness_run(&h);
+  assert_int_equal(h.out[0].status, MW_FETCH_DENIED);
+  assert_non_null(strstr(h.out[0].error, "127.0.0.1 is private or loopback"));
+  assert_int_equal(mw_fixture_requests(fx, NULL), 0);
+  mw_fixture_stop(fx);
+}
+
+static void test_unreachable_host(void **state) {
+  (void)state;
+  const char *paths[] = {"/feed.xml", NULL};
+  struct harness h;
+  harness_init(&h, "http://127.0.0.1:1", paths);
+  harness_run(&h);
+  /* robots.txt cannot be fetched either: the source is refused with the
+   * reason, and retried later rather than given up. */
+  assert_true(h.out[0].status == MW_FETCH_DENIED ||
+              h.out[0].status == MW_FETCH_FAILED);
+  assert_non_null(strstr(h.out[0].error, "http://127.0.0.1:1/feed.xml"));
+  assert_int_equal(h.src[0].failures, 1);
+  assert_true(h.src[0].next_due > (int64_t)time(NULL));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_policies),
+      cmocka_unit_test(test_conditional_get),
+      cmocka_unit_test(test_private_address_refused),
+      cmocka_unit_test(test_unreachable_host),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
