@@ -249,6 +249,26 @@ static const unsigned char byte_class[256] = {
     [0xC2] = C_C2,
 };
 
+/* Skips eight bytes at a time while none of them needs a decision in
+ * HTML mode (CJK text is long runs of such bytes): none below 0x21 (spaces,
+ * controls, MW_TEXT_BREAK), no '<', '&' or 0xC2. Returns where the scan
+ * stopped; the byte loop finishes the run. */
+static size_t plain_run(const unsigned char *s, size_t n, size_t i) {
+  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  while (i + 8 <= n) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    uint64_t low = (w - ones * 0x21) & ~w & highs; /* a byte < 0x21 */
+    uint64_t lt = w ^ (ones * '<'), amp = w ^ (ones * '&'),
+             c2 = w ^ (ones * 0xC2);
+    uint64_t zero = ((lt - ones) & ~lt) | ((amp - ones) & ~amp) |
+                    ((c2 - ones) & ~c2);
+    if (low | (zero & highs)) break;
+    i += 8;
+  }
+  return i;
+}
+
 size_t mw_feedtext_reduce(const char *in, size_t n, unsigned flags,
                           char *outbuf) {
   const unsigned char *s = (const unsigned char *)in;
@@ -259,6 +279,7 @@ size_t mw_feedtext_reduce(const char *in, size_t n, unsigned flags,
     size_t run = i;
     unsigned char cls;
     if (html) {
+      i = plain_run(s, n, i);
       while (i < n && byte_class[s[i]] == C_TEXT) i++;
     } else {
       while (i < n &&

@@ -102,10 +102,56 @@ static char *slurp_fd(int fd) {
   return mw_buf_steal(&b);
 }
 
+static void binary_path(char *bin, size_t n) {
+  const char *root = getenv("MW_BUILD_ROOT");
+  snprintf(bin, n, "%s/mediawatch", root ? root : ".");
+}
+
+static void exec_mediawatch(const char *bin, const char *const *args,
+                            int ofd, int efd) {
+  const char *argv[64];
+  size_t n = 0;
+  argv[n++] = bin;
+  for (size_t i = 0; args[i] && n < 63; i++) argv[n++] = args[i];
+  argv[n] = NULL;
+  dup2(ofd, 1);
+  dup2(efd, 2);
+  int devnull = open("/dev/null", O_RDONLY);
+  if (devnull >= 0) dup2(devnull, 0);
+  execv(bin, (char *const *)argv);
+  _exit(127);
+}
+
+int e2e_spawn(const struct e2e_scratch *dir, const char *const *args) {
+  char bin[1024], outp[1024], errp[1024];
+  binary_path(bin, sizeof bin);
+  e2e_path(dir, "spawn.out", outp, sizeof outp);
+  e2e_path(dir, "spawn.err", errp, sizeof errp);
+  int ofd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  int efd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  assert_true(ofd >= 0 && efd >= 0);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) exec_mediawatch(bin, args, ofd, efd);
+  close(ofd);
+  close(efd);
+  return (int)pid;
+}
+
+int e2e_wait(const struct e2e_scratch *dir, int pid, char **out, char **err) {
+  int status;
+  waitpid((pid_t)pid, &status, 0);
+  char outp[1024], errp[1024];
+  e2e_path(dir, "spawn.out", outp, sizeof outp);
+  e2e_path(dir, "spawn.err", errp, sizeof errp);
+  if (out) *out = e2e_read_file(outp, NULL);
+  if (err) *err = e2e_read_file(errp, NULL);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 int e2e_run(char **out, char **err, const char *const *args) {
   char bin[1024];
-  const char *root = getenv("MW_BUILD_ROOT");
-  snprintf(bin, sizeof bin, "%s/mediawatch", root ? root : ".");
+  binary_path(bin, sizeof bin);
   char outp[] = "/tmp/mw-e2e-out-XXXXXX", errp[] = "/tmp/mw-e2e-err-XXXXXX";
   int ofd = mkstemp(outp), efd = mkstemp(errp);
   assert_true(ofd >= 0 && efd >= 0);
@@ -113,19 +159,7 @@ int e2e_run(char **out, char **err, const char *const *args) {
   unlink(errp);
   pid_t pid = fork();
   assert_true(pid >= 0);
-  if (pid == 0) {
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = bin;
-    for (size_t i = 0; args[i] && n < 63; i++) argv[n++] = args[i];
-    argv[n] = NULL;
-    dup2(ofd, 1);
-    dup2(efd, 2);
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
-    execv(bin, (char *const *)argv);
-    _exit(127);
-  }
+  if (pid == 0) exec_mediawatch(bin, args, ofd, efd);
   int status;
   waitpid(pid, &status, 0);
   lseek(ofd, 0, SEEK_SET);

@@ -37,6 +37,13 @@ void e2e_make_config(const char *template_path, const char *out_path,
  * *out and *err are malloc'd; either pointer may be NULL to discard. */
 int e2e_run(char **out, char **err, const char *const *args);
 
+/* Starts `mediawatch ARGS...` in the background with stdout and stderr
+ * going to files in dir; returns its pid. */
+int e2e_spawn(const struct e2e_scratch *dir, const char *const *args);
+/* Waits for a spawned process; returns its exit status (-1 on a signal)
+ * and its output (malloc'd; pointers may be NULL). */
+int e2e_wait(const struct e2e_scratch *dir, int pid, char **out, char **err);
+
 /* $MW_TEST_DATA/rel into buf. */
 void e2e_data(const char *rel, char *buf, size_t n);
 /* The source tree's root (MW_SOURCE_ROOT) joined with rel. */
