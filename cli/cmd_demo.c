@@ -17,8 +17,10 @@
 #include "report/report.h"
 #include "tests/fixture/fixture.h"
 
-#define DEMO_PORT 18931
-#define DEMO_ORIGIN "http://127.0.0.1:18931"
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* The address examples/demo.yaml names its sources by. */
+#define DEMO_ORIGIN "http://127.0.0.1:" STR(MW_FIXTURE_DEMO_PORT)
 
 static const char demo_help[] =
     "usage: mediawatch demo [--out DIR] [--port N] [--config FILE]\n"
@@ -133,7 +135,7 @@ int mw_cmd_demo(int argc, char **argv) {
   };
   const char *out_dir = ".", *cfg_path = MW_SOURCE_ROOT "/examples/demo.yaml",
              *sites = MW_SOURCE_ROOT "/tests/data/sites";
-  int64_t port = DEMO_PORT;
+  int64_t port = MW_FIXTURE_DEMO_PORT;
   int c;
   optind = 0;
   while ((c = getopt_long(argc, argv, "o:p:c:s:h", opts, NULL)) != -1) {

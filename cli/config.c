@@ -689,7 +689,15 @@ void mw_config_free(struct mw_config *cfg) {
     struct mw_outlet_conf *o = &cfg->outlets[i];
     free(o->name);
     free(o->region);
-    for (size_t j = 0; j < o->n_sources; j++) free(o->sources[j].url);
+    for (size_t j = 0; j < o->n_sources; j++) {
+      struct mw_source_conf *src = &o->sources[j];
+      free(src->url);
+      free(src->links_xpath);
+      free(src->title_xpath);
+      free(src->time_xpath);
+      free(src->source_xpath);
+      free(src->body_xpath);
+    }
     free(o->sources);
   }
   free(cfg->outlets);

@@ -219,6 +219,13 @@ struct mw_source_conf {
   char *url;
   enum mw_source_kind kind;
   int64_t poll_interval_s;
+  int64_t max_pages;   /* html: listing pages followed per poll */
+  /* html: XPath overrides for pages the heuristics get wrong; NULL = none */
+  char *links_xpath;   /* on the listing: the <a> elements of articles */
+  char *title_xpath;   /* on articles: */
+  char *time_xpath;
+  char *source_xpath;
+  char *body_xpath;
   int line; /* in the config file */
 };
 

@@ -159,6 +159,141 @@ void mw_opml_free(struct mw_opml *opml);
 int mw_opml_write(const struct mw_config *cfg, struct mw_buf *out,
                   struct mw_err *err);
 
+/* -------------------------------------------------------------- charsets */
+
+/* Which charset a page is in, and why we think so. */
+struct mw_charset_guess {
+  char name[32];   /* canonical: "UTF-8", "GB18030", "BIG5", ... GB2312 and
+                      GBK labels are returned as GB18030 */
+  const char *why; /* static text: "HTTP header", "byte-order mark",
+                      "meta charset", "meta http-equiv", "XML declaration",
+                      "sniffed: valid UTF-8", "sniffed: GB18030",
+                      "label ignored: not valid UTF-8", "default" */
+};
+
+/* Decides the charset of an HTML page: BOM, then the HTTP Content-Type
+ * charset, then <meta charset> / <meta http-equiv> in the first 4 KB, and
+ * when the labels are missing or contradict the bytes (a page labelled
+ * UTF-8 that is not valid UTF-8, a GBK label on valid multi-byte UTF-8),
+ * sniffing between UTF-8 and GB18030. Never fails. */
+void mw_charset_detect(const char *data, size_t len, const char *http_charset,
+                       struct mw_charset_guess *out);
+
+/* Converts data from charset to UTF-8 (iconv), appending to out; bytes that
+ * do not decode become U+FFFD and are counted in *replaced (may be NULL).
+ * MW_EINVAL for an unknown charset, MW_ETOOBIG at out's ceiling. */
+int mw_charset_decode(const char *data, size_t len, const char *charset,
+                      struct mw_buf *out, size_t *replaced,
+                      struct mw_err *err);
+
+/* -------------------------------------------------------------- articles */
+
+/* Per-source XPath overrides (XPath 1.0 over libxml2's HTML DOM) for pages
+ * the heuristics get wrong. NULL fields use the heuristics. */
+struct mw_article_rules {
+  const char *title_xpath;
+  const char *time_xpath;
+  const char *source_xpath;
+  const char *body_xpath;
+};
+
+/* What was extracted from one article page. Strings are UTF-8, owned by the
+ * struct's arena; any may be NULL when the page does not give it. */
+struct mw_extracted {
+  char *title;
+  int64_t published;   /* UTC epoch s or MW_TIME_UNKNOWN */
+  char *origin;        /* 来源 / ContentSource: the outlet that first ran it */
+  char *author;        /* 作者 / 记者 */
+  char *editor;        /* 责任编辑 */
+  char *body;          /* main text, paragraphs separated by '\n' */
+  size_t body_chars;   /* characters, not bytes */
+  struct mw_charset_guess charset;
+  size_t replaced_chars; /* U+FFFD produced while decoding: mojibake signal */
+  /* Where each field came from, for `sources check`: e.g. "meta
+   * ArticleTitle", "og:title", "h1 matching <title>", "xpath". */
+  const char *title_from, *time_from, *origin_from, *body_from;
+  struct mw_arena *arena;
+};
+
+/* Extracts title, time, 来源, author, editor and body from the raw bytes of
+ * an article page at url (for resolving and for a date in the URL). Dates
+ * without a zone are taken at default_offset_s. rules may be NULL. Fails
+ * only on allocation failure or an unusable rule (MW_EINVAL naming the
+ * XPath); a page with no body text gives body NULL, not an error. Free
+ * with mw_extracted_free. */
+int mw_article_extract(const char *data, size_t len, const char *http_charset,
+                       const char *url, int default_offset_s,
+                       const struct mw_article_rules *rules,
+                       struct mw_extracted **out, struct mw_err *err);
+void mw_extracted_free(struct mw_extracted *x);
+
+/* -------------------------------------------------------------- listings */
+
+enum mw_link_kind {
+  MW_LINK_ARTICLE,    /* an article page to fetch */
+  MW_LINK_NEXT_PAGE,  /* the listing's next page (pagination) */
+  MW_LINK_ATTACHMENT, /* PDF, DOC(X), XLS(X), images, archives: recorded,
+                         never fetched as articles */
+};
+
+struct mw_link {
+  char *url;  /* absolute, canonical (mw_url_canonicalize) */
+  char *text; /* anchor text, whitespace collapsed; may be "" */
+  enum mw_link_kind kind;
+  int64_t date; /* a date printed beside the link, or MW_TIME_UNKNOWN */
+};
+
+struct mw_listing {
+  struct mw_link *links; /* page order, each URL once */
+  size_t n_links;
+  size_t n_articles, n_next_pages, n_attachments;
+  struct mw_charset_guess charset;
+  const char *how; /* "xpath", "link-dense block", "article-like URLs" */
+  struct mw_arena *arena;
+};
+
+/* Per-source listing options. */
+struct mw_listing_rules {
+  const char *links_xpath; /* selects <a> elements; NULL = heuristics */
+};
+
+/* Finds the article links of a listing page (栏目页) at url: the
+ * link-dense block of the page, links on the same site, article-like URLs
+ * (/202305/t20230508_123456.html, /content_123.htm, /art/2023/5/8/...),
+ * anchor texts that look like headlines; navigation, footer and
+ * "more/更多" links left out. Also the next-page links (下一页, 下页, >,
+ * index_1.html numbering) and attachments. Free with mw_listing_free. */
+int mw_listing_parse(const char *data, size_t len, const char *http_charset,
+                     const char *url, int default_offset_s,
+                     const struct mw_listing_rules *rules,
+                     struct mw_listing **out, struct mw_err *err);
+void mw_listing_free(struct mw_listing *l);
+
+/* -------------------------------------------------------------- sitemaps */
+
+struct mw_sitemap_entry {
+  char *loc;       /* absolute URL */
+  int64_t lastmod; /* or MW_TIME_UNKNOWN */
+  char *title;     /* news:title, may be NULL */
+  int64_t published; /* news:publication_date or MW_TIME_UNKNOWN */
+};
+
+struct mw_sitemap {
+  bool is_index; /* a sitemap index: entries are child sitemaps */
+  struct mw_sitemap_entry *entries;
+  size_t n_entries;
+  struct mw_arena *arena;
+};
+
+/* Parses sitemap.xml, a sitemap index or a Google News sitemap (gzip
+ * already undone by the fetcher; a .gz body is inflated here with a 50 MB
+ * ceiling). Bounded to 50,000 entries as the protocol says. Free with
+ * mw_sitemap_free. */
+int mw_sitemap_parse(const char *data, size_t len, const char *url,
+                     int default_offset_s, struct mw_sitemap **out,
+                     struct mw_err *err);
+void mw_sitemap_free(struct mw_sitemap *s);
+
 /* ---------------------------------------------------------------- crawler */
 
 /* A source as the crawler sees it. The caller owns the struct and its

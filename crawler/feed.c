@@ -18,6 +18,7 @@
  * the input; entries, field bytes and nesting depth have ceilings from
  * struct mw_feed_limits.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +81,10 @@ void mw_feedp_problem(struct mw_feed_parser *p, const char *fmt, ...) {
   char line[320];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(line, sizeof line, fmt, ap);
+  int len = vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
+  if (len >= (int)sizeof line) /* cut: not inside a character */
+    line[mw_feedtext_utf8_cut(line, sizeof line - 1)] = '\0';
   if (feed->n_problems == p->problems_cap) {
     size_t ncap = p->problems_cap ? p->problems_cap * 2 : 8;
     char **np = mw_arena_alloc(feed->arena, (ncap + 1) * sizeof *np);
@@ -159,8 +162,7 @@ static void sax_error(void *user, xmlErrorPtr e) {
   if (p->errors > MAX_XML_ERRORS) return;
   char msg[240];
   snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-  size_t n = strlen(msg);
-  while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = '\0';
+  mw_feedtext_clean_line(msg);
   mw_feedp_problem(p, "line %d: %s", e->line, msg);
 }
 
@@ -331,16 +333,31 @@ static int not_a_feed(const struct mw_feed_parser *p, const char *s, size_t n,
     return mw_err_set(err, MW_EPARSE, "this is an HTML page, not a feed");
   if (*b == '{' || *b == '[')
     return mw_err_set(err, MW_EPARSE, "this looks like JSON, not an XML feed");
+  /* a short sample of what it is, as one line of valid UTF-8 */
+  char sample[24];
+  size_t k = left < sizeof sample - 1 ? left : sizeof sample - 1;
+  memcpy(sample, b, k);
+  sample[mw_feedtext_utf8_cut(sample, k)] = '\0';
+  mw_feedtext_clean_line(sample);
   return mw_err_set(err, MW_EPARSE,
                     "no XML element found: this is not a feed (it starts "
-                    "with \"%.20s\")",
-                    b);
+                    "with \"%s\")",
+                    sample);
+}
+
+/* libxml2 must be initialised once before threads use it: parses run on
+ * the loop's thread pool. The once-flag is the only static state here. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+void mw_feedp_xml_init(void) {
+  pthread_once(&xml_once, xmlInitParser);
 }
 
 int mw_feed_parse(const char *data, size_t len, const char *http_charset,
                   const char *base_url, int default_offset_s,
                   const struct mw_feed_limits *limits, struct mw_feed **out,
                   struct mw_err *err) {
+  mw_feedp_xml_init();
   if (!out || (!data && len))
     return mw_err_set(err, MW_EINVAL, "no feed given");
   *out = NULL;

@@ -155,7 +155,7 @@ static int64_t capture_date(struct mw_feed_parser *p) {
   if (n == 0) return MW_TIME_UNKNOWN;
   int64_t t;
   if (mw_date_parse(s, n, p->default_offset_s, &t) == MW_OK) return t;
-  int shown = n > 60 ? 60 : (int)n;
+  int shown = (int)mw_feedtext_utf8_cut(s, n > 60 ? 60 : n);
   if (p->cap.in_entry)
     mw_feedp_problem(p, "entry %zu: unreadable date \"%.*s\"", p->item.number,
                      shown, s);

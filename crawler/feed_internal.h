@@ -1,10 +1,13 @@
 /*
  * feed_internal.h: what the feed parser's files share, private to crawler/.
  *
- * feed.c drives libxml2's SAX2 parser and fills struct mw_feed;
- * feed_text.c reduces markup and entities to plain text; feed_charset.c
- * decides the encoding and hands feed.c UTF-8. Nothing here is part of the
- * crawler's public contract (crawler.h).
+ * feed.c drives libxml2's SAX2 push parser (passes, restarts, problems);
+ * feed_sax.c is the state machine on its events; feed_entry.c turns
+ * captured text into entry fields; feed_text.c reduces markup and entities
+ * to plain text; feed_charset.c decides the encoding and hands over UTF-8;
+ * feed_repair.c escapes bare '&' and '<' and finds where to resume after
+ * libxml2 gives up. opml.c shares the libxml2 initialisation. Nothing here
+ * is part of the crawler's public contract (crawler.h).
  */
 #ifndef MW_FEED_INTERNAL_H
 #define MW_FEED_INTERNAL_H
@@ -54,6 +57,16 @@ size_t mw_feedtext_entity(const char *name, size_t n, char out[4]);
  * text; name[0..n) is compared ignoring ASCII case. */
 bool mw_feedtext_is_block(const char *name, size_t n);
 bool mw_feedtext_is_hidden(const char *name, size_t n);
+
+/* The longest prefix of s[0..n) that does not end inside a UTF-8
+ * character: where to cut text that is shown shortened. */
+size_t mw_feedtext_utf8_cut(const char *s, size_t n);
+
+/* Makes s (NUL-terminated) one line of valid UTF-8 in place: bytes that
+ * are not UTF-8 dropped, control characters as single spaces, trailing
+ * spaces trimmed. Returns the new length. For libxml2's messages, which
+ * quote the document cut anywhere. */
+size_t mw_feedtext_clean_line(char *s);
 
 /* Trims ASCII whitespace from both ends of s[0..*n), returning the new
  * start and updating *n. */
@@ -212,6 +225,8 @@ enum mw_feed_mode { MW_MODE_TEXT, MW_MODE_HTML, MW_MODE_GUESS };
 #define MW_RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 /* feed.c */
+/* Initialises libxml2 once per process (thread-safe); opml.c uses it too. */
+void mw_feedp_xml_init(void);
 void mw_feedp_problem(struct mw_feed_parser *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Arena allocation within the feed's bound; NULL (and the parse stopped

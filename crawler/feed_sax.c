@@ -250,6 +250,7 @@ static void root_element(struct mw_feed_parser *p, enum tag tag,
   struct mw_feed_frame *f = &p->stack[p->depth - 1];
   p->root_seen = true;
   snprintf(p->root_name, sizeof p->root_name, "%s", (const char *)name);
+  p->root_name[mw_feedtext_utf8_cut(p->root_name, strlen(p->root_name))] = 0;
   switch (tag) {
     case T_RSS:
       p->feed->format = MW_FEED_RSS2;

@@ -148,18 +148,32 @@ static size_t decode_ref(const unsigned char *s, size_t n, uint32_t *cp,
 
 /* Tags after which text continues on a new line. */
 static bool is_block_tag(const unsigned char *name, size_t n) {
-  static const char *const blocks[] = {
-      "p",      "br",         "div",     "li",         "ul",     "ol",
-      "dl",     "dt",         "dd",      "tr",         "table",  "h1",
-      "h2",     "h3",         "h4",      "h5",         "h6",     "hr",
-      "pre",    "blockquote", "section", "article",    "header", "footer",
-      "aside",  "nav",        "figure",  "figcaption", "form",   "address",
-      "center", "tbody",      "thead",   "caption",    "main",   "details",
-      "summary"};
-  for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
-    if (strlen(blocks[i]) == n &&
-        mw_ascii_ncasecmp((const char *)name, blocks[i], n) == 0)
+  /* Grouped by first letter: this runs for every tag of every field. */
+  static const char *const blocks[26] = {
+      ['a' - 'a'] = "article aside address",
+      ['b' - 'a'] = "br blockquote",
+      ['c' - 'a'] = "center caption",
+      ['d' - 'a'] = "div dl dt dd details",
+      ['f' - 'a'] = "footer figure figcaption form",
+      ['h' - 'a'] = "h1 h2 h3 h4 h5 h6 hr header",
+      ['l' - 'a'] = "li",
+      ['m' - 'a'] = "main",
+      ['n' - 'a'] = "nav",
+      ['o' - 'a'] = "ol",
+      ['p' - 'a'] = "p pre",
+      ['s' - 'a'] = "section summary",
+      ['t' - 'a'] = "tr table tbody thead",
+      ['u' - 'a'] = "ul",
+  };
+  if (n == 0 || n > 10 || !mw_ascii_isalpha(name[0])) return false;
+  const char *list = blocks[mw_ascii_tolower(name[0]) - 'a'];
+  while (list && *list) {
+    const char *end = strchr(list, ' ');
+    size_t len = end ? (size_t)(end - list) : strlen(list);
+    if (len == n && mw_ascii_ncasecmp((const char *)name, list, n) == 0)
       return true;
+    list = end ? end + 1 : NULL;
+  }
   return false;
 }
 
@@ -261,8 +275,8 @@ static size_t plain_run(const unsigned char *s, size_t n, size_t i) {
     uint64_t low = (w - ones * 0x21) & ~w & highs; /* a byte < 0x21 */
     uint64_t lt = w ^ (ones * '<'), amp = w ^ (ones * '&'),
              c2 = w ^ (ones * 0xC2);
-    uint64_t zero = ((lt - ones) & ~lt) | ((amp - ones) & ~amp) |
-                    ((c2 - ones) & ~c2);
+    uint64_t zero =
+        ((lt - ones) & ~lt) | ((amp - ones) & ~amp) | ((c2 - ones) & ~c2);
     if (low | (zero & highs)) break;
     i += 8;
   }
@@ -450,4 +464,51 @@ const char *mw_feedtext_trim(const char *s, size_t *n) {
   while (len && mw_ascii_isspace((unsigned char)s[len - 1])) len--;
   *n = len;
   return s;
+}
+
+size_t mw_feedtext_utf8_cut(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (n == 0) return 0;
+  size_t lead = n;
+  while (lead > 0 && (u[lead - 1] & 0xC0) == 0x80 && n - lead < 3) lead--;
+  if (lead == 0) return n; /* no lead byte: not UTF-8 anyway */
+  unsigned char c = u[lead - 1];
+  size_t need = c < 0x80    ? 1
+                : c >= 0xF0 ? 4
+                : c >= 0xE0 ? 3
+                : c >= 0xC0 ? 2
+                            : 1;
+  return n - (lead - 1) >= need ? n : lead - 1;
+}
+
+size_t mw_feedtext_clean_line(char *s) {
+  unsigned char *u = (unsigned char *)s;
+  size_t r = 0, w = 0;
+  while (u[r]) {
+    unsigned char c = u[r];
+    size_t need = c < 0x80                 ? 0
+                  : c >= 0xF0 && c <= 0xF4 ? 3
+                  : c >= 0xE0              ? 2
+                  : c >= 0xC2 && c <= 0xDF ? 1
+                                           : 9;
+    if (need == 9) { /* not a lead byte */
+      r++;
+      continue;
+    }
+    size_t k = 1;
+    while (k <= need && (u[r + k] & 0xC0) == 0x80) k++;
+    if (k <= need) { /* truncated sequence */
+      r += k;
+      continue;
+    }
+    if (c < 0x20 || c == 0x7F) {
+      if (w && u[w - 1] != ' ') u[w++] = ' ';
+      r++;
+      continue;
+    }
+    for (size_t j = 0; j <= need; j++) u[w++] = u[r++];
+  }
+  while (w && u[w - 1] == ' ') w--;
+  u[w] = '\0';
+  return w;
 }

@@ -24,6 +24,7 @@
 #include <libxml/tree.h>
 
 #include "crawler/crawler.h"
+#include "crawler/feed_internal.h"
 
 #define MAX_SOURCES 100000
 #define MAX_DEPTH 64
@@ -131,6 +132,7 @@ int mw_opml_parse(const char *data, size_t len, struct mw_opml **out,
   *out = NULL;
   if (len > (size_t)INT32_MAX)
     return mw_err_set(err, MW_ETOOBIG, "the OPML file is larger than 2 GB");
+  mw_feedp_xml_init();
   xmlDocPtr doc = xmlReadMemory(data ? data : "", (int)len, NULL, NULL,
                                 XML_PARSE_RECOVER | XML_PARSE_NONET |
                                     XML_PARSE_NOERROR | XML_PARSE_NOWARNING);

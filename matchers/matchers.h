@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/common.h"
 
@@ -50,5 +51,18 @@ struct mw_topic_result {
  * or a negative status. */
 int mw_matcher_match(const struct mw_matcher *m, const struct mw_doc *doc,
                      struct mw_topic_result *results, struct mw_err *err);
+
+/* ------------------------------------------------------------- reprints */
+
+/* A 64-bit simhash of a text for finding reprints (转载): computed over
+ * character shingles of the normalised text with whitespace and
+ * punctuation dropped, so the same story with a different masthead,
+ * spacing or full-width digits hashes close. Texts of fewer than 20
+ * characters give 0 (too short to judge). */
+uint64_t mw_simhash(const char *utf8, size_t len);
+/* Bits that differ between two hashes (0-64). */
+int mw_simhash_distance(uint64_t a, uint64_t b);
+/* The distance up to which two bodies count as the same story. */
+#define MW_SIMHASH_SAME_STORY 3
 
 #endif

@@ -425,6 +425,20 @@ static void test_internal_entities_and_no_xxe(void **state) {
   mw_feed_free(f);
 }
 
+/* An external parameter entity is never fetched (no file, no network). */
+static void test_external_parameter_entity_ignored(void **state) {
+  (void)state;
+  struct mw_feed *f = parse_str(
+      "<?xml version=\"1.0\"?>\n"
+      "<!DOCTYPE rss [<!ENTITY % ext SYSTEM \"file:///etc/passwd\"> %ext;]>\n"
+      "<rss><channel><title>T</title><item><title>A</title>"
+      "<link>http://a.cn/1</link></item></channel></rss>");
+  str_eq(f->title, "T");
+  assert_int_equal(f->n_entries, 1);
+  str_eq(f->entries[0].title, "A");
+  mw_feed_free(f);
+}
+
 static void test_undeclared_gbk(void **state) {
   (void)state;
   /* "无废城市" in GBK, no declaration, no HTTP charset */
@@ -587,6 +601,14 @@ static void test_text_reduce(void **state) {
   assert_false(mw_feedtext_looks_like_html("a < b > c", 9));
   assert_false(mw_feedtext_looks_like_html("AT&T", 4));
   assert_false(mw_feedtext_looks_like_html("<", 1));
+  assert_int_equal(mw_feedtext_utf8_cut("中文", 6), 6);
+  assert_int_equal(mw_feedtext_utf8_cut("中文", 5), 3);
+  assert_int_equal(mw_feedtext_utf8_cut("中文", 4), 3);
+  assert_int_equal(mw_feedtext_utf8_cut("a中", 1), 1);
+  assert_int_equal(mw_feedtext_utf8_cut("", 0), 0);
+  char line[] = "Comment \n<!--\xe5\x8f\x8c\xe6\x96\n \xff ok\xe4\xb8\xad\t";
+  assert_int_equal(mw_feedtext_clean_line(line), 23);
+  str_eq(line, "Comment <!--\xe5\x8f\x8c   ok\xe4\xb8\xad");
 }
 
 int main(void) {
@@ -606,6 +628,7 @@ int main(void) {
       cmocka_unit_test(test_stray_end_tags_keep_all_entries),
       cmocka_unit_test(test_unclosed_item),
       cmocka_unit_test(test_internal_entities_and_no_xxe),
+      cmocka_unit_test(test_external_parameter_entity_ignored),
       cmocka_unit_test(test_undeclared_gbk),
       cmocka_unit_test(test_utf16_bom),
       cmocka_unit_test(test_atom03_and_link_choice),
