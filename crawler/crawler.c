@@ -43,12 +43,17 @@ struct host {
   struct mw_crawler *c;
 };
 
+/* A source's poll, or a page fetched on a source's behalf (an article, a
+ * listing's next page): pages have no timer and are freed once delivered. */
 struct entry {
   struct mw_crawl_source *src;
   struct host *host;
   uv_timer_t timer;
   bool queued; /* waiting in its host's queue or in flight */
   struct mw_crawler *c;
+  char *page_url;  /* pages only */
+  void *page_user; /* pages only */
+  struct entry *prev_page, *next_page; /* pages not yet delivered */
 };
 
 struct mw_crawler {
@@ -64,6 +69,8 @@ struct mw_crawler {
   struct host **ready; /* hosts with queued work blocked by the global cap */
   size_t n_ready;
   size_t done, active;
+  size_t pages_pending; /* page fetches queued or in flight */
+  struct entry *pages;  /* the same, listed, so close can free them */
   bool once, daemon, closing;
   void (*on_idle)(void *);
   void *idle_user;
@@ -171,9 +178,13 @@ static void kick_ready(struct mw_crawler *c) {
 
 /* ------------------------------------------------------------ outcomes */
 
+static bool is_idle(const struct mw_crawler *c) {
+  return c->done >= c->n_entries && c->pages_pending == 0;
+}
+
 static void check_idle(struct mw_crawler *c) {
   if (!c->once || c->closing || !c->on_idle) return;
-  if (c->done < c->n_entries) return;
+  if (!is_idle(c)) return;
   void (*cb)(void *) = c->on_idle;
   c->on_idle = NULL;
   cb(c->idle_user);
@@ -200,6 +211,18 @@ static void deliver(struct entry *e, struct mw_fetch_result *res) {
   struct mw_crawler *c = e->c;
   struct mw_crawl_source *s = e->src;
   res->source = s;
+  if (e->page_url) {
+    /* A page's outcome says nothing of the source's schedule. */
+    res->page = e->page_user;
+    c->pages_pending--;
+    if (e->prev_page) e->prev_page->next_page = e->next_page;
+    else c->pages = e->next_page;
+    if (e->next_page) e->next_page->prev_page = e->prev_page;
+    c->on_result(res, c->user);
+    free(e->page_url);
+    free(e);
+    return;
+  }
   bool failed = res->status == MW_FETCH_FAILED || res->status == MW_FETCH_DENIED;
   s->failures = failed ? s->failures + 1 : 0;
   e->queued = false;
@@ -212,7 +235,7 @@ static void deny(struct entry *e, const char *why) {
   struct mw_fetch_result res = {0};
   res.status = MW_FETCH_DENIED;
   res.error = why;
-  res.final_url = e->src->url;
+  res.final_url = e->page_url ? e->page_url : e->src->url;
   deliver(e, &res);
 }
 
@@ -335,26 +358,29 @@ static void dispatch(struct host *h) {
       return;
     }
     struct entry *e = queue_pop(h);
+    const char *url = e->page_url ? e->page_url : e->src->url;
     if (h->robots_error[0]) {
       char why[2048];
-      snprintf(why, sizeof why, "%s: %s", e->src->url, h->robots_error);
+      snprintf(why, sizeof why, "%s: %s", url, h->robots_error);
       deny(e, why);
       continue;
     }
-    if (h->robots && !mw_robots_allowed(h->robots, path_of(e->src->url))) {
+    if (h->robots && !mw_robots_allowed(h->robots, path_of(url))) {
       char why[1024];
-      snprintf(why, sizeof why, "%s: disallowed by %s/robots.txt",
-               e->src->url, h->origin);
+      snprintf(why, sizeof why, "%s: disallowed by %s/robots.txt", url,
+               h->origin);
       deny(e, why);
       continue;
     }
     struct mw_err err;
-    if (mw_fetcher_get(c->fetcher, e->src->url, e->src->etag,
-                       e->src->last_modified, on_fetched, e, &err) != MW_OK) {
+    /* Pages are fetched unconditionally: they are new by construction. */
+    if (mw_fetcher_get(c->fetcher, url, e->page_url ? NULL : e->src->etag,
+                       e->page_url ? NULL : e->src->last_modified, on_fetched,
+                       e, &err) != MW_OK) {
       struct mw_fetch_result res = {0};
       res.status = err.code == MW_EDENIED ? MW_FETCH_DENIED : MW_FETCH_FAILED;
       res.error = err.msg;
-      res.final_url = e->src->url;
+      res.final_url = url;
       deliver(e, &res);
       continue;
     }
@@ -427,10 +453,49 @@ int mw_crawler_add(struct mw_crawler *c, struct mw_crawl_source *src) {
 int mw_crawler_run_once(struct mw_crawler *c, void (*on_idle)(void *user),
                         void *user) {
   c->once = true;
+  for (size_t i = 0; i < c->n_entries; i++) enqueue(c->entries[i]);
+  mw_crawler_when_idle(c, on_idle, user);
+  return MW_OK;
+}
+
+void mw_crawler_when_idle(struct mw_crawler *c, void (*on_idle)(void *user),
+                          void *user) {
   c->on_idle = on_idle;
   c->idle_user = user;
-  for (size_t i = 0; i < c->n_entries; i++) enqueue(c->entries[i]);
   check_idle(c);
+}
+
+bool mw_crawler_is_idle(const struct mw_crawler *c) { return is_idle(c); }
+
+int mw_crawler_fetch_page(struct mw_crawler *c, struct mw_crawl_source *src,
+                          const char *url, void *page_user) {
+  if (c->closing) return MW_EINVAL;
+  struct mw_err err;
+  struct host *h = host_for(c, url, &err);
+  if (!h) return err.code;
+  struct entry *e = calloc(1, sizeof *e);
+  char *copy = mw_strdup(url);
+  if (!e || !copy) {
+    free(e);
+    free(copy);
+    return MW_ENOMEM;
+  }
+  e->src = src;
+  e->host = h;
+  e->c = c;
+  e->page_url = copy;
+  e->page_user = page_user;
+  if (queue_push(h, e) != MW_OK) {
+    free(copy);
+    free(e);
+    return MW_ENOMEM;
+  }
+  e->queued = true;
+  c->pages_pending++;
+  e->next_page = c->pages;
+  if (c->pages) c->pages->prev_page = e;
+  c->pages = e;
+  dispatch(h);
   return MW_OK;
 }
 
@@ -501,9 +566,17 @@ void mw_crawler_free(struct mw_crawler *c) {
   if (!c) return;
   for (size_t i = 0; i < c->n_entries; i++) free(c->entries[i]);
   for (size_t i = 0; i < c->n_hosts; i++) {
-    mw_robots_free(c->hosts[i]->robots);
-    free(c->hosts[i]->queue);
-    free(c->hosts[i]);
+    struct host *h = c->hosts[i];
+    mw_robots_free(h->robots);
+    free(h->queue);
+    free(h);
+  }
+  /* Pages queued or in flight when the crawler closed: never delivered. */
+  while (c->pages) {
+    struct entry *e = c->pages;
+    c->pages = e->next_page;
+    free(e->page_url);
+    free(e);
   }
   free(c->entries);
   free(c->hosts);

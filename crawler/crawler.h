@@ -321,6 +321,8 @@ enum mw_fetch_status {
  * live on. */
 struct mw_fetch_result {
   struct mw_crawl_source *source;
+  void *page;                /* mw_crawler_fetch_page's page_user; NULL for a
+                                poll of the source itself */
   enum mw_fetch_status status;
   long http_status;          /* 0 when no response */
   const char *error;         /* for FAILED/DENIED: what went wrong, with URL */
@@ -355,6 +357,20 @@ int mw_crawler_add(struct mw_crawler *c, struct mw_crawl_source *src);
  * call on_idle(user) when the last one has finished. */
 int mw_crawler_run_once(struct mw_crawler *c, void (*on_idle)(void *user),
                         void *user);
+/* Calls on_idle(user) once nothing is queued or in flight: at once if
+ * that is already so. Re-arms the once-mode callback, for callers that
+ * may ask for more pages after the first idle. */
+void mw_crawler_when_idle(struct mw_crawler *c, void (*on_idle)(void *user),
+                          void *user);
+bool mw_crawler_is_idle(const struct mw_crawler *c);
+/* Fetches one page on behalf of src (an article found on a listing, the
+ * listing's next page), under the same host limits and robots.txt as
+ * polls, unconditionally. The result goes to the crawler's callback with
+ * res->source = src and res->page = page_user; the source's schedule is
+ * not touched. Pages still queued when the crawler closes are dropped
+ * without a callback: the caller owns page_user and must free it then. */
+int mw_crawler_fetch_page(struct mw_crawler *c, struct mw_crawl_source *src,
+                          const char *url, void *page_user);
 /* Daemon mode: start the per-source timers. */
 int mw_crawler_start(struct mw_crawler *c);
 /* Counts for progress lines: done, in flight, waiting. */

@@ -220,12 +220,81 @@ static void test_unreachable_host(void **state) {
   assert_true(h.src[0].next_due > (int64_t)time(NULL));
 }
 
+/* Pages fetched on a source's behalf: same robots.txt, no effect on the
+ * source's schedule, and the crawler is idle only once they are done. */
+struct pages_run {
+  struct mw_crawler *c;
+  struct mw_crawl_source src;
+  char url[512], page_ok[512], page_private[512];
+  int polls, pages_ok, pages_denied;
+  int markers[2];
+};
+
+static void on_pages_result(const struct mw_fetch_result *r, void *user) {
+  struct pages_run *p = user;
+  if (!r->page) {
+    p->polls++;
+    assert_int_equal(mw_crawler_fetch_page(p->c, r->source, p->page_ok,
+                                           &p->markers[0]), MW_OK);
+    assert_int_equal(mw_crawler_fetch_page(p->c, r->source, p->page_private,
+                                           &p->markers[1]), MW_OK);
+    assert_false(mw_crawler_is_idle(p->c));
+    return;
+  }
+  assert_ptr_equal(r->source, &p->src);
+  if (r->page == &p->markers[0]) {
+    assert_int_equal(r->status, MW_FETCH_OK);
+    p->pages_ok++;
+  } else {
+    assert_ptr_equal(r->page, &p->markers[1]);
+    assert_int_equal(r->status, MW_FETCH_DENIED);
+    p->pages_denied++;
+  }
+}
+
+static void on_pages_idle(void *user) {
+  struct pages_run *p = user;
+  mw_crawler_close(p->c, NULL, NULL);
+}
+
+static void test_pages(void **state) {
+  (void)state;
+  struct mw_fixture *fx = start_fixture();
+  struct harness h;
+  const char *none[] = {NULL};
+  harness_init(&h, mw_fixture_base_url(fx), none); /* for its settings */
+  struct pages_run p = {0};
+  snprintf(p.url, sizeof p.url, "%s/ok.xml", mw_fixture_base_url(fx));
+  snprintf(p.page_ok, sizeof p.page_ok, "%s/moved.xml", mw_fixture_base_url(fx));
+  snprintf(p.page_private, sizeof p.page_private, "%s/private/secret.xml",
+           mw_fixture_base_url(fx));
+  p.src = (struct mw_crawl_source){.id = 1, .url = p.url, .interval_s = 600};
+  uv_loop_t loop;
+  struct mw_err err;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  assert_int_equal(mw_crawler_new(&loop, &h.conf, on_pages_result, &p, &p.c, &err),
+                   MW_OK);
+  assert_int_equal(mw_crawler_add(p.c, &p.src), MW_OK);
+  assert_int_equal(mw_crawler_run_once(p.c, on_pages_idle, &p), MW_OK);
+  assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  assert_int_equal(p.polls, 1);
+  assert_int_equal(p.pages_ok, 1);
+  assert_int_equal(p.pages_denied, 1);
+  assert_int_equal(p.src.failures, 0); /* a denied page is not the source's */
+  assert_int_equal(mw_fixture_requests(fx, "/private/secret.xml"), 0);
+  assert_int_equal(mw_fixture_requests(fx, "/ok.xml"), 2); /* poll + redirect */
+  assert_int_equal(uv_loop_close(&loop), 0);
+  mw_crawler_free(p.c);
+  mw_fixture_stop(fx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_policies),
       cmocka_unit_test(test_conditional_get),
       cmocka_unit_test(test_private_address_refused),
       cmocka_unit_test(test_unreachable_host),
+      cmocka_unit_test(test_pages),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
