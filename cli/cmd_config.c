@@ -13,9 +13,28 @@
 static const char config_help[] =
     "usage: mediawatch config check [--config FILE]\n"
     "       mediawatch config reference\n\n"
-    "check      loads the config and compiles its topics without touching the\n"
-    "           database; prints FILE:LINE:COL and what is wrong, or a summary\n"
+    "check      loads the config and compiles its topics and lexicon without\n"
+    "           touching the database; prints FILE:LINE:COL and what is wrong\n"
+    "           (for a rule, its line with a caret under the spot) and a\n"
+    "           summary; exits 2 when anything is wrong\n"
     "reference  prints every option with its type, bounds and default\n";
+
+/* Every rule that did not compile, as FILE:LINE:COL: message, then the
+ * rule's line with a caret under the spot. */
+static void print_rule_errors(const struct mw_config *cfg,
+                              const struct mw_matcher *m) {
+  for (size_t i = 0; i < mw_matcher_error_count(m); i++) {
+    const struct mw_rule_error *e = mw_matcher_error(m, i);
+    if (e->conf_line && e->conf_col)
+      fprintf(stderr, "%s:%d:%d: %s\n", cfg->path, e->conf_line, e->conf_col,
+              e->message);
+    else if (e->conf_line)
+      fprintf(stderr, "%s:%d: %s\n", cfg->path, e->conf_line, e->message);
+    else
+      fprintf(stderr, "%s\n", e->message);
+    if (*e->excerpt) fprintf(stderr, "    %s\n    %s\n", e->excerpt, e->caret);
+  }
+}
 
 static int cmd_check(const char *path) {
   struct mw_err err = {0};
@@ -25,20 +44,36 @@ static int cmd_check(const char *path) {
     mw_cli_error("%s", err.msg);
     return MW_EXIT_USAGE;
   }
-  if (mw_matcher_new(cfg->topics, cfg->n_topics, &m, &err)) {
+  if (mw_matcher_new_config(cfg, &m, &err)) {
     mw_cli_error("%s: %s", cfg->path, err.msg);
     mw_config_free(cfg);
     return MW_EXIT_USAGE;
   }
   size_t sources = 0;
   for (size_t i = 0; i < cfg->n_outlets; i++) sources += cfg->outlets[i].n_sources;
-  printf("%s: ok: %zu outlets, %zu sources, %zu topics, %zu targets; "
+  size_t bad = mw_matcher_error_count(m);
+  print_rule_errors(cfg, m);
+  struct mw_matcher_stats st;
+  mw_matcher_stats(m, &st);
+  printf("%s: %s: %zu outlets, %zu sources, %zu topics, %zu targets; "
          "database %s; time zone %s\n",
-         cfg->path, cfg->n_outlets, sources, cfg->n_topics, cfg->n_targets,
-         cfg->storage_path, mw_tz_name(cfg->tz));
+         cfg->path, bad ? "errors" : "ok", cfg->n_outlets, sources,
+         cfg->n_topics, cfg->n_targets, cfg->storage_path, mw_tz_name(cfg->tz));
+  printf("matcher: %zu literals, %zu regexes in a %zu KB pattern database",
+         st.literals, st.regexes, (st.db_bytes + 1023) / 1024);
+  if (cfg->sensitivity.lexicon)
+    printf("; lexicon %s: %zu entries", cfg->sensitivity.lexicon,
+           st.lexicon_entries);
+  fputc('\n', stdout);
+  if (st.regexes_ungated)
+    printf("note: %zu regexes have no plain text that must occur, so they run "
+           "on every document their topic reaches\n", st.regexes_ungated);
+  if (bad)
+    printf("%zu rule%s did not compile: those topics never match until "
+           "fixed; the others work\n", bad, bad == 1 ? "" : "s");
   mw_matcher_free(m);
   mw_config_free(cfg);
-  return MW_EXIT_OK;
+  return bad ? MW_EXIT_USAGE : MW_EXIT_OK;
 }
 
 int mw_cmd_config(int argc, char **argv) {

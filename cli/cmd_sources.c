@@ -7,27 +7,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <uv.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/check.h"
+#include "cli/pipeline.h"
 #include "crawler/crawler.h"
 
 #define CHECK_FILE_MAX (64u << 20)
 
 static const char sources_help[] =
-    "usage: mediawatch sources check URL|FILE [--json] [--base-url URL]\n"
-    "                                         [--config FILE]\n"
+    "usage: mediawatch sources check URL|FILE [--kind KIND] [--json]\n"
+    "                                [--base-url URL] [--config FILE]\n"
     "       mediawatch sources import FILE.opml [--tier TIER] [--config FILE]\n"
     "       mediawatch sources export [--config FILE]\n\n"
-    "check   fetches one feed (or reads a saved one) and shows what mediawatch\n"
-    "        makes of it: feed title and link, each entry's title, link, id,\n"
-    "        published and updated times (ISO 8601, UTC), author and the first\n"
-    "        200 characters of its text, and whether the document was\n"
-    "        well-formed or had to be recovered. --json prints every field in\n"
-    "        full, with the detected encoding and the feed format. The crawler\n"
-    "        settings (user agent, limits, robots.txt, private addresses) come\n"
-    "        from --config when given, else the defaults.\n"
+    "check   fetches one page (or reads a saved one, --base-url giving its\n"
+    "        address) and shows what mediawatch would do with it. KIND is feed,\n"
+    "        html (a listing page: the article links, next pages and\n"
+    "        attachments found), sitemap, or article (title, time, 来源,\n"
+    "        author, editor, the first 200 characters of body, the charset and\n"
+    "        why); without --kind, feeds and sitemaps are recognised and other\n"
+    "        HTML is shown as a listing. For a feed: each entry's title, link,\n"
+    "        id, published and updated times (ISO 8601, UTC), author and text,\n"
+    "        and whether it was well-formed. --json prints every field in\n"
+    "        full. The crawler settings (user agent, limits, robots.txt, private\n"
+    "        addresses) come from --config when given, else the defaults.\n"
     "import  prints the outlets of an OPML file as config entries to append\n"
     "        under 'outlets:', skipping URLs the config already has. Outline\n"
     "        attributes tier and region are used; --tier sets the tier of\n"
@@ -45,6 +51,8 @@ struct fetched {
   long http_status;
   double elapsed_ms;
 };
+
+enum check_kind { CHECK_AUTO, CHECK_FEED, CHECK_HTML, CHECK_SITEMAP, CHECK_ARTICLE };
 
 static void on_check_fetch(const struct mw_fetch_result *res, void *user) {
   struct fetched *f = user;
@@ -102,106 +110,6 @@ static int read_file(const char *path, struct mw_buf *out, struct mw_err *err) {
   return MW_OK;
 }
 
-/* ------------------------------------------------------------- printing */
-
-static void iso_or_dash(int64_t t, char *buf, size_t n) {
-  if (t == MW_TIME_UNKNOWN) snprintf(buf, n, "-");
-  else mw_time_format_iso_utc(t, buf, n);
-}
-
-/* Prints at most max_chars UTF-8 characters of s, newlines as spaces. */
-static void print_prefix(const char *s, size_t max_chars) {
-  if (!s) {
-    fputs("-", stdout);
-    return;
-  }
-  size_t chars = 0, i = 0;
-  while (s[i] && chars < max_chars) {
-    size_t len = 1;
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0xF0) len = 4;
-    else if (c >= 0xE0) len = 3;
-    else if (c >= 0xC0) len = 2;
-    for (size_t k = 1; k < len; k++)
-      if (!s[i + k]) len = k;
-    if (c == '\n' || c == '\r' || c == '\t') fputc(' ', stdout);
-    else fwrite(s + i, 1, len, stdout);
-    i += len;
-    chars++;
-  }
-  if (s[i]) fputs("…", stdout);
-}
-
-static void print_text(const struct mw_feed *feed) {
-  printf("format:   %s\n", mw_feed_format_name(feed->format));
-  printf("encoding: %s\n", feed->encoding ? feed->encoding : "-");
-  printf("document: %s\n", feed->recovered ? "not well-formed, recovered"
-                                           : "well-formed");
-  printf("title:    %s\n", feed->title ? feed->title : "-");
-  printf("link:     %s\n", feed->link ? feed->link : "-");
-  printf("entries:  %zu\n", feed->n_entries);
-  for (size_t i = 0; i < feed->n_problems; i++)
-    printf("problem:  %s\n", feed->problems[i]);
-  for (size_t i = 0; i < feed->n_entries; i++) {
-    const struct mw_feed_entry *e = &feed->entries[i];
-    char pub[32], upd[32];
-    iso_or_dash(e->published, pub, sizeof pub);
-    iso_or_dash(e->updated, upd, sizeof upd);
-    printf("\n[%zu] %s\n", i + 1, e->title ? e->title : "(no title)");
-    printf("    link:      %s\n", e->link ? e->link : "-");
-    printf("    id:        %s\n", e->id ? e->id : "-");
-    printf("    published: %s\n    updated:   %s\n", pub, upd);
-    printf("    author:    %s\n", e->author ? e->author : "-");
-    fputs("    text:      ", stdout);
-    print_prefix(e->text, 200);
-    fputc('\n', stdout);
-  }
-}
-
-static json_t *str_or_null(const char *s) {
-  return s ? json_string(s) : json_null();
-}
-
-static json_t *time_or_null(int64_t t) {
-  if (t == MW_TIME_UNKNOWN) return json_null();
-  char buf[32];
-  mw_time_format_iso_utc(t, buf, sizeof buf);
-  return json_string(buf);
-}
-
-static int print_json(const struct mw_feed *feed, const char *source) {
-  json_t *root = json_object();
-  json_object_set_new(root, "source", json_string(source));
-  json_object_set_new(root, "format",
-                      json_string(mw_feed_format_name(feed->format)));
-  json_object_set_new(root, "encoding", str_or_null(feed->encoding));
-  json_object_set_new(root, "well_formed", json_boolean(!feed->recovered));
-  json_object_set_new(root, "title", str_or_null(feed->title));
-  json_object_set_new(root, "link", str_or_null(feed->link));
-  json_t *problems = json_array();
-  for (size_t i = 0; i < feed->n_problems; i++)
-    json_array_append_new(problems, json_string(feed->problems[i]));
-  json_object_set_new(root, "problems", problems);
-  json_t *entries = json_array();
-  for (size_t i = 0; i < feed->n_entries; i++) {
-    const struct mw_feed_entry *e = &feed->entries[i];
-    json_t *o = json_object();
-    json_object_set_new(o, "title", str_or_null(e->title));
-    json_object_set_new(o, "link", str_or_null(e->link));
-    json_object_set_new(o, "id", str_or_null(e->id));
-    json_object_set_new(o, "published", time_or_null(e->published));
-    json_object_set_new(o, "updated", time_or_null(e->updated));
-    json_object_set_new(o, "author", str_or_null(e->author));
-    json_object_set_new(o, "text", str_or_null(e->text));
-    json_array_append_new(entries, o);
-  }
-  json_object_set_new(root, "entries", entries);
-  int rc = json_dumpf(root, stdout, JSON_INDENT(2));
-  fputc('\n', stdout);
-  json_decref(root);
-  return rc == 0 ? MW_OK : MW_EIO;
-}
-
 /* ------------------------------------------------------------ commands */
 
 /* The crawler settings for a check: the config's when one is given, else
@@ -221,8 +129,78 @@ static struct mw_config *check_config(const char *cfg_path, struct mw_err *err) 
   return cfg;
 }
 
+static double cpu_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Feeds and sitemaps announce themselves in their first bytes. */
+static enum check_kind sniff(const char *data, size_t len) {
+  size_t n = len < 2048 ? len : 2048;
+  const char *marks[] = {"<rss", "<feed", "<rdf:RDF", "<RDF"};
+  for (size_t i = 0; i < 4; i++)
+    if (memmem(data, n, marks[i], strlen(marks[i]))) return CHECK_FEED;
+  if (memmem(data, n, "<urlset", 7) || memmem(data, n, "<sitemapindex", 13) ||
+      (len > 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b))
+    return CHECK_SITEMAP;
+  return CHECK_HTML;
+}
+
+static int show(enum check_kind kind, const struct fetched *f,
+                const char *target, const char *base, int offset,
+                const struct mw_source_conf *rules, bool as_json,
+                struct mw_err *err) {
+  const char *data = f->body.data ? f->body.data : "";
+  size_t len = f->body.len;
+  struct mw_check_timing t = {.fetch_ms = f->elapsed_ms};
+  double t0 = cpu_ms();
+  if (kind == CHECK_AUTO) kind = sniff(data, len);
+  int rc;
+  if (kind == CHECK_FEED) {
+    struct mw_feed *feed = NULL;
+    rc = mw_feed_parse(data, len, f->charset, base, offset, NULL, &feed, err);
+    t.process_ms = cpu_ms() - t0;
+    if (!rc) mw_check_print_feed(feed, target, &t, as_json);
+    mw_feed_free(feed);
+  } else if (kind == CHECK_SITEMAP) {
+    struct mw_sitemap *sm = NULL;
+    rc = mw_sitemap_parse(data, len, base, offset, &sm, err);
+    t.process_ms = cpu_ms() - t0;
+    if (!rc) mw_check_print_sitemap(sm, target, &t, as_json);
+    mw_sitemap_free(sm);
+  } else if (kind == CHECK_ARTICLE) {
+    struct mw_article_rules r;
+    mw_cli_article_rules(rules, &r);
+    struct mw_extracted *x = NULL;
+    rc = mw_article_extract(data, len, f->charset, base, offset, &r, &x, err);
+    t.process_ms = cpu_ms() - t0;
+    if (!rc) mw_check_print_article(x, target, &t, as_json);
+    mw_extracted_free(x);
+  } else {
+    struct mw_listing_rules r = {.links_xpath = rules ? rules->links_xpath : NULL};
+    struct mw_listing *l = NULL;
+    rc = mw_listing_parse(data, len, f->charset, base, offset, &r, &l, err);
+    t.process_ms = cpu_ms() - t0;
+    if (!rc) mw_check_print_listing(l, target, &t, as_json);
+    mw_listing_free(l);
+  }
+  return rc;
+}
+
+/* The config's entry for the URL being checked, for its XPath rules. */
+static const struct mw_source_conf *rules_for(const struct mw_config *cfg,
+                                              const char *url) {
+  for (size_t i = 0; i < cfg->n_outlets; i++)
+    for (size_t k = 0; k < cfg->outlets[i].n_sources; k++)
+      if (!strcmp(cfg->outlets[i].sources[k].url, url))
+        return &cfg->outlets[i].sources[k];
+  return NULL;
+}
+
 static int cmd_check(const char *target, const char *cfg_path,
-                     const char *base_url, bool as_json) {
+                     const char *base_url, enum check_kind kind,
+                     bool as_json) {
   struct mw_err err = {0};
   struct mw_config *cfg = check_config(cfg_path, &err);
   if (!cfg) {
@@ -230,11 +208,12 @@ static int cmd_check(const char *target, const char *cfg_path,
     return MW_EXIT_USAGE;
   }
   struct fetched f = {0};
-  mw_buf_init(&f.body, mw_url_is_http(target) ? (size_t)cfg->crawler.max_body_bytes
-                                              : CHECK_FILE_MAX);
+  bool remote = mw_url_is_http(target);
+  mw_buf_init(&f.body, remote ? (size_t)cfg->crawler.max_body_bytes
+                              : CHECK_FILE_MAX);
   int rc;
   const char *base = base_url;
-  if (mw_url_is_http(target)) {
+  if (remote) {
     rc = fetch_one(&cfg->crawler, target, &f, &err);
     if (!rc && f.error) rc = mw_err_set(&err, MW_ENET, "%s", f.error);
     if (!base) base = f.final_url ? f.final_url : target;
@@ -246,17 +225,11 @@ static int cmd_check(const char *target, const char *cfg_path,
     mw_cli_error("%s", err.msg);
     status = MW_EXIT_FAIL;
   } else {
-    struct mw_feed *feed = NULL;
     int offset = mw_tz_offset_at(cfg->tz, (int64_t)time(NULL));
-    rc = mw_feed_parse(f.body.data ? f.body.data : "", f.body.len, f.charset,
-                       base, offset, NULL, &feed, &err);
-    if (rc) {
+    const struct mw_source_conf *rules = rules_for(cfg, remote ? target : "");
+    if (show(kind, &f, target, base, offset, rules, as_json, &err)) {
       mw_cli_error("%s: %s", target, err.msg);
       status = MW_EXIT_FAIL;
-    } else {
-      if (as_json) print_json(feed, target);
-      else print_text(feed);
-      mw_feed_free(feed);
     }
   }
   mw_buf_cleanup(&f.body);
@@ -364,15 +337,30 @@ int mw_cmd_sources(int argc, char **argv) {
       {"json", no_argument, NULL, 'j'},
       {"base-url", required_argument, NULL, 'b'},
       {"tier", required_argument, NULL, 't'},
+      {"kind", required_argument, NULL, 'k'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
   const char *cfg_path = NULL, *base_url = NULL, *tier = "portal";
   bool as_json = false;
+  enum check_kind kind = CHECK_AUTO;
+  static const char *const kinds[] = {"auto", "feed", "html", "sitemap",
+                                      "article"};
   int c;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "c:jb:t:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "c:jb:t:k:h", opts, NULL)) != -1) {
     switch (c) {
+      case 'k': {
+        size_t i = 0;
+        while (i < 5 && strcmp(optarg, kinds[i])) i++;
+        if (i == 5) {
+          mw_cli_error("--kind: '%s' is not one of feed, html, sitemap, "
+                       "article", optarg);
+          return MW_EXIT_USAGE;
+        }
+        kind = (enum check_kind)i;
+        break;
+      }
       case 'c': cfg_path = optarg; break;
       case 'j': as_json = true; break;
       case 'b': base_url = optarg; break;
@@ -384,7 +372,7 @@ int mw_cmd_sources(int argc, char **argv) {
   int rest = argc - optind;
   const char *verb = rest > 0 ? argv[optind] : "";
   if (!strcmp(verb, "check") && rest == 2)
-    return cmd_check(argv[optind + 1], cfg_path, base_url, as_json);
+    return cmd_check(argv[optind + 1], cfg_path, base_url, kind, as_json);
   if (!strcmp(verb, "import") && rest == 2)
     return cmd_import(argv[optind + 1], cfg_path, tier);
   if (!strcmp(verb, "export") && rest == 1)

@@ -20,6 +20,7 @@ static const struct {
     {"sources", mw_cmd_sources, "check a feed, import or export OPML"},
     {"demo", mw_cmd_demo, "crawl the bundled fixture sites and write reports"},
     {"config", mw_cmd_config, "check a config file or print the reference"},
+    {"match", mw_cmd_match, "try topics and sensitivity on texts: what matches and why"},
 };
 
 void mw_cli_error(const char *fmt, ...) {

@@ -66,6 +66,8 @@ struct loader {
   size_t ord;
   const struct node *tz_at;          /* the timezone value, NULL if default */
   const struct node **target_at;     /* the mapping of each target */
+  const struct node **topic_at;      /* the mapping of each topic */
+  const struct node *sens_at;        /* the sensitivity mapping, if given */
 };
 
 /* --------------------------------------------------------------- errors */
@@ -265,6 +267,7 @@ static const char *section_word(enum mw_cfg_section sec) {
     case MW_CFG_TOPIC: return "topic";
     case MW_CFG_TARGET: return "target";
     case MW_CFG_CRAWLER: return "crawler";
+    case MW_CFG_SENSITIVITY: return "sensitivity";
     default: return "configuration";
   }
 }
@@ -371,7 +374,8 @@ static int alloc_items(struct loader *L, const struct mw_cfg_option *o,
       *size = sizeof *cfg->topics;
       cfg->topics = calloc(n, *size);
       if (cfg->topics) cfg->n_topics = n;
-      *items = (char *)cfg->topics;
+      L->topic_at = calloc(n, sizeof *L->topic_at);
+      *items = L->topic_at ? (char *)cfg->topics : NULL;
       break;
     case MW_CFG_TARGET:
       *size = sizeof *cfg->targets;
@@ -419,6 +423,7 @@ static int walk_list(struct loader *L, const struct mw_cfg_option *o,
                      o->name, got);
     *item_line(o->child, item) = it->line;
     if (o->child == MW_CFG_TARGET) L->target_at[i] = it;
+    if (o->child == MW_CFG_TOPIC) L->topic_at[i] = it;
     if (mw_cfg_set_defaults(o->child, item)) return nomem(L);
     char who[2 * QUOTE_MAX + 64], where[2 * QUOTE_MAX + 80];
     item_subject(it, o->child, i, subject, who, sizeof who);
@@ -439,7 +444,11 @@ static int set_value(struct loader *L, const struct mw_cfg_option *o,
         return fail_at(L, v, "'%s' must be a mapping of settings, got %s",
                        o->name, got);
       }
-      /* crawler is the only nested mapping */
+      if (o->child == MW_CFG_SENSITIVITY) {
+        L->sens_at = v;
+        return walk_map(L, v, o->child, &L->cfg->sensitivity,
+                        "in sensitivity", "sensitivity");
+      }
       return walk_map(L, v, o->child, &L->cfg->crawler, "in crawler",
                       "crawler");
     case MW_CFG_LIST:
@@ -564,6 +573,46 @@ static int check_targets(struct loader *L) {
   return MW_OK;
 }
 
+/* A topic is written one way: keywords, a rule or the grouped form. The
+ * rule's position is kept for the matcher's messages. */
+static int check_topics(struct loader *L) {
+  for (size_t i = 0; i < L->cfg->n_topics; i++) {
+    struct mw_topic_conf *t = &L->cfg->topics[i];
+    const struct node *at = L->topic_at[i];
+    const struct node *rk = find_key(at, "rule");
+    if (rk && t->rule) {
+      t->rule_line = rk->next->line;
+      t->rule_col = rk->next->col;
+    }
+    char qn[QUOTE_MAX + 8];
+    quoted(t->name, qn, sizeof qn);
+    bool grouped = t->n_regions || t->n_subjects || t->n_events;
+    int forms = (t->n_keywords > 0) + (t->rule != NULL) + grouped;
+    if (forms == 0)
+      return fail_at(L, at,
+                     "topic '%s' needs 'keywords', a 'rule', or the grouped "
+                     "form ('subjects' with 'regions' and 'events')", qn);
+    if (forms > 1) {
+      const char *a = t->n_keywords ? "keywords" : "rule";
+      const char *b = t->rule && t->n_keywords ? "rule" : "the grouped form";
+      return fail_at(L, at,
+                     "topic '%s' has both %s and %s; write it one way "
+                     "(exclude works with any)", qn, a, b);
+    }
+  }
+  return MW_OK;
+}
+
+static int check_sensitivity(struct loader *L) {
+  const struct mw_sensitivity_conf *s = &L->cfg->sensitivity;
+  for (int l = 1; l < 4; l++)
+    if (s->level_min[l] <= s->level_min[l - 1])
+      return fail_at(L, L->sens_at,
+                     "'level%d' (%lld) must be above 'level%d' (%lld)", l + 1,
+                     (long long)s->level_min[l], l, (long long)s->level_min[l - 1]);
+  return MW_OK;
+}
+
 static int load_zone(struct loader *L) {
   struct mw_err tzerr = {0};
   int rc = mw_tz_load(L->cfg->timezone, &L->cfg->tz, &tzerr);
@@ -573,20 +622,20 @@ static int load_zone(struct loader *L) {
   return mw_err_set(L->err, MW_EINVAL, "%s: %s", L->name, tzerr.msg);
 }
 
-/* A relative storage path is taken from the config file's folder. */
-static int resolve_storage(struct loader *L) {
-  struct mw_config *cfg = L->cfg;
+/* A relative path (storage, lexicon) is taken from the config file's
+ * folder. */
+static int resolve_path(struct loader *L, char **path) {
   const char *slash = strrchr(L->name, '/');
-  if (cfg->storage_path[0] == '/' || !slash) return MW_OK;
+  if (!*path || (*path)[0] == '/' || !slash) return MW_OK;
   struct mw_buf b;
-  mw_buf_init(&b, 2 * (strlen(L->name) + strlen(cfg->storage_path)) + 8);
+  mw_buf_init(&b, 2 * (strlen(L->name) + strlen(*path)) + 8);
   int rc = mw_buf_append(&b, L->name, (size_t)(slash - L->name) + 1);
-  if (!rc) rc = mw_buf_puts(&b, cfg->storage_path);
+  if (!rc) rc = mw_buf_puts(&b, *path);
   char *p = rc ? NULL : mw_buf_steal(&b);
   mw_buf_cleanup(&b);
   if (!p) return nomem(L);
-  free(cfg->storage_path);
-  cfg->storage_path = p;
+  free(*path);
+  *path = p;
   return MW_OK;
 }
 
@@ -601,7 +650,8 @@ static int load(const char *yaml, size_t len, const char *name,
   L.arena = mw_arena_new(64 * 1024, CONFIG_ARENA_MAX);
   if (!L.cfg || !L.arena || !(L.cfg->path = mw_strdup(name)) ||
       mw_cfg_set_defaults(MW_CFG_TOP, L.cfg) ||
-      mw_cfg_set_defaults(MW_CFG_CRAWLER, &L.cfg->crawler)) {
+      mw_cfg_set_defaults(MW_CFG_CRAWLER, &L.cfg->crawler) ||
+      mw_cfg_set_defaults(MW_CFG_SENSITIVITY, &L.cfg->sensitivity)) {
     rc = nomem(&L);
     goto out;
   }
@@ -624,12 +674,16 @@ static int load(const char *yaml, size_t len, const char *name,
                 "the configuration");
   if (!rc) rc = check_unique(&L);
   if (!rc) rc = check_targets(&L);
+  if (!rc) rc = check_topics(&L);
+  if (!rc) rc = check_sensitivity(&L);
   if (!rc) rc = load_zone(&L);
-  if (!rc) rc = resolve_storage(&L);
+  if (!rc) rc = resolve_path(&L, &L.cfg->storage_path);
+  if (!rc) rc = resolve_path(&L, &L.cfg->sensitivity.lexicon);
 out:
   mw_arena_free(L.arena);
   for (int s = 0; s < MW_CFG_SECTION_COUNT; s++) free(L.uniq[s].v);
   free(L.target_at);
+  free(L.topic_at);
   if (rc) {
     mw_config_free(L.cfg);
     return rc;
@@ -702,12 +756,20 @@ void mw_config_free(struct mw_config *cfg) {
   }
   free(cfg->outlets);
   for (size_t i = 0; i < cfg->n_topics; i++) {
-    for (size_t j = 0; j < cfg->topics[i].n_keywords; j++)
-      free(cfg->topics[i].keywords[j]);
-    free(cfg->topics[i].keywords);
-    free(cfg->topics[i].name);
+    struct mw_topic_conf *t = &cfg->topics[i];
+    char **lists[] = {t->keywords, t->regions, t->subjects, t->events,
+                      t->exclude};
+    size_t counts[] = {t->n_keywords, t->n_regions, t->n_subjects,
+                       t->n_events, t->n_exclude};
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+      for (size_t j = 0; lists[k] && j < counts[k]; j++) free(lists[k][j]);
+      free(lists[k]);
+    }
+    free(t->rule);
+    free(t->name);
   }
   free(cfg->topics);
+  free(cfg->sensitivity.lexicon);
   for (size_t i = 0; i < cfg->n_targets; i++) {
     free(cfg->targets[i].name);
     free(cfg->targets[i].topic);

@@ -32,6 +32,7 @@
 #define SOURCE(f) offsetof(struct mw_source_conf, f)
 #define TOPIC(f) offsetof(struct mw_topic_conf, f)
 #define TARGET(f) offsetof(struct mw_target_conf, f)
+#define SENS(f) offsetof(struct mw_sensitivity_conf, f)
 
 /* clang-format off */
 const struct mw_cfg_option mw_cfg_options[] = {
@@ -50,6 +51,8 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "topics whose coverage is counted (see topics[] below)"},
   {"targets", MW_CFG_TOP, MW_CFG_LIST, 0, 0, 0, NULL, 0, 0, MW_CFG_TARGET,
    "coverage targets to report on (see targets[] below)"},
+  {"sensitivity", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, 0, 0, MW_CFG_SENSITIVITY,
+   "how sensitive opinion is scored (see sensitivity below)"},
 
   {"user_agent", MW_CFG_CRAWLER, MW_CFG_STRING, 0, 0, 0, "mediawatch/0.1", CRAWLER(user_agent), 0, 0,
    "User-Agent header; the part before '/' is the name robots.txt groups are matched against"},
@@ -108,8 +111,18 @@ const struct mw_cfg_option mw_cfg_options[] = {
 
   {"name", MW_CFG_TOPIC, MW_CFG_STRING, MW_CFG_REQUIRED | MW_CFG_UNIQUE, 0, 0, NULL, TOPIC(name), 0, 0,
    "the topic as reports name it, such as 无废城市; unique"},
-  {"keywords", MW_CFG_TOPIC, MW_CFG_STRLIST, MW_CFG_REQUIRED, 0, 0, NULL, TOPIC(keywords), TOPIC(n_keywords), 0,
+  {"keywords", MW_CFG_TOPIC, MW_CFG_STRLIST, 0, 0, 0, NULL, TOPIC(keywords), TOPIC(n_keywords), 0,
    "an article is on the topic when its title or text holds any of these, such as [无废城市, 无废细胞]"},
+  {"rule", MW_CFG_TOPIC, MW_CFG_STRING, 0, 0, 0, NULL, TOPIC(rule), 0, 0,
+   "the topic as a rule instead, such as (垃圾分类 OR 生活垃圾) (宣传周 OR 志愿) -广告 (the rule language: README, Rules)"},
+  {"regions", MW_CFG_TOPIC, MW_CFG_STRLIST, 0, 0, 0, NULL, TOPIC(regions), TOPIC(n_regions), 0,
+   "grouped form instead of keywords: places (地域词), one of which must occur, such as [吉林, 长春]"},
+  {"subjects", MW_CFG_TOPIC, MW_CFG_STRLIST, 0, 0, 0, NULL, TOPIC(subjects), TOPIC(n_subjects), 0,
+   "grouped form: subjects (主体词), one of which must occur, such as [无废城市, 垃圾分类]"},
+  {"events", MW_CFG_TOPIC, MW_CFG_STRLIST, 0, 0, 0, NULL, TOPIC(events), TOPIC(n_events), 0,
+   "grouped form: event words (事件词), one of which must occur, such as [偷排, 恶臭]"},
+  {"exclude", MW_CFG_TOPIC, MW_CFG_STRLIST, 0, 0, 0, NULL, TOPIC(exclude), TOPIC(n_exclude), 0,
+   "exclusions (屏蔽词): an article holding any of these is not on the topic, such as [广告, 招聘]"},
 
   {"name", MW_CFG_TARGET, MW_CFG_STRING, MW_CFG_REQUIRED, 0, 0, NULL, TARGET(name), 0, 0,
    "the target as reports name it, such as 中央媒体每月至少1篇"},
@@ -123,6 +136,31 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "the period the minimum applies to"},
   {"min", MW_CFG_TARGET, MW_CFG_INT, MW_CFG_REQUIRED, 1, 1000000, NULL, TARGET(min_count), 0, 0,
    "least number of articles per period"},
+
+  {"lexicon", MW_CFG_SENSITIVITY, MW_CFG_PATH, 0, 0, 0, NULL, SENS(lexicon), 0, 0,
+   "file of weighted terms, one 'term, category, weight' per line, such as examples/lexicon.tsv; relative to the config's folder; no scoring without it"},
+  {"level1", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 1, 100000, "5", SENS(level_min[0]), 0, 0,
+   "least score for alert level 1 一般 (blue)"},
+  {"level2", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 1, 100000, "15", SENS(level_min[1]), 0, 0,
+   "least score for level 2 较大 (yellow); above level1"},
+  {"level3", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 1, 100000, "30", SENS(level_min[2]), 0, 0,
+   "least score for level 3 重大 (orange); above level2"},
+  {"level4", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 1, 100000, "60", SENS(level_min[3]), 0, 0,
+   "least score for level 4 特别重大 (red); above level3"},
+  {"title_pct", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 0, 1000, "200", SENS(title_pct), 0, 0,
+   "a term found in the title counts this percentage of its weight"},
+  {"negation_window", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 0, 200, "12", SENS(negation_window), 0, 0,
+   "a negation of the lexicon (未发现, 辟谣, 已整改) this many characters or fewer from a term, in the same sentence, softens it"},
+  {"press_pct", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 0, 1000, "60", SENS(kind_pct[1]), 0, 0,
+   "the score of an article from a paper, station or news site counts this percentage"},
+  {"portal_pct", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 0, 1000, "60", SENS(kind_pct[2]), 0, 0,
+   "... from a government portal"},
+  {"social_pct", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 0, 1000, "150", SENS(kind_pct[3]), 0, 0,
+   "... from a social account (Weibo, WeChat, Douyin)"},
+  {"complaint_pct", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 0, 1000, "200", SENS(kind_pct[4]), 0, 0,
+   "... from a complaint board (留言板) or forum"},
+  {"other_pct", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 0, 1000, "100", SENS(kind_pct[0]), 0, 0,
+   "... from a source of unknown kind"},
 };
 /* clang-format on */
 
@@ -362,11 +400,21 @@ static const struct {
      "account)."},
     {MW_CFG_SOURCE, "sources[]",
      "Each item of an outlet's `sources` is one feed or page to poll."},
-    {MW_CFG_TOPIC, "topics[]", "Each item of `topics` is one topic."},
+    {MW_CFG_TOPIC, "topics[]",
+     "Each item of `topics` is one topic, written as `keywords`, as a "
+     "`rule`, or in the grouped form (`regions`, `subjects`, `events`: "
+     "one word of each group given must occur); `exclude` applies to any "
+     "of them. A rule with an error is reported by `config check` and "
+     "left out while the other topics work."},
     {MW_CFG_TARGET, "targets[]",
      "Each item of `targets` is a minimum number of articles per period. "
      "`topic` and `outlet`, when given, must name a topic and an outlet "
      "defined above."},
+    {MW_CFG_SENSITIVITY, "sensitivity",
+     "How sensitive opinion is scored: the lexicon's weights of the terms "
+     "found, a title hit weighing more, a negation near a term less, times "
+     "the weight of the kind of source; the score gives the suggested "
+     "alert level. Every key is optional."},
 };
 
 static void type_name(const struct mw_cfg_option *o, char *buf, size_t n) {

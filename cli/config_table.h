@@ -20,6 +20,7 @@ enum mw_cfg_section {
   MW_CFG_SOURCE,  /* struct mw_source_conf, one per sources[] item */
   MW_CFG_TOPIC,   /* struct mw_topic_conf */
   MW_CFG_TARGET,  /* struct mw_target_conf */
+  MW_CFG_SENSITIVITY, /* struct mw_sensitivity_conf */
   MW_CFG_SECTION_COUNT
 };
 
@@ -36,7 +37,7 @@ enum mw_cfg_type {
   MW_CFG_TIER,     /* enum mw_tier */
   MW_CFG_TIER_ANY, /* int: enum mw_tier or -1 ("any") */
   MW_CFG_KIND,     /* enum mw_source_kind */
-  MW_CFG_MAP,      /* a nested section (crawler) */
+  MW_CFG_MAP,      /* a nested section (crawler, sensitivity) */
   MW_CFG_LIST,     /* a list of sections (outlets, sources, ...) */
   MW_CFG_STRLIST,  /* char ** at offset, size_t count at count_offset */
 };

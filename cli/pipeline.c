@@ -9,29 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/pipeline.h"
+#include <jansson.h>
 
-struct job {
-  struct mw_cli_source *src;
-  /* the fetch, copied out of the crawler's callback */
-  enum mw_fetch_status status;
-  long http_status;
-  char *error;
-  char *body;
-  size_t body_len;
-  char *charset;
-  char *etag;
-  char *last_modified;
-  char *final_url;
-  int64_t next_due, failures, when;
-  /* what the worker made of it */
-  int64_t entries, new_articles;
-  bool recovered;
-  bool unusable; /* fetched, but nothing resembling a feed */
-  char *problem;
-  int64_t *topic_hits;
-  struct job *next;
-};
+#include "cli/pipeline_int.h"
 
 struct mw_pipeline {
   uv_loop_t *loop;
@@ -53,10 +33,19 @@ struct mw_pipeline {
   int64_t n_fetched;
   bool keep_polls;
   char store_error[MW_ERR_MSG_MAX];
+  struct mw_crawler *crawler; /* for pages; NULL: pages are not fetched */
+  json_t *inflight;           /* URLs of pages asked for, as a set */
+  struct page_ctx *outstanding; /* handed to the crawler, not yet back */
 };
 
 static void job_free(struct job *j) {
   if (!j) return;
+  mw_page_free(j->page);
+  while (j->requests) {
+    struct page_ctx *r = j->requests;
+    j->requests = r->next;
+    mw_page_free(r);
+  }
   free(j->error);
   free(j->body);
   free(j->charset);
@@ -83,9 +72,19 @@ int mw_pipeline_new(uv_loop_t *loop, const struct mw_config *cfg,
     free(p);
     return mw_err_set(err, MW_ENOMEM, "out of memory");
   }
+  p->inflight = json_object();
+  if (!p->inflight) {
+    free(p->topic_matches);
+    free(p);
+    return mw_err_set(err, MW_ENOMEM, "out of memory");
+  }
   p->work.data = p;
   *out = p;
   return MW_OK;
+}
+
+void mw_pipeline_set_crawler(struct mw_pipeline *p, struct mw_crawler *c) {
+  p->crawler = c;
 }
 
 void mw_pipeline_free(struct mw_pipeline *p) {
@@ -102,137 +101,29 @@ void mw_pipeline_free(struct mw_pipeline *p) {
   }
   free(p->polls);
   free(p->topic_matches);
+  while (p->outstanding) {
+    struct page_ctx *c = p->outstanding;
+    p->outstanding = c->next;
+    mw_page_free(c);
+  }
+  json_decref(p->inflight);
   free(p);
 }
 
 /* ---------------------------------------------------------- the worker */
-
-/* The key an entry is stored under: its canonical link, else its id when
- * the id is itself a web address. */
-static char *entry_url(const struct mw_feed_entry *e, const char *base) {
-  char *url = NULL;
-  if (e->link && mw_url_canonicalize(e->link, base, &url, NULL) == MW_OK)
-    return url;
-  if (e->id && mw_url_is_http(e->id) &&
-      mw_url_canonicalize(e->id, NULL, &url, NULL) == MW_OK)
-    return url;
-  return NULL;
-}
-
-static int store_entry(struct mw_pipeline *p, struct job *j,
-                       const struct mw_feed_entry *e, const char *url,
-                       struct mw_topic_result *results, struct mw_err *err) {
-  struct mw_article a = {
-      .source_id = j->src->crawl.id,
-      .url = url,
-      .guid = e->id,
-      .title = e->title,
-      .author = e->author,
-      .text = e->text,
-      .published = e->published != MW_TIME_UNKNOWN ? e->published : e->updated,
-      .fetched = j->when,
-  };
-  int64_t id;
-  bool inserted;
-  int rc = mw_store_add_article(p->store, &a, &id, &inserted, err);
-  if (rc || !inserted) return rc;
-  j->new_articles++;
-  struct mw_doc doc = {
-      .title = {e->title, e->title ? strlen(e->title) : 0},
-      .body = {e->text, e->text ? strlen(e->text) : 0},
-  };
-  struct mw_err merr;
-  if (mw_matcher_match(p->matcher, &doc, results, &merr) < 0) return MW_OK;
-  for (size_t t = 0; t < p->n_topics; t++) {
-    if (!results[t].matched) continue;
-    rc = mw_store_add_match(p->store, id, mw_matcher_topic_name(p->matcher, t),
-                            results[t].terms, err);
-    if (rc) return rc;
-    j->topic_hits[t]++;
-  }
-  return MW_OK;
-}
-
-static int process_feed(struct mw_pipeline *p, struct job *j,
-                        struct mw_topic_result *results, struct mw_err *err) {
-  struct mw_feed *feed = NULL;
-  struct mw_err perr;
-  int offset = mw_tz_offset_at(p->cfg->tz, j->when);
-  int rc = mw_feed_parse(j->body, j->body_len, j->charset, j->final_url,
-                         offset, NULL, &feed, &perr);
-  if (rc) {
-    /* A broken document is the source's problem, not the batch's. */
-    j->problem = mw_strdup(perr.msg);
-    j->unusable = true;
-    return MW_OK;
-  }
-  j->entries = (int64_t)feed->n_entries;
-  j->recovered = feed->recovered;
-  size_t skipped = 0;
-  for (size_t i = 0; i < feed->n_entries && rc == MW_OK; i++) {
-    const struct mw_feed_entry *e = &feed->entries[i];
-    char *url = entry_url(e, j->final_url);
-    if (!url) {
-      skipped++;
-      continue;
-    }
-    rc = store_entry(p, j, e, url, results, err);
-    free(url);
-  }
-  if (rc == MW_OK && (skipped || feed->recovered)) {
-    struct mw_buf b;
-    mw_buf_init(&b, 1024);
-    if (feed->recovered)
-      mw_buf_printf(&b, "feed not well-formed, recovered %zu entries",
-                    feed->n_entries);
-    if (skipped)
-      mw_buf_printf(&b, "%s%zu entries without a usable link skipped",
-                    b.len ? "; " : "", skipped);
-    j->problem = mw_buf_steal(&b);
-  }
-  mw_feed_free(feed);
-  return rc;
-}
-
-static int process_job(struct mw_pipeline *p, struct job *j,
-                       struct mw_topic_result *results, struct mw_err *err) {
-  int rc = MW_OK;
-  if (j->status == MW_FETCH_OK) {
-    if (j->src->kind == MW_SOURCE_FEED) {
-      rc = process_feed(p, j, results, err);
-    } else {
-      j->problem = mw_strdup("this source kind is not crawled yet");
-    }
-    if (rc) return rc;
-  }
-  bool ok = (j->status == MW_FETCH_OK && !j->unusable) ||
-            j->status == MW_FETCH_NOT_MODIFIED;
-  if (j->unusable) j->failures++;
-  struct mw_fetch_record r = {
-      .source_id = j->src->crawl.id,
-      .when = j->when,
-      .ok = ok,
-      .http_status = j->http_status,
-      .error = j->error ? j->error : j->problem,
-      .update_validators = j->status == MW_FETCH_OK && !j->unusable,
-      .etag = j->etag,
-      .last_modified = j->last_modified,
-      .next_due = j->next_due,
-      .consecutive_failures = j->failures,
-      .new_articles = j->new_articles,
-  };
-  return mw_store_record_fetch(p->store, &r, err);
-}
 
 static void run_batch(uv_work_t *w) {
   struct mw_pipeline *p = w->data;
   struct mw_err err = {0};
   struct mw_topic_result *results =
       calloc(p->n_topics ? p->n_topics : 1, sizeof *results);
+  struct work_ctx ctx = {.cfg = p->cfg, .store = p->store,
+                         .matcher = p->matcher, .n_topics = p->n_topics,
+                         .results = results};
   int rc = results ? mw_store_begin(p->store, &err)
                    : mw_err_set(&err, MW_ENOMEM, "out of memory");
   for (struct job *j = p->batch; j && rc == MW_OK; j = j->next)
-    rc = process_job(p, j, results, &err);
+    rc = mw_pipeline_work(&ctx, j, &err);
   if (rc == MW_OK) rc = mw_store_commit(p->store, &err);
   if (rc != MW_OK && results) mw_store_rollback(p->store);
   free(results);
@@ -248,7 +139,30 @@ static void replace(char **dst, const char *src) {
   *dst = copy;
 }
 
+/* A page's outcome is added to the summary of its source's poll. */
+static void summarise_page(struct mw_pipeline *p, struct job *j, bool stored) {
+  if (!p->keep_polls) return;
+  for (size_t i = p->n_polls; i-- > 0;) {
+    struct mw_poll_summary *s = &p->polls[i];
+    if (s->source_id != j->src->crawl.id) continue;
+    s->pages++;
+    if (stored) s->new_articles += j->new_articles;
+    if (j->page->kind != PAGE_ARTICLE) s->entries += j->entries;
+    if (j->status != MW_FETCH_OK || j->unusable || !stored) {
+      s->pages_failed++;
+      const char *why = stored ? (j->error ? j->error : j->problem)
+                               : p->batch_error;
+      if (why && !s->error) s->error = mw_strdup(why);
+    }
+    return;
+  }
+}
+
 static void summarise(struct mw_pipeline *p, struct job *j, bool stored) {
+  if (j->page) {
+    summarise_page(p, j, stored);
+    return;
+  }
   p->n_fetched++;
   if (!p->keep_polls) return;
   if (p->n_polls == p->cap_polls) {
@@ -268,12 +182,38 @@ static void summarise(struct mw_pipeline *p, struct job *j, bool stored) {
   s->entries = j->entries;
   s->recovered = j->recovered;
   s->new_articles = stored ? j->new_articles : 0;
+  s->attachments = j->attachments;
   const char *why = j->error ? j->error : j->problem;
   if (!stored) why = p->batch_error;
   s->error = why ? mw_strdup(why) : NULL;
 }
 
 static void start_batch(struct mw_pipeline *p);
+
+/* Hands the pages a committed job asked for to the crawler, each URL once
+ * while it is in flight. */
+static void request_pages(struct mw_pipeline *p, struct job *j) {
+  while (j->requests) {
+    struct page_ctx *r = j->requests;
+    j->requests = r->next;
+    r->next = r->prev = NULL;
+    if (!p->crawler || json_object_get(p->inflight, r->url) ||
+        json_object_set_new_nocheck(p->inflight, r->url, json_true())) {
+      mw_page_free(r);
+      continue;
+    }
+    r->next = p->outstanding;
+    if (p->outstanding) p->outstanding->prev = r;
+    p->outstanding = r;
+    if (mw_crawler_fetch_page(p->crawler, &j->src->crawl, r->url, r) != MW_OK) {
+      /* The crawler is closing: the page is fetched at the next poll. */
+      p->outstanding = r->next;
+      if (r->next) r->next->prev = NULL;
+      json_object_del(p->inflight, r->url);
+      mw_page_free(r);
+    }
+  }
+}
 
 static void batch_done(uv_work_t *w, int status) {
   struct mw_pipeline *p = w->data;
@@ -286,7 +226,8 @@ static void batch_done(uv_work_t *w, int status) {
       p->new_articles += j->new_articles;
       for (size_t t = 0; t < p->n_topics; t++)
         p->topic_matches[t] += j->topic_hits[t];
-      if (j->status == MW_FETCH_OK && !j->unusable) {
+      request_pages(p, j);
+      if (!j->page && j->status == MW_FETCH_OK && !j->unusable) {
         /* The next poll is conditional on what this 200 said. */
         replace(&j->src->etag, j->etag);
         replace(&j->src->last_modified, j->last_modified);
@@ -295,6 +236,7 @@ static void batch_done(uv_work_t *w, int status) {
       }
     }
     summarise(p, j, stored);
+    if (j->page) json_object_del(p->inflight, j->page->url);
     job_free(j);
     j = next;
   }
@@ -330,6 +272,14 @@ void mw_pipeline_on_fetch(const struct mw_fetch_result *res, void *user) {
   struct job *j = calloc(1, sizeof *j);
   if (!j) return; /* the source stays due and is polled again */
   j->src = src;
+  if (res->page) {
+    struct page_ctx *pc = res->page;
+    if (pc->prev) pc->prev->next = pc->next;
+    else p->outstanding = pc->next;
+    if (pc->next) pc->next->prev = pc->prev;
+    pc->next = pc->prev = NULL;
+    j->page = pc;
+  }
   j->status = res->status;
   j->http_status = res->http_status;
   j->error = dup_or_null(res->error);
@@ -338,6 +288,10 @@ void mw_pipeline_on_fetch(const struct mw_fetch_result *res, void *user) {
   j->last_modified = dup_or_null(res->last_modified);
   j->final_url = dup_or_null(res->final_url ? res->final_url : src->url);
   j->next_due = res->source->next_due;
+  if (res->page && !res->final_url) {
+    free(j->final_url);
+    j->final_url = mw_strdup(((struct page_ctx *)res->page)->url);
+  }
   j->failures = res->source->failures;
   j->when = (int64_t)time(NULL);
   j->topic_hits = calloc(p->n_topics + 1, sizeof *j->topic_hits);

@@ -24,6 +24,8 @@
  * Validators are replaced after each 200 on the loop thread. */
 struct mw_cli_source {
   struct mw_crawl_source crawl;
+  const struct mw_source_conf *conf; /* rules and limits; NULL if the
+                                        source left the config */
   char *url;
   char *outlet;
   char *etag;
@@ -39,10 +41,17 @@ struct mw_poll_summary {
   enum mw_fetch_status status;
   long http_status;
   char *error;          /* fetch or parse problem, NULL when none */
-  int64_t entries;      /* in the document */
+  int64_t entries;      /* feed entries, listing links, sitemap entries */
   int64_t new_articles;
+  int64_t pages;        /* article and listing pages fetched for it */
+  int64_t pages_failed;
+  int64_t attachments;  /* links to PDF, DOC, ... on a listing */
   bool recovered;       /* the feed was broken and partly recovered */
 };
+
+/* The article XPath rules a source's config gives (all NULL for none). */
+void mw_cli_article_rules(const struct mw_source_conf *conf,
+                          struct mw_article_rules *out);
 
 struct mw_pipeline;
 
@@ -52,6 +61,9 @@ int mw_pipeline_new(uv_loop_t *loop, const struct mw_config *cfg,
                     struct mw_store *store, const struct mw_matcher *matcher,
                     struct mw_pipeline **out, struct mw_err *err);
 void mw_pipeline_free(struct mw_pipeline *p);
+/* Lets the pipeline ask c for the pages listings and sitemaps link to.
+ * Without it those links are counted but not fetched. */
+void mw_pipeline_set_crawler(struct mw_pipeline *p, struct mw_crawler *c);
 
 /* The crawler callback: user must be the pipeline; res->source->user must
  * point at the struct mw_cli_source. */

@@ -11,6 +11,15 @@
 #include "cli/cli.h"
 #include "cli/session.h"
 
+static const struct mw_source_conf *find_source_conf(
+    const struct mw_config *cfg, const char *url) {
+  for (size_t i = 0; i < cfg->n_outlets; i++)
+    for (size_t k = 0; k < cfg->outlets[i].n_sources; k++)
+      if (!strcmp(cfg->outlets[i].sources[k].url, url))
+        return &cfg->outlets[i].sources[k];
+  return NULL;
+}
+
 int mw_session_open(struct mw_session *s, const char *cfg_path,
                     struct mw_config *cfg, struct mw_err *err) {
   memset(s, 0, sizeof *s);
@@ -56,6 +65,8 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
   }
   mw_store_sources_free(st, n);
   if (rc) return rc;
+  for (size_t i = 0; i < s->n_sources; i++)
+    s->sources[i].conf = find_source_conf(s->cfg, s->sources[i].url);
   if (uv_loop_init(&s->loop) != 0)
     return mw_err_set(err, MW_EIO, "cannot create the event loop");
   s->loop_ready = true;
@@ -64,6 +75,7 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
   rc = mw_crawler_new(&s->loop, &s->cfg->crawler, mw_pipeline_on_fetch,
                       s->pipeline, &s->crawler, err);
   if (rc) return rc;
+  mw_pipeline_set_crawler(s->pipeline, s->crawler);
   for (size_t i = 0; i < s->n_sources; i++) {
     rc = mw_crawler_add(s->crawler, &s->sources[i].crawl);
     if (rc)
@@ -114,17 +126,24 @@ static void close_crawler(struct mw_session *s) {
   mw_crawler_close(s->crawler, on_crawler_closed, s);
 }
 
+static void on_idle(void *user);
+
+/* Once the pipeline has written everything, the crawl is over unless what
+ * it wrote asked for more pages (the articles of a listing). */
 static void on_drained(void *user) {
   struct mw_session *s = user;
+  if (!s->stopping && !s->crawler_closed && !mw_crawler_is_idle(s->crawler)) {
+    mw_crawler_when_idle(s->crawler, on_idle, s);
+    return;
+  }
+  close_crawler(s);
   stop_progress(s);
   close_signals(s);
 }
 
-/* The crawler stops first, so nothing new is fetched, then the pipeline
- * writes everything it already holds; the loop ends when both are done. */
+/* The crawler has nothing queued or in flight: let the pipeline finish. */
 static void on_idle(void *user) {
   struct mw_session *s = user;
-  close_crawler(s);
   mw_pipeline_drain(s->pipeline, on_drained, s);
 }
 
@@ -146,7 +165,8 @@ static void on_signal(uv_signal_t *sig, int signum) {
           signum == SIGINT ? "SIGINT" : "SIGTERM");
   /* No new fetches are started, transfers in flight are dropped (they are
    * polled again at the next start), and what was fetched is written. */
-  on_idle(s);
+  close_crawler(s);
+  mw_pipeline_drain(s->pipeline, on_drained, s);
 }
 
 static void close_signals(struct mw_session *s) {
@@ -196,9 +216,15 @@ void mw_session_print_summary(const struct mw_session *s, FILE *out,
     else failed++;
     if (!per_source) continue;
     fprintf(out, "  %-12s %s  %s", status_word(p->status), p->outlet, p->url);
-    if (p->status == MW_FETCH_OK)
+    if (p->status == MW_FETCH_OK && p->pages)
+      fprintf(out, "  (%lld links, %lld pages fetched, %lld failed, %lld new)",
+              (long long)p->entries, (long long)p->pages,
+              (long long)p->pages_failed, (long long)p->new_articles);
+    else if (p->status == MW_FETCH_OK)
       fprintf(out, "  (%lld entries, %lld new)", (long long)p->entries,
               (long long)p->new_articles);
+    if (p->attachments)
+      fprintf(out, "  [%lld attachments]", (long long)p->attachments);
     if (p->error) fprintf(out, "\n               %s", p->error);
     fputc('\n', out);
   }

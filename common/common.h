@@ -238,11 +238,35 @@ struct mw_outlet_conf {
   int line;
 };
 
+/* A topic is one of: keywords (any of them), a rule (the rule language of
+ * matchers.h), or the grouped form (regions AND subjects AND events, each
+ * group any of its words; empty groups left out). exclude applies to
+ * whichever is given. */
 struct mw_topic_conf {
   char *name;
   char **keywords; /* any of them matches, in title or text */
   size_t n_keywords;
+  char *rule;              /* NULL when not given */
+  int rule_line, rule_col; /* the rule's scalar in the config file */
+  char **regions;          /* 地域词 */
+  size_t n_regions;
+  char **subjects;         /* 主体词 */
+  size_t n_subjects;
+  char **events;           /* 事件词 */
+  size_t n_events;
+  char **exclude;          /* 屏蔽词: none of them may occur */
+  size_t n_exclude;
   int line;
+};
+
+/* Sensitivity scoring: a lexicon of weighted terms and how hits count. */
+struct mw_sensitivity_conf {
+  char *lexicon;           /* path, resolved from the config's folder;
+                              NULL: no scoring */
+  int64_t level_min[4];    /* least score for levels 1 一般 .. 4 特别重大 */
+  int64_t title_pct;       /* a title hit weighs this percent of a body hit */
+  int64_t negation_window; /* characters a negation may be from its term */
+  int64_t kind_pct[5];     /* per enum mw_doc_kind (matchers.h), percent */
 };
 
 /* Placeholder for the targets of the report issue: a scope, a period and a
@@ -286,6 +310,7 @@ struct mw_config {
   size_t n_topics;
   struct mw_target_conf *targets;
   size_t n_targets;
+  struct mw_sensitivity_conf sensitivity;
 };
 
 #endif

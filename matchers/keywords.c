@@ -1,149 +1,170 @@
 /*
- * keywords.c: the first matcher: each topic is a list of keywords, and a
- * topic matches when any keyword occurs in the normalised title or body.
- * A plain substring search per keyword is enough for the handful of topics
- * an office keeps; the rule-language issue replaces the engine behind the
- * same interface with one multi-pattern scan.
+ * keywords.c: the three ways to write a topic, made into one rule tree.
+ *
+ * `keywords:` is the OR of its words (a word empty once normalised is
+ * skipped, as before; a topic left with none is an error). `rule:` is
+ * parsed by rule.c. The grouped form of Chinese monitoring systems,
+ * `regions:`, `subjects:` and `events:`, is the AND of the OR of each
+ * group given. `exclude:` adds NOT (any of its words) to whichever form.
+ * Words of lists are taken literally (no operators), whatever characters
+ * they hold. The rule text kept for explanations is the rule as written,
+ * or for lists the equivalent rule in the rule language, so a topic can
+ * be rewritten as a rule by copying it.
+ *
+ * What it leaves to others: compiling the tree (compile.c).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "matchers/matchers.h"
+#include "matchers/matchers_int.h"
 
-#define DOC_FIELD_MAX (8u << 20)
+/* A term as the rule language would need it written. */
+static void put_term(struct mw_buf *b, const char *t) {
+  bool plain = *t && strcmp(t, "AND") && strcmp(t, "OR") && strcmp(t, "NOT") &&
+               strncmp(t, "NEAR", 4) && *t != '-' && *t != '/' &&
+               !strpbrk(t, " \t\n()|+,\":") && !strstr(t, "“") &&
+               !strstr(t, "（") && !strstr(t, "）") && !strstr(t, "：") &&
+               !strstr(t, "，") && !strstr(t, "｜");
+  if (plain) {
+    mw_buf_puts(b, t);
+    return;
+  }
+  mw_buf_putc(b, '"');
+  for (; *t; t++) {
+    if (*t == '"' || *t == '\\') mw_buf_putc(b, '\\');
+    mw_buf_putc(b, *t);
+  }
+  mw_buf_putc(b, '"');
+}
 
-struct keyword {
-  char *norm;   /* normalised form, what is searched */
-  size_t len;
-  char *shown;  /* as written in the config, what is reported */
-};
+static void put_group(struct mw_buf *b, char **words, size_t n, bool paren) {
+  if (paren) mw_buf_putc(b, '(');
+  for (size_t i = 0; i < n; i++) {
+    if (i) mw_buf_puts(b, " | ");
+    put_term(b, words[i]);
+  }
+  if (paren) mw_buf_putc(b, ')');
+}
 
-struct topic {
-  char *name;
-  struct keyword *kw;
-  size_t n_kw;
-};
-
-struct mw_matcher {
-  struct topic *topics;
-  size_t n_topics;
-};
-
-void mw_matcher_free(struct mw_matcher *m) {
-  if (!m) return;
-  for (size_t i = 0; i < m->n_topics; i++) {
-    struct topic *t = &m->topics[i];
-    for (size_t k = 0; k < t->n_kw; k++) {
-      free(t->kw[k].norm);
-      free(t->kw[k].shown);
+/* The OR of a list of words; NULL with a message when one is empty once
+ * normalised. */
+static struct rnode *word_group(struct mw_matcher *m, char **words, size_t n,
+                                const char *key, const char *name, int line,
+                                int *rc) {
+  struct rnode **kids = mw_arena_alloc(m->arena, n * sizeof *kids);
+  if (!kids) {
+    *rc = MW_ENOMEM;
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    kids[i] = rule_lit(m->arena, words[i], rc);
+    if (*rc == MW_EINVAL) {
+      char where[512], msg[256];
+      snprintf(where, sizeof where, "topic %s", name);
+      snprintf(msg, sizeof msg,
+               "%s: '%s' is empty once normalised (only spaces or "
+               "invisible characters)",
+               key, words[i]);
+      /* Recorded: the topic is set aside, the others go on. */
+      *rc = add_error(m, name, where, line, 0, NULL, 0, msg);
+      return NULL;
     }
-    free(t->kw);
-    free(t->name);
+    if (*rc) return NULL;
   }
-  free(m->topics);
-  free(m);
+  return n == 1 ? kids[0] : rule_op(m->arena, R_OR, kids, n);
 }
 
-static int compile_topic(struct topic *t, const struct mw_topic_conf *conf,
-                         struct mw_err *err) {
-  t->name = mw_strdup(conf->name);
-  t->kw = calloc(conf->n_keywords ? conf->n_keywords : 1, sizeof *t->kw);
-  if (!t->name || !t->kw) return mw_err_set(err, MW_ENOMEM, "out of memory");
-  for (size_t k = 0; k < conf->n_keywords; k++) {
-    struct mw_buf b;
-    mw_buf_init(&b, 4096);
-    const char *raw = conf->keywords[k];
-    int rc = mw_text_normalize(raw, strlen(raw), &b);
-    if (rc) {
-      mw_buf_cleanup(&b);
-      return mw_err_set(err, rc, "line %d: topic '%s': keyword '%s': %s",
-                        conf->line, conf->name, raw, mw_strerror(rc));
+int topic_compile(struct mw_matcher *m, struct topic *t,
+                         const struct mw_topic_conf *c) {
+  char where[512];
+  snprintf(where, sizeof where, "topic %s", c->name);
+  t->name = mw_arena_strdup(m->arena, c->name);
+  t->r.root = NONE32;
+  if (!t->name) return MW_ENOMEM;
+  struct mw_buf text;
+  mw_buf_init(&text, 1u << 20);
+  struct rnode *base = NULL;
+  struct rule_err e = {0};
+  int rc = MW_OK;
+  int conf_line = c->rule ? c->rule_line : c->line;
+  int conf_col = c->rule ? c->rule_col : 0;
+  bool parsed = false;
+  if (c->rule) {
+    mw_buf_puts(&text, c->rule);
+    rc = rule_parse(c->rule, strlen(c->rule), m->arena, &base, &e);
+    parsed = true;
+  } else if (c->n_keywords) {
+    size_t k = 0;
+    struct rnode **kids = mw_arena_alloc(m->arena, c->n_keywords * sizeof *kids);
+    if (!kids) rc = MW_ENOMEM;
+    for (size_t i = 0; kids && i < c->n_keywords && !rc; i++) {
+      struct rnode *n = rule_lit(m->arena, c->keywords[i], &rc);
+      if (rc == MW_EINVAL) rc = MW_OK; /* an empty keyword is skipped */
+      else if (n) kids[k++] = n;
     }
-    if (b.len == 0) {
-      mw_buf_cleanup(&b);
-      continue; /* an empty keyword would match everything */
+    put_group(&text, c->keywords, c->n_keywords, false);
+    if (!rc && k == 0) {
+      rc = add_error(m, t->name, where, c->line, 0, NULL, 0,
+                     "no usable keyword (all are empty once normalised)");
+      goto out;
     }
-    struct keyword *kw = &t->kw[t->n_kw];
-    kw->len = b.len;
-    kw->norm = mw_buf_steal(&b);
-    kw->shown = mw_strdup(raw);
-    t->n_kw++;
-    if (!kw->norm || !kw->shown)
-      return mw_err_set(err, MW_ENOMEM, "out of memory");
+    if (!rc) base = k == 1 ? kids[0] : rule_op(m->arena, R_OR, kids, k);
+  } else if (c->n_regions || c->n_subjects || c->n_events) {
+    struct rnode *g[3];
+    size_t n = 0;
+    char **words[3] = {c->regions, c->subjects, c->events};
+    size_t counts[3] = {c->n_regions, c->n_subjects, c->n_events};
+    static const char *const keys[3] = {"regions", "subjects", "events"};
+    for (int i = 0; i < 3 && !rc; i++) {
+      if (!counts[i]) continue;
+      if (text.len) mw_buf_putc(&text, ' ');
+      put_group(&text, words[i], counts[i], counts[i] > 1);
+      g[n] = word_group(m, words[i], counts[i], keys[i], t->name, c->line, &rc);
+      if (!g[n]) goto out;
+      n++;
+    }
+    if (!rc) base = n == 1 ? g[0] : rule_op(m->arena, R_AND, g, n);
+  } else {
+    rc = add_error(m, t->name, where, c->line, 0, NULL, 0,
+                   "needs keywords, a rule, or regions/subjects/events");
+    goto out;
   }
-  if (t->n_kw == 0)
-    return mw_err_set(err, MW_EINVAL,
-                      "line %d: topic '%s' has no usable keyword", conf->line,
-                      conf->name);
-  return MW_OK;
-}
-
-int mw_matcher_new(const struct mw_topic_conf *topics, size_t n_topics,
-                   struct mw_matcher **out, struct mw_err *err) {
-  struct mw_matcher *m = calloc(1, sizeof *m);
-  if (!m) return mw_err_set(err, MW_ENOMEM, "out of memory");
-  m->topics = calloc(n_topics ? n_topics : 1, sizeof *m->topics);
-  if (!m->topics) {
-    free(m);
-    return mw_err_set(err, MW_ENOMEM, "out of memory");
+  if (rc == MW_EINVAL && parsed) {
+    rc = add_error(m, t->name, where, conf_line, conf_col, c->rule, e.off,
+                   e.msg);
+    goto out;
   }
-  for (size_t i = 0; i < n_topics; i++) {
-    m->n_topics = i + 1;
-    int rc = compile_topic(&m->topics[i], &topics[i], err);
-    if (rc) {
-      mw_matcher_free(m);
-      return rc;
+  if (rc || !base) {
+    if (!rc) rc = MW_ENOMEM;
+    goto out;
+  }
+  if (c->n_exclude) {
+    mw_buf_puts(&text, " -");
+    put_group(&text, c->exclude, c->n_exclude, c->n_exclude > 1);
+    struct rnode *x = word_group(m, c->exclude, c->n_exclude, "exclude",
+                                 t->name, c->line, &rc);
+    if (!x) {
+      rule_release(base);
+      goto out;
+    }
+    struct rnode *not = rule_op(m->arena, R_NOT, &x, 1);
+    struct rnode *both[2] = {base, not};
+    base = not ? rule_op(m->arena, R_AND, both, 2) : NULL;
+    if (!base) {
+      rc = MW_ENOMEM;
+      goto out;
     }
   }
-  *out = m;
-  return MW_OK;
+  t->r.text = mw_arena_strdup(m->arena, text.data ? text.data : "");
+  rc = compile_tree(m, base, false, &t->r.root, &e);
+  if (rc == MW_EINVAL)
+    rc = add_error(m, t->name, where, conf_line, conf_col,
+                   parsed ? c->rule : NULL, e.off, e.msg);
+  if (!rc && rule_ok(&t->r)) t->r.always = rule_empty_eval(m, t->r.root) == 2;
+out:
+  mw_buf_cleanup(&text);
+  if (!t->r.text) t->r.text = c->rule ? mw_arena_strdup(m->arena, c->rule) : "";
+  return rc;
 }
 
-size_t mw_matcher_topic_count(const struct mw_matcher *m) {
-  return m->n_topics;
-}
-
-const char *mw_matcher_topic_name(const struct mw_matcher *m, size_t topic) {
-  return topic < m->n_topics ? m->topics[topic].name : NULL;
-}
-
-static void add_term(struct mw_topic_result *r, const char *term) {
-  size_t used = strlen(r->terms);
-  size_t need = strlen(term) + (used ? 1 : 0);
-  if (used + need >= sizeof r->terms) return; /* whole terms or none */
-  if (used) r->terms[used++] = ',';
-  memcpy(r->terms + used, term, strlen(term) + 1);
-}
-
-int mw_matcher_match(const struct mw_matcher *m, const struct mw_doc *doc,
-                     struct mw_topic_result *results, struct mw_err *err) {
-  struct mw_buf title, body;
-  mw_buf_init(&title, DOC_FIELD_MAX);
-  mw_buf_init(&body, DOC_FIELD_MAX);
-  int rc = mw_text_normalize(doc->title.p, doc->title.len, &title);
-  if (!rc) rc = mw_text_normalize(doc->body.p, doc->body.len, &body);
-  if (rc) {
-    mw_buf_cleanup(&title);
-    mw_buf_cleanup(&body);
-    return mw_err_set(err, rc, "normalising the document: %s", mw_strerror(rc));
-  }
-  int matched = 0;
-  for (size_t i = 0; i < m->n_topics; i++) {
-    const struct topic *t = &m->topics[i];
-    struct mw_topic_result *r = &results[i];
-    r->matched = false;
-    r->terms[0] = '\0';
-    for (size_t k = 0; k < t->n_kw; k++) {
-      const struct keyword *kw = &t->kw[k];
-      if ((title.len && memmem(title.data, title.len, kw->norm, kw->len)) ||
-          (body.len && memmem(body.data, body.len, kw->norm, kw->len))) {
-        r->matched = true;
-        add_term(r, kw->shown);
-      }
-    }
-    matched += r->matched;
-  }
-  mw_buf_cleanup(&title);
-  mw_buf_cleanup(&body);
-  return matched;
-}

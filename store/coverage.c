@@ -1,12 +1,14 @@
 /*
- * coverage.c: the coverage query, how many articles each outlet published
- * in a period, in all and per topic.
+ * coverage.c: the coverage query, how many articles (or stories) each
+ * outlet published in a period, in all and per topic.
  *
  * Articles count by articles.counted_at (published when known, else first
  * seen) and by the publishing outlet. The range scan uses the index on
  * (counted_at, outlet_id); topics come from the matches primary key.
- * Only non-empty cells are returned: filling in the zeros and laying out
- * the table is the report's job (report/), which knows the config.
+ * Counted per story, the articles of one reprint cluster (clusters.c)
+ * count once per outlet and topic. Only non-empty cells are returned:
+ * filling in the zeros and laying out the table is the report's job
+ * (report/), which knows the config.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,24 @@ static const char SQL_COVERAGE[] =
     " GROUP BY a.outlet_id, m.topic"
     " UNION ALL"
     " SELECT o.name, o.tier, NULL, count(*)"
+    " FROM articles a JOIN outlets o ON o.id = a.outlet_id"
+    " WHERE a.counted_at >= ?1 AND a.counted_at < ?2"
+    " GROUP BY a.outlet_id"
+    " ORDER BY 1, 3";
+
+/* The same per story. A story is a cluster, or an article in none: the key
+ * is the cluster id negated (ids are positive, so it cannot meet an
+ * article id) or else the article id. */
+static const char SQL_COVERAGE_CLUSTERS[] =
+    "SELECT o.name, o.tier, m.topic,"
+    " count(DISTINCT coalesce(-a.cluster_id, a.id))"
+    " FROM articles a JOIN outlets o ON o.id = a.outlet_id"
+    " JOIN matches m ON m.article_id = a.id"
+    " WHERE a.counted_at >= ?1 AND a.counted_at < ?2"
+    " GROUP BY a.outlet_id, m.topic"
+    " UNION ALL"
+    " SELECT o.name, o.tier, NULL,"
+    " count(DISTINCT coalesce(-a.cluster_id, a.id))"
     " FROM articles a JOIN outlets o ON o.id = a.outlet_id"
     " WHERE a.counted_at >= ?1 AND a.counted_at < ?2"
     " GROUP BY a.outlet_id"
@@ -58,7 +78,14 @@ static int read_cell(struct mw_store *s, sqlite3_stmt *st,
 
 int mw_store_coverage(struct mw_store *s, int64_t from, int64_t to,
                       struct mw_coverage **out, struct mw_err *err) {
+  return mw_store_coverage_ex(s, from, to, false, out, err);
+}
+
+int mw_store_coverage_ex(struct mw_store *s, int64_t from, int64_t to,
+                         bool per_cluster, struct mw_coverage **out,
+                         struct mw_err *err) {
   *out = NULL;
+  enum store_stmt_id id = per_cluster ? STMT_COVERAGE_CLUSTERS : STMT_COVERAGE;
   if (from > to)
     return mw_err_set(err, MW_EINVAL,
                       "store: coverage period ends (%lld) before it starts "
@@ -70,7 +97,8 @@ int mw_store_coverage(struct mw_store *s, int64_t from, int64_t to,
   c->from = from;
   c->to = to;
   sqlite3_stmt *st;
-  int rc = store_stmt(s, STMT_COVERAGE, SQL_COVERAGE, &st, err);
+  int rc = store_stmt(s, id, per_cluster ? SQL_COVERAGE_CLUSTERS : SQL_COVERAGE,
+                      &st, err);
   if (rc) goto fail;
   sqlite3_bind_int64(st, 1, from);
   sqlite3_bind_int64(st, 2, to);
@@ -99,7 +127,7 @@ int mw_store_coverage(struct mw_store *s, int64_t from, int64_t to,
   *out = c;
   return MW_OK;
 fail:
-  if (s->stmts[STMT_COVERAGE]) sqlite3_reset(s->stmts[STMT_COVERAGE]);
+  if (s->stmts[id]) sqlite3_reset(s->stmts[id]);
   mw_coverage_free(c);
   return rc;
 }

@@ -98,6 +98,45 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (article_id, topic)"
     ") WITHOUT ROWID;"
     "CREATE INDEX matches_topic ON matches (topic, article_id);",
+    /* 2: reprint clusters. articles.simhash is mw_simhash's value as a
+     * signed 64-bit integer (0: text too short, NULL: stored before this
+     * version); cluster_id is NULL for articles in no cluster. A cluster's
+     * counts and original are kept up to date by store/clusters.c so the
+     * report reads them without grouping. */
+    "CREATE TABLE clusters ("
+    "  id INTEGER PRIMARY KEY,"
+    "  original_article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,"
+    "  original_outlet TEXT,"
+    "  first_seen INTEGER NOT NULL,"
+    "  article_count INTEGER NOT NULL DEFAULT 0,"
+    "  outlet_count INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "ALTER TABLE articles ADD COLUMN simhash INTEGER;"
+    "ALTER TABLE articles ADD COLUMN cluster_id INTEGER"
+    "  REFERENCES clusters(id) ON DELETE SET NULL;"
+    "CREATE INDEX articles_cluster ON articles (cluster_id);"
+    /* The hash cut into 4 bands of 16 bits (band 0 the lowest bits): two
+     * hashes at most 3 bits apart agree on at least one whole band, so
+     * looking up the 4 bands finds every such neighbour. The primary key
+     * is the (band, value) index. No foreign key: checking it on article
+     * deletes would need another index, and the lookup joins articles, so
+     * a row left behind is never read. */
+    "CREATE TABLE simhash_bands ("
+    "  band INTEGER NOT NULL,"
+    "  value INTEGER NOT NULL,"
+    "  article_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (band, value, article_id)"
+    ") WITHOUT ROWID;",
+    /* 3: attachments of listing pages (PDF, DOC, images): recorded with the
+     * listing's source, never fetched as articles. */
+    "CREATE TABLE attachments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id),"
+    "  url TEXT NOT NULL UNIQUE,"
+    "  text TEXT,"
+    "  first_seen INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX attachments_source ON attachments (source_id, first_seen);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -114,6 +114,18 @@ int mw_store_add_match(struct mw_store *s, int64_t article_id,
                        const char *topic, const char *terms,
                        struct mw_err *err);
 
+/* Whether an article with this canonical URL is stored. */
+int mw_store_article_exists(struct mw_store *s, const char *url, bool *exists,
+                            struct mw_err *err);
+
+/* Records a link of a listing page to a non-HTML file (PDF, DOC, image)
+ * once per URL; *inserted (may be NULL) tells whether it was new. */
+int mw_store_add_attachment(struct mw_store *s, int64_t source_id,
+                            const char *url, const char *text, int64_t when,
+                            bool *inserted, struct mw_err *err);
+int mw_store_count_attachments(struct mw_store *s, int64_t source_id,
+                               int64_t *n, struct mw_err *err);
+
 /* Counts for summaries and tests. */
 int mw_store_count_articles(struct mw_store *s, int64_t *n,
                             struct mw_err *err);
@@ -148,5 +160,67 @@ struct mw_coverage {
 int mw_store_coverage(struct mw_store *s, int64_t from, int64_t to,
                       struct mw_coverage **out, struct mw_err *err);
 void mw_coverage_free(struct mw_coverage *c);
+
+/* The same table counted by article (per_cluster false, what
+ * mw_store_coverage does) or by story (per_cluster true): the articles of
+ * one reprint cluster count once per outlet and topic, an article in no
+ * cluster counts as a story of its own. Free with mw_coverage_free. */
+int mw_store_coverage_ex(struct mw_store *s, int64_t from, int64_t to,
+                         bool per_cluster, struct mw_coverage **out,
+                         struct mw_err *err);
+
+/* ------------------------------------------------------- reprint clusters */
+
+/* The banded index finds every stored hash within this many bits (4 bands
+ * of 16 bits: hashes 3 bits apart share a band). MW_SIMHASH_SAME_STORY
+ * (matchers/matchers.h) must not exceed it. */
+#define MW_STORE_CLUSTER_MAX_DISTANCE 3
+
+/* Stores simhash (mw_simhash of the article's body) for article_id and puts
+ * the article in the cluster of its nearest stored neighbour within
+ * max_distance bits (0..MW_STORE_CLUSTER_MAX_DISTANCE), or in a new
+ * cluster of its own. Hash 0 (text too short) puts it in no cluster: it
+ * counts as a story of its own. Calling it again with the same hash
+ * changes nothing; with another hash moves the article (a cluster left
+ * empty is deleted). Clusters are never merged: an article close to two
+ * clusters joins the nearer (then the older).
+ *
+ * The cluster's original is updated on every join: among the members whose
+ * publishing outlet is named by some member's origin (来源), the earliest;
+ * when there is none, the earliest member. Earliest is by coverage time
+ * (published, else first seen), then id. MW_ENOTFOUND when no article has
+ * that id, MW_EINVAL for a distance out of range. */
+int mw_store_cluster_article(struct mw_store *s, int64_t article_id,
+                             uint64_t simhash, int max_distance,
+                             struct mw_err *err);
+
+/* A reprint cluster: one story and every outlet that carried it. Strings
+ * and the outlets array are malloc'd; free the array of clusters with
+ * mw_store_clusters_free. */
+struct mw_cluster {
+  int64_t id;
+  int64_t original_article_id;
+  char *title;           /* the original's title; may be NULL */
+  /* The original's publishing outlet when some member's 来源 names it;
+   * else the 来源 most members name (an outlet that may not be watched,
+   * such as 新华社); else the original's publishing outlet. */
+  char *original_outlet;
+  int64_t first_seen;    /* epoch s: earliest coverage time of a member */
+  int64_t article_count; /* members, all time */
+  int64_t outlet_count;  /* distinct publishing outlets, all time */
+  /* Publishing outlets of the members, the original's first, then by the
+   * time each first carried the story, then by name. */
+  char **outlets;
+  size_t n_outlets;
+};
+
+/* Clusters with at least one member whose coverage time lies in
+ * [from, to), by reach: outlet_count, then article_count, descending, then
+ * first_seen and id. Counts and outlets cover the whole cluster, not only
+ * the period. At most limit clusters; 0 means no limit. */
+int mw_store_top_clusters(struct mw_store *s, int64_t from, int64_t to,
+                          size_t limit, struct mw_cluster **out, size_t *n,
+                          struct mw_err *err);
+void mw_store_clusters_free(struct mw_cluster *arr, size_t n);
 
 #endif

@@ -119,7 +119,7 @@ static void test_full_config(void **state) {
     assert_int_equal(s->line, sources[i].line);
   }
 
-  assert_int_equal(cfg->n_topics, 2);
+  assert_int_equal(cfg->n_topics, 4);
   assert_string_equal(cfg->topics[0].name, "无废城市");
   assert_int_equal(cfg->topics[0].line, 61);
   assert_int_equal(cfg->topics[0].n_keywords, 2);
@@ -130,6 +130,40 @@ static void test_full_config(void **state) {
   assert_string_equal(cfg->topics[1].keywords[0], "垃圾分类");
   assert_string_equal(cfg->topics[1].keywords[1], "生活垃圾");
   assert_string_equal(cfg->topics[1].keywords[2], "厨余垃圾");
+  assert_null(cfg->topics[1].rule);
+  const struct mw_topic_conf *rt = &cfg->topics[2];
+  assert_string_equal(rt->rule, "NEAR/20(焚烧厂, 抗议 | 反对) -title:招聘");
+  assert_int_equal(rt->rule_line, 69);
+  assert_int_equal(rt->rule_col, 11);
+  assert_int_equal(rt->n_keywords, 0);
+  assert_int_equal(rt->n_exclude, 1);
+  assert_string_equal(rt->exclude[0], "广告");
+  const struct mw_topic_conf *gt = &cfg->topics[3];
+  assert_null(gt->rule);
+  assert_int_equal(gt->line, 71);
+  assert_int_equal(gt->n_regions, 2);
+  assert_string_equal(gt->regions[1], "长春");
+  assert_int_equal(gt->n_subjects, 2);
+  assert_string_equal(gt->subjects[0], "河道");
+  assert_int_equal(gt->n_events, 2);
+  assert_string_equal(gt->events[1], "恶臭");
+  assert_int_equal(gt->n_exclude, 0);
+
+  char *want_lex = data_path("cli/lexicon.tsv");
+  const struct mw_sensitivity_conf *sc = &cfg->sensitivity;
+  assert_string_equal(sc->lexicon, want_lex);
+  free(want_lex);
+  assert_int_equal(sc->level_min[0], 3);
+  assert_int_equal(sc->level_min[1], 9);
+  assert_int_equal(sc->level_min[2], 18);
+  assert_int_equal(sc->level_min[3], 36);
+  assert_int_equal(sc->title_pct, 250);
+  assert_int_equal(sc->negation_window, 8);
+  assert_int_equal(sc->kind_pct[0], 90);
+  assert_int_equal(sc->kind_pct[1], 50);
+  assert_int_equal(sc->kind_pct[2], 70);
+  assert_int_equal(sc->kind_pct[3], 160);
+  assert_int_equal(sc->kind_pct[4], 220);
 
   assert_int_equal(cfg->n_targets, 4);
   const struct mw_target_conf *t = cfg->targets;
@@ -139,7 +173,7 @@ static void test_full_config(void **state) {
   assert_int_equal(t[0].tier, MW_TIER_CENTRAL);
   assert_string_equal(t[0].period, "month");
   assert_int_equal(t[0].min_count, 1);
-  assert_int_equal(t[0].line, 69);
+  assert_int_equal(t[0].line, 76);
   assert_string_equal(t[1].topic, "垃圾分类");
   assert_string_equal(t[1].outlet, "吉林日报");
   assert_int_equal(t[1].tier, -1);
@@ -151,7 +185,7 @@ static void test_full_config(void **state) {
   assert_int_equal(t[2].min_count, 1000000);
   assert_int_equal(t[3].tier, MW_TIER_NEW_MEDIA);
   assert_string_equal(t[3].period, "quarter");
-  assert_int_equal(t[3].line, 82);
+  assert_int_equal(t[3].line, 89);
 
   mw_config_free(cfg);
   free(path);
@@ -197,6 +231,19 @@ static void test_defaults(void **state) {
   assert_int_equal(cfg->n_topics, 0);
   assert_null(cfg->topics);
   assert_int_equal(cfg->n_targets, 0);
+  const struct mw_sensitivity_conf *sc = &cfg->sensitivity;
+  assert_null(sc->lexicon);
+  assert_int_equal(sc->level_min[0], 5);
+  assert_int_equal(sc->level_min[1], 15);
+  assert_int_equal(sc->level_min[2], 30);
+  assert_int_equal(sc->level_min[3], 60);
+  assert_int_equal(sc->title_pct, 200);
+  assert_int_equal(sc->negation_window, 12);
+  assert_int_equal(sc->kind_pct[0], 100);
+  assert_int_equal(sc->kind_pct[1], 60);
+  assert_int_equal(sc->kind_pct[2], 60);
+  assert_int_equal(sc->kind_pct[3], 150);
+  assert_int_equal(sc->kind_pct[4], 200);
   mw_config_free(cfg);
 
   /* A target with only what is required. */
@@ -243,6 +290,22 @@ static void test_values(void **state) {
   mw_config_free(cfg);
   cfg = load_ok("storage: ../db/w.db\n" MINIMAL, "/etc/mw/demo.yaml");
   assert_string_equal(cfg->storage_path, "/etc/mw/../db/w.db");
+  mw_config_free(cfg);
+  /* The lexicon the same way. */
+  cfg = load_ok("sensitivity: {lexicon: lex/words.tsv}\n" MINIMAL,
+                "/etc/mw/demo.yaml");
+  assert_string_equal(cfg->sensitivity.lexicon, "/etc/mw/lex/words.tsv");
+  mw_config_free(cfg);
+  cfg = load_ok("sensitivity:\n  lexicon: /srv/words.tsv\n" MINIMAL, "a.yaml");
+  assert_string_equal(cfg->sensitivity.lexicon, "/srv/words.tsv");
+  mw_config_free(cfg);
+  /* A rule in a block scalar keeps its lines; its position is the
+   * scalar's. */
+  cfg = load_ok(MINIMAL "topics:\n  - name: 垃圾分类\n    rule: |\n"
+                "      (垃圾分类 | 生活垃圾)\n      -广告\n", "a.yaml");
+  assert_string_equal(cfg->topics[0].rule, "(垃圾分类 | 生活垃圾)\n-广告\n");
+  assert_int_equal(cfg->topics[0].rule_line, 8);
+  assert_int_equal(cfg->topics[0].rule_col, 11);
   mw_config_free(cfg);
   /* One document, explicitly started and ended, is fine. */
   cfg = load_ok("---\n" MINIMAL "...\n", "x.yaml");
@@ -424,6 +487,37 @@ static const struct bad bad_cases[] = {
     {"office: \"a\\0b\"\n" MINIMAL,
      "demo.yaml:1:9: 'office' must not contain NUL characters"},
     {"? [a]\n: b\n" MINIMAL, "demo.yaml:1:3: keys must be plain names, got a list at top level"},
+    /* 55: topic forms and sensitivity */
+    {MINIMAL "topics:\n  - name: 无废城市\n",
+     "demo.yaml:7:5: topic '无废城市' needs 'keywords', a 'rule', or the "
+     "grouped form ('subjects' with 'regions' and 'events')"},
+    {MINIMAL "topics:\n  - name: 无废城市\n    exclude: [广告]\n",
+     "demo.yaml:7:5: topic '无废城市' needs 'keywords', a 'rule', or the "
+     "grouped form ('subjects' with 'regions' and 'events')"},
+    {MINIMAL "topics:\n  - name: 无废城市\n    keywords: [无废城市]\n"
+             "    rule: 无废城市 | 无废细胞\n",
+     "demo.yaml:7:5: topic '无废城市' has both keywords and rule; write it "
+     "one way (exclude works with any)"},
+    {MINIMAL "topics:\n  - name: 无废城市\n    rule: 无废城市\n"
+             "    subjects: [无废城市]\n",
+     "demo.yaml:7:5: topic '无废城市' has both rule and the grouped form; "
+     "write it one way (exclude works with any)"},
+    {MINIMAL "topics:\n  - name: 无废城市\n    regions: []\n",
+     "demo.yaml:8:14: 'regions' of topic '无废城市' must not be empty"},
+    /* 60 */
+    {MINIMAL "topics:\n  - name: 无废城市\n    rule: [a, b]\n",
+     "demo.yaml:8:11: 'rule' must be a string, got a list"},
+    {"sensitivity:\n  level2: 3\n" MINIMAL,
+     "demo.yaml:2:3: 'level2' (3) must be above 'level1' (5)"},
+    {"sensitivity:\n  levle1: 3\n" MINIMAL,
+     "demo.yaml:2:3: unknown key 'levle1' in sensitivity (did you mean "
+     "'level1'?)"},
+    {"sensitivity:\n  title_pct: 2x\n" MINIMAL,
+     "demo.yaml:2:14: 'title_pct' must be an integer between 0 and 1000, "
+     "got '2x'"},
+    {"sensitivity: yes\n" MINIMAL,
+     "demo.yaml:1:14: 'sensitivity' must be a mapping of settings, got "
+     "'yes'"},
 };
 
 static void test_errors(void **state) {
@@ -532,7 +626,14 @@ static void test_reference(void **state) {
       "unique in the file |\n",
       "| `poll` | duration 1s..7d | `30m` | how often the source is fetched "
       "|\n",
-      "| `keywords` | list of strings | required |",
+      "| `keywords` | list of strings | none |",
+      "| `rule` | string | none |",
+      "| `subjects` | list of strings | none |",
+      "\n## sensitivity\n",
+      "| `lexicon` | path | none |",
+      "| `level1` | integer 1..100000 | `5` | least score for alert level 1 "
+      "一般 (blue) |\n",
+      "| `social_pct` | integer 0..1000 | `150` |",
       "| `tier` | one of central, provincial, city, county, portal, "
       "new-media, any | `any` |",
       "| `min` | integer 1..1000000 | required |",

@@ -145,6 +145,36 @@ static void test_bad_sources_recorded(void **state) {
   e2e_scratch_free(&d);
 }
 
+/* A listing whose 下一页 never ends: max_pages bounds the crawl. */
+static void test_endless_pagination(void **state) {
+  (void)state;
+  struct e2e_scratch d;
+  e2e_scratch_new(&d, "endless");
+  char site[1024], cfg[1024], db[1024], text[2048];
+  e2e_data("e2e/site", site, sizeof site);
+  e2e_path(&d, "mw.yaml", cfg, sizeof cfg);
+  e2e_path(&d, "mw.db", db, sizeof db);
+  struct mw_fixture *fx = e2e_fixture(site);
+  snprintf(text, sizeof text,
+           "storage: \"%s\"\n"
+           "crawler:\n  allow_private_addresses: true\n  per_host_delay_ms: 0\n"
+           "  per_host_concurrency: 4\n"
+           "outlets:\n  - name: 金溪镇人民政府\n    tier: county\n    sources:\n"
+           "      - url: %s/endless/index.html\n        kind: html\n"
+           "        max_pages: 3\n",
+           db, mw_fixture_base_url(fx));
+  e2e_write_file(cfg, text);
+  char *out = NULL;
+  const char *args[] = {"crawl", "--once", "--config", cfg, NULL};
+  assert_int_equal(e2e_run(&out, NULL, args), 0);
+  expect_in(out, "(6 links, 8 pages fetched, 0 failed, 6 new)");
+  assert_int_equal(mw_fixture_requests(fx, "/endless/index_2.html"), 1);
+  assert_int_equal(mw_fixture_requests(fx, "/endless/index_3.html"), 0);
+  free(out);
+  mw_fixture_stop(fx);
+  e2e_scratch_free(&d);
+}
+
 static void test_unwritable_database(void **state) {
   (void)state;
   struct e2e_scratch d;
@@ -190,6 +220,7 @@ int main(void) {
       cmocka_unit_test(test_missing_config),
       cmocka_unit_test(test_yaml_error_touches_nothing),
       cmocka_unit_test(test_bad_sources_recorded),
+      cmocka_unit_test(test_endless_pagination),
       cmocka_unit_test(test_unwritable_database),
       cmocka_unit_test(test_usage_errors),
   };

@@ -84,12 +84,68 @@ static void test_check_file_text(void **state) {
   expect_in(out, "published: 2024-03-15T01:00:00Z");
   expect_in(out, "link:      http://example.invalid/jinxi/2024/0322/a2.html");
   free(out);
+  /* An HTML page checked as a feed is refused with the reason. */
   e2e_data("e2e/site/notafeed.html", path, sizeof path);
   char *err = NULL;
-  const char *html[] = {"sources", "check", path, NULL};
+  const char *html[] = {"sources", "check", path, "--kind", "feed", NULL};
   assert_int_equal(e2e_run(NULL, &err, html), 1);
   expect_in(err, "not a feed");
   free(err);
+}
+
+/* Onboarding a portal: its listing page, then one of its articles. */
+static void test_check_listing_and_article(void **state) {
+  (void)state;
+  char sites[1024], cfg[1024], url[1024];
+  struct e2e_scratch d;
+  e2e_scratch_new(&d, "check-html");
+  loopback_config(&d, cfg, sizeof cfg);
+  e2e_data("sites", sites, sizeof sites);
+  struct mw_fixture *fx = e2e_fixture(sites);
+  snprintf(url, sizeof url, "%s/sthjt/xwdt/index.html", mw_fixture_base_url(fx));
+  char *out = NULL, *err = NULL;
+  const char *listing[] = {"sources", "check", url, "--json", "--config", cfg,
+                           NULL};
+  int rc = e2e_run(&out, &err, listing);
+  if (rc) fail_msg("exit %d: %s", rc, err);
+  json_error_t jerr;
+  json_t *doc = json_loads(out, 0, &jerr);
+  if (!doc) fail_msg("not JSON: %s\n%s", jerr.text, out);
+  assert_string_equal(json_string_value(json_object_get(doc, "kind")), "html");
+  size_t i, articles = 0, next = 0, attachments = 0;
+  json_t *link;
+  json_array_foreach(json_object_get(doc, "links"), i, link) {
+    const char *k = json_string_value(json_object_get(link, "kind"));
+    articles += !strcmp(k, "article");
+    next += !strcmp(k, "next-page");
+    attachments += !strcmp(k, "attachment");
+  }
+  /* index.html: 4 articles (4 more on index_1.html), its next page, the
+   * PDF; the 热点推荐 sidebar is not an article list. */
+  assert_int_equal(articles, 4);
+  assert_int_equal(next, 1);
+  assert_int_equal(attachments, 1);
+  json_decref(doc);
+  free(out);
+  free(err);
+
+  /* The article whose <meta charset> says UTF-8 over GBK bytes. */
+  snprintf(url, sizeof url, "%s/sthjt/xwdt/202305/t20230524_5210107.html",
+           mw_fixture_base_url(fx));
+  const char *article[] = {"sources", "check", url, "--kind", "article",
+                           "--config", cfg, NULL};
+  rc = e2e_run(&out, &err, article);
+  if (rc) fail_msg("exit %d: %s", rc, err);
+  expect_in(out, "charset:   GB18030 (label ignored: not valid UTF-8)");
+  expect_in(out, "title:     全域“无废城市”建设宣讲活动走进校园社区");
+  expect_in(out, "published: 2023-05-24T02:00:00Z");
+  expect_in(out, "来源:      吉林省生态环境厅");
+  expect_in(out, "editor:    王喆");
+  expect_in(out, "timing:");
+  free(out);
+  free(err);
+  mw_fixture_stop(fx);
+  e2e_scratch_free(&d);
 }
 
 static void test_opml_round_trip(void **state) {
@@ -115,13 +171,13 @@ static void test_opml_round_trip(void **state) {
   char *err = NULL;
   const char *imp[] = {"sources", "import", opml, "--config", cfg, NULL};
   assert_int_equal(e2e_run(&out, &err, imp), 0);
-  expect_in(err, "0 outlets to add, 4 skipped");
+  expect_in(err, "0 outlets to add, 6 skipped");
   free(out);
   free(err);
   /* ...and into no config yields the four outlets as config entries. */
   const char *imp2[] = {"sources", "import", opml, NULL};
   assert_int_equal(e2e_run(&out, &err, imp2), 0);
-  expect_in(err, "4 outlets to add, 0 skipped");
+  expect_in(err, "6 outlets to add, 0 skipped");
   expect_in(out, "  - name: \"吉林日报\"\n    tier: provincial\n");
   expect_in(out, "      - url: \"http://127.0.0.1:18931/jilinribao/atom.xml\"");
   free(out);
@@ -133,6 +189,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_check_url_json),
       cmocka_unit_test(test_check_file_text),
+      cmocka_unit_test(test_check_listing_and_article),
       cmocka_unit_test(test_opml_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

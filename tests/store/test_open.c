@@ -21,10 +21,10 @@ static void test_open_creates_and_migrates_once(void **state) {
   struct mw_err err = {0};
   struct mw_store *s = NULL;
 
-  assert_int_equal(mw_store_schema_version(), 1);
+  assert_int_equal(mw_store_schema_version(), 3); /* 3: attachments */
   assert_int_equal(mw_store_open(path, &s, &err), MW_OK);
   assert_non_null(s);
-  assert_int_equal(tu_query_int(path, "PRAGMA user_version"), 1);
+  assert_int_equal(tu_query_int(path, "PRAGMA user_version"), mw_store_schema_version());
   /* Data written before a reopen survives it: the second open migrates
    * nothing. */
   struct tu_config tc;
@@ -34,7 +34,7 @@ static void test_open_creates_and_migrates_once(void **state) {
 
   s = NULL;
   assert_int_equal(mw_store_open(path, &s, &err), MW_OK);
-  assert_int_equal(tu_query_int(path, "PRAGMA user_version"), 1);
+  assert_int_equal(tu_query_int(path, "PRAGMA user_version"), mw_store_schema_version());
   assert_int_equal(tu_query_int(path, "SELECT count(*) FROM outlets"), 2);
   assert_int_equal(tu_query_int(path, "SELECT count(*) FROM sources"), 3);
   assert_int_equal(

@@ -1,0 +1,323 @@
+/*
+ * pipeline_work.c: what the worker does with one fetched document, by kind:
+ * a feed's entries become articles; a listing page (栏目页) or a sitemap
+ * yields the links not stored yet, which the loop then fetches; an article
+ * page is extracted and stored. Every stored article is matched against
+ * the topics and joined to its reprint cluster.
+ *
+ * Runs on libuv's thread pool inside the batch's transaction; touches
+ * only the job, the store and the immutable matcher and config.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/pipeline_int.h"
+
+struct page_ctx *mw_page_new(enum page_kind kind, const char *url,
+                             const char *text, int64_t date, int depth) {
+  struct page_ctx *p = calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->kind = kind;
+  p->url = mw_strdup(url);
+  p->link_text = text && *text ? mw_strdup(text) : NULL;
+  p->link_date = date;
+  p->depth = depth;
+  if (!p->url) {
+    mw_page_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+void mw_page_free(struct page_ctx *p) {
+  if (!p) return;
+  free(p->url);
+  free(p->link_text);
+  free(p);
+}
+
+static void request(struct job *j, struct page_ctx *p) {
+  if (!p) return;
+  p->next = j->requests;
+  j->requests = p;
+  j->n_requests++;
+}
+
+static void note(struct job *j, const char *fmt, const char *arg) {
+  if (j->problem) return; /* the first problem is the one to act on */
+  struct mw_buf b;
+  mw_buf_init(&b, 2048);
+  mw_buf_printf(&b, fmt, arg);
+  j->problem = mw_buf_steal(&b);
+}
+
+/* --------------------------------------------------------------- storing */
+
+/* Stores one article and, when it is new, matches it and clusters it. */
+static int store_article(struct work_ctx *w, struct job *j,
+                         const struct mw_article *a, struct mw_err *err) {
+  int64_t id;
+  bool inserted;
+  int rc = mw_store_add_article(w->store, a, &id, &inserted, err);
+  if (rc || !inserted) return rc;
+  j->new_articles++;
+  struct mw_doc doc = {
+      .title = {a->title, a->title ? strlen(a->title) : 0},
+      .body = {a->text, a->text ? strlen(a->text) : 0},
+  };
+  struct mw_err merr;
+  if (mw_matcher_match(w->matcher, &doc, w->results, &merr) >= 0) {
+    for (size_t t = 0; t < w->n_topics; t++) {
+      if (!w->results[t].matched) continue;
+      rc = mw_store_add_match(w->store, id,
+                              mw_matcher_topic_name(w->matcher, t),
+                              w->results[t].terms, err);
+      if (rc) return rc;
+      j->topic_hits[t]++;
+    }
+  }
+  uint64_t hash = a->text ? mw_simhash(a->text, strlen(a->text)) : 0;
+  return mw_store_cluster_article(w->store, id, hash, MW_SIMHASH_SAME_STORY,
+                                  err);
+}
+
+/* ----------------------------------------------------------------- feeds */
+
+/* The key an entry is stored under: its canonical link, else its id when
+ * the id is itself a web address. */
+static char *entry_url(const struct mw_feed_entry *e, const char *base) {
+  char *url = NULL;
+  if (e->link && mw_url_canonicalize(e->link, base, &url, NULL) == MW_OK)
+    return url;
+  if (e->id && mw_url_is_http(e->id) &&
+      mw_url_canonicalize(e->id, NULL, &url, NULL) == MW_OK)
+    return url;
+  return NULL;
+}
+
+static int process_feed(struct work_ctx *w, struct job *j, int offset,
+                        struct mw_err *err) {
+  struct mw_feed *feed = NULL;
+  struct mw_err perr;
+  if (mw_feed_parse(j->body, j->body_len, j->charset, j->final_url, offset,
+                    NULL, &feed, &perr)) {
+    /* A broken document is the source's problem, not the batch's. */
+    note(j, "%s", perr.msg);
+    j->unusable = true;
+    return MW_OK;
+  }
+  j->entries = (int64_t)feed->n_entries;
+  j->recovered = feed->recovered;
+  size_t skipped = 0;
+  int rc = MW_OK;
+  for (size_t i = 0; i < feed->n_entries && rc == MW_OK; i++) {
+    const struct mw_feed_entry *e = &feed->entries[i];
+    char *url = entry_url(e, j->final_url);
+    if (!url) {
+      skipped++;
+      continue;
+    }
+    struct mw_article a = {
+        .source_id = j->src->crawl.id,
+        .url = url,
+        .guid = e->id,
+        .title = e->title,
+        .author = e->author,
+        .text = e->text,
+        .published = e->published != MW_TIME_UNKNOWN ? e->published : e->updated,
+        .fetched = j->when,
+    };
+    rc = store_article(w, j, &a, err);
+    free(url);
+  }
+  if (rc == MW_OK && (skipped || feed->recovered)) {
+    struct mw_buf b;
+    mw_buf_init(&b, 1024);
+    if (feed->recovered)
+      mw_buf_printf(&b, "feed not well-formed, recovered %zu entries",
+                    feed->n_entries);
+    if (skipped)
+      mw_buf_printf(&b, "%s%zu entries without a usable link skipped",
+                    b.len ? "; " : "", skipped);
+    j->problem = mw_buf_steal(&b);
+  }
+  mw_feed_free(feed);
+  return rc;
+}
+
+/* ------------------------------------------------------ listings, sitemaps */
+
+/* Asks for url as an article page when it is not stored yet. */
+static int want_article(struct work_ctx *w, struct job *j, const char *url,
+                        const char *text, int64_t date, size_t *asked,
+                        struct mw_err *err) {
+  bool exists;
+  int rc = mw_store_article_exists(w->store, url, &exists, err);
+  if (rc || exists || *asked >= MW_PIPELINE_MAX_ARTICLES_PER_POLL) return rc;
+  request(j, mw_page_new(PAGE_ARTICLE, url, text, date, 0));
+  (*asked)++;
+  return MW_OK;
+}
+
+static int process_listing(struct work_ctx *w, struct job *j, int offset,
+                           struct mw_err *err) {
+  const struct mw_source_conf *conf = j->src->conf;
+  struct mw_listing_rules rules = {.links_xpath = conf ? conf->links_xpath : NULL};
+  struct mw_listing *l = NULL;
+  struct mw_err perr;
+  if (mw_listing_parse(j->body, j->body_len, j->charset, j->final_url, offset,
+                       &rules, &l, &perr)) {
+    note(j, "%s", perr.msg);
+    j->unusable = true;
+    return MW_OK;
+  }
+  int depth = j->page ? j->page->depth : 0;
+  size_t asked = 0;
+  const char *next_page = NULL;
+  int rc = MW_OK;
+  for (size_t i = 0; i < l->n_links && rc == MW_OK; i++) {
+    const struct mw_link *k = &l->links[i];
+    if (k->kind == MW_LINK_ARTICLE) {
+      j->entries++;
+      rc = want_article(w, j, k->url, k->text, k->date, &asked, err);
+    } else if (k->kind == MW_LINK_NEXT_PAGE && !next_page) {
+      next_page = k->url;
+    } else if (k->kind == MW_LINK_ATTACHMENT) {
+      j->attachments++;
+      rc = mw_store_add_attachment(w->store, j->src->crawl.id, k->url, k->text,
+                                   j->when, NULL, err);
+    }
+  }
+  /* Older pages are read only while this one still had news: a listing
+   * whose first page is all known needs no second page. */
+  int64_t max_pages = conf ? conf->max_pages : 1;
+  if (rc == MW_OK && next_page && asked > 0 && depth + 1 < max_pages)
+    request(j, mw_page_new(PAGE_LISTING, next_page, NULL, MW_TIME_UNKNOWN,
+                           depth + 1));
+  if (rc == MW_OK && j->entries == 0)
+    note(j, "%s", "the listing page yields no article links (template "
+                  "changed? try links_xpath)");
+  mw_listing_free(l);
+  return rc;
+}
+
+static int process_sitemap(struct work_ctx *w, struct job *j, int offset,
+                           struct mw_err *err) {
+  struct mw_sitemap *sm = NULL;
+  struct mw_err perr;
+  if (mw_sitemap_parse(j->body, j->body_len, j->final_url, offset, &sm, &perr)) {
+    note(j, "%s", perr.msg);
+    j->unusable = true;
+    return MW_OK;
+  }
+  j->entries = (int64_t)sm->n_entries;
+  size_t asked = 0;
+  int rc = MW_OK;
+  for (size_t i = 0; i < sm->n_entries && rc == MW_OK; i++) {
+    const struct mw_sitemap_entry *e = &sm->entries[i];
+    if (!sm->is_index) {
+      rc = want_article(w, j, e->loc, e->title, e->published, &asked, err);
+    } else if (i < MW_PIPELINE_MAX_CHILD_SITEMAPS && (!j->page || j->page->depth == 0)) {
+      /* One level of index only: an index of indexes is a loop or a trap. */
+      request(j, mw_page_new(PAGE_SITEMAP, e->loc, NULL, MW_TIME_UNKNOWN, 1));
+    }
+  }
+  mw_sitemap_free(sm);
+  return rc;
+}
+
+/* -------------------------------------------------------------- articles */
+
+void mw_cli_article_rules(const struct mw_source_conf *conf,
+                          struct mw_article_rules *out) {
+  *out = (struct mw_article_rules){0};
+  if (!conf) return;
+  out->title_xpath = conf->title_xpath;
+  out->time_xpath = conf->time_xpath;
+  out->source_xpath = conf->source_xpath;
+  out->body_xpath = conf->body_xpath;
+}
+
+static int process_article(struct work_ctx *w, struct job *j, int offset,
+                           struct mw_err *err) {
+  struct mw_article_rules rules;
+  mw_cli_article_rules(j->src->conf, &rules);
+  struct mw_extracted *x = NULL;
+  struct mw_err perr;
+  if (mw_article_extract(j->body, j->body_len, j->charset, j->page->url, offset,
+                         &rules, &x, &perr)) {
+    note(j, "%s", perr.msg);
+    j->unusable = true;
+    return MW_OK;
+  }
+  const char *title = x->title ? x->title : j->page->link_text;
+  if (!title && !x->body) {
+    note(j, "%s: no title and no body text found", j->page->url);
+    j->unusable = true;
+    mw_extracted_free(x);
+    return MW_OK;
+  }
+  struct mw_article a = {
+      .source_id = j->src->crawl.id,
+      .url = j->page->url,
+      .title = title,
+      .author = x->author,
+      .origin = x->origin,
+      .text = x->body,
+      .published = x->published != MW_TIME_UNKNOWN ? x->published
+                                                   : j->page->link_date,
+      .fetched = j->when,
+  };
+  int rc = store_article(w, j, &a, err);
+  mw_extracted_free(x);
+  return rc;
+}
+
+/* ------------------------------------------------------------ the record */
+
+/* A poll of the source itself is recorded on the source: outcome, HTTP
+ * status, validators (from a 200 only), next due time. Pages are not: an
+ * article that fails says nothing of the source's health. */
+static int record_poll(struct work_ctx *w, struct job *j, struct mw_err *err) {
+  bool ok = (j->status == MW_FETCH_OK && !j->unusable) ||
+            j->status == MW_FETCH_NOT_MODIFIED;
+  if (j->unusable) j->failures++;
+  struct mw_fetch_record r = {
+      .source_id = j->src->crawl.id,
+      .when = j->when,
+      .ok = ok,
+      .http_status = j->http_status,
+      .error = j->error ? j->error : j->problem,
+      .update_validators = j->status == MW_FETCH_OK && !j->unusable,
+      .etag = j->etag,
+      .last_modified = j->last_modified,
+      .next_due = j->next_due,
+      .consecutive_failures = j->failures,
+      .new_articles = j->new_articles,
+  };
+  return mw_store_record_fetch(w->store, &r, err);
+}
+
+int mw_pipeline_work(struct work_ctx *w, struct job *j, struct mw_err *err) {
+  int rc = MW_OK;
+  int offset = mw_tz_offset_at(w->cfg->tz, j->when);
+  if (j->status == MW_FETCH_OK) {
+    enum page_kind kind = j->page ? j->page->kind
+                          : j->src->kind == MW_SOURCE_HTML    ? PAGE_LISTING
+                          : j->src->kind == MW_SOURCE_SITEMAP ? PAGE_SITEMAP
+                                                              : PAGE_ARTICLE;
+    if (!j->page && j->src->kind == MW_SOURCE_FEED)
+      rc = process_feed(w, j, offset, err);
+    else if (kind == PAGE_LISTING)
+      rc = process_listing(w, j, offset, err);
+    else if (kind == PAGE_SITEMAP)
+      rc = process_sitemap(w, j, offset, err);
+    else
+      rc = process_article(w, j, offset, err);
+    if (rc) return rc;
+  } else if (j->page && j->error) {
+    note(j, "%s", j->error);
+  }
+  if (j->page) return MW_OK;
+  return record_poll(w, j, err);
+}

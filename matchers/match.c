@@ -1,0 +1,419 @@
+/*
+ * match.c: one document against every rule.
+ *
+ * Each field is normalised and scanned once with the one Hyperscan
+ * database. The scan callback records, per literal, the fields it occurs
+ * in and its first occurrence, and for literals that NEAR or the lexicon
+ * need, every occurrence (up to HITS_MAX per document). Only rules one of
+ * whose literals occurred are evaluated, plus the few whose regexes have
+ * no literal factor. Evaluation short-circuits with regex-free parts
+ * first, and a regex runs (PCRE2, JIT) only in a field where one of its
+ * factors occurred, and at most once per field and document.
+ *
+ * The matcher is immutable; the per-call state lives in a struct ctx taken
+ * from a pool under a mutex and given back after the call, so concurrent
+ * calls each have their own Hyperscan scratch and buffers.
+ *
+ * What it leaves to others: explanations (explain.c), scores (score.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "matchers/matchers_int.h"
+
+/* ------------------------------------------------------------- scratch */
+
+void ctx_free(struct ctx *c) {
+  if (!c) return;
+  hs_free_scratch(c->scratch);
+  pcre2_match_data_free(c->md);
+  pcre2_match_context_free(c->mctx);
+  for (int f = 0; f < MW_FIELD_COUNT; f++) {
+    mw_buf_cleanup(&c->norm[f]);
+    mw_norm_map_cleanup(&c->map[f]);
+  }
+  free(c->mask);
+  free(c->first);
+  free(c->head);
+  free(c->touched);
+  free(c->hits);
+  free(c->re_state);
+  free(c->re_first);
+  free(c->re_touched);
+  free(c->stamp);
+  free(c->cands);
+  free(c->va);
+  free(c->vb);
+  free(c);
+}
+
+static struct ctx *ctx_new(const struct mw_matcher *m) {
+  struct ctx *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  size_t nl = m->n_lits + 1, nr = m->n_res + 1;
+  size_t rules = m->n_topics + m->n_lex + 1;
+  c->m = m;
+  c->mask = calloc(nl, 1);
+  c->first = malloc(nl * 2 * MW_FIELD_COUNT * sizeof *c->first);
+  c->head = malloc(nl * sizeof *c->head);
+  c->touched = malloc(nl * sizeof *c->touched);
+  c->re_state = calloc(nr * MW_FIELD_COUNT, 1);
+  c->re_first = malloc(nr * 2 * MW_FIELD_COUNT * sizeof *c->re_first);
+  c->re_touched = malloc(nr * MW_FIELD_COUNT * sizeof *c->re_touched);
+  c->stamp = calloc(rules, sizeof *c->stamp);
+  c->cands = malloc(rules * sizeof *c->cands);
+  c->md = pcre2_match_data_create(1, NULL);
+  c->mctx = pcre2_match_context_create(NULL);
+  if (!c->mask || !c->first || !c->head || !c->touched || !c->re_state ||
+      !c->re_first || !c->re_touched || !c->stamp || !c->cands || !c->md ||
+      !c->mctx || (m->db && hs_alloc_scratch(m->db, &c->scratch) != HS_SUCCESS)) {
+    ctx_free(c);
+    return NULL;
+  }
+  /* Backtracking bombs stop here: a regex over the limit does not match. */
+  pcre2_set_match_limit(c->mctx, 1000000);
+  memset(c->head, 0xFF, nl * sizeof *c->head);
+  for (int f = 0; f < MW_FIELD_COUNT; f++) {
+    mw_buf_init(&c->norm[f], 3 * (size_t)FIELD_MAX + 4096);
+    mw_norm_map_init(&c->map[f], FIELD_MAX);
+  }
+  return c;
+}
+
+struct ctx *ctx_get(const struct mw_matcher *m) {
+  struct mw_matcher *mm = (struct mw_matcher *)m; /* the pool only */
+  pthread_mutex_lock(&mm->lock);
+  struct ctx *c = mm->pool;
+  if (c) mm->pool = c->next;
+  pthread_mutex_unlock(&mm->lock);
+  return c ? c : ctx_new(m);
+}
+
+void ctx_put(const struct mw_matcher *m, struct ctx *c) {
+  struct mw_matcher *mm = (struct mw_matcher *)m;
+  pthread_mutex_lock(&mm->lock);
+  c->next = mm->pool;
+  mm->pool = c;
+  pthread_mutex_unlock(&mm->lock);
+}
+
+void ctx_clear(const struct mw_matcher *m, struct ctx *c) {
+  for (size_t i = 0; i < c->n_touched; i++) {
+    c->mask[c->touched[i]] = 0;
+    c->head[c->touched[i]] = NONE32;
+  }
+  for (size_t i = 0; i < c->n_re_touched; i++)
+    c->re_state[c->re_touched[i]] = 0;
+  c->n_touched = c->n_hits = c->n_re_touched = c->n_cands = 0;
+  (void)m;
+}
+
+/* ---------------------------------------------------------------- scan */
+
+static int on_match(unsigned int id, unsigned long long from,
+                    unsigned long long to, unsigned int flags, void *user) {
+  (void)from;
+  (void)flags;
+  struct ctx *c = user;
+  const struct lit *l = &c->m->lits[id];
+  uint32_t end = (uint32_t)to, start = end - l->len;
+  uint8_t bit = (uint8_t)(1u << c->field), mk = c->mask[id];
+  if (!(mk & bit)) {
+    if (!mk) c->touched[c->n_touched++] = id;
+    c->mask[id] = mk | bit;
+    uint32_t *p = &c->first[(size_t)id * 2 * MW_FIELD_COUNT + 2 * c->field];
+    p[0] = start;
+    p[1] = end;
+  }
+  if (l->all && c->n_hits < HITS_MAX) {
+    if (c->n_hits == c->cap_hits) {
+      size_t cap = c->cap_hits ? c->cap_hits * 2 : 256;
+      struct hit *h = realloc(c->hits, cap * sizeof *h);
+      if (!h) return 0; /* positions are lost, the scan goes on */
+      c->hits = h;
+      c->cap_hits = cap;
+    }
+    c->hits[c->n_hits] = (struct hit){start, end, c->head[id],
+                                      (uint8_t)c->field};
+    c->head[id] = (uint32_t)c->n_hits++;
+  }
+  return 0;
+}
+
+static void queue(struct ctx *c, uint32_t rule) {
+  if (c->stamp[rule] == c->gen) return;
+  c->stamp[rule] = c->gen;
+  c->cands[c->n_cands++] = rule;
+}
+
+int ctx_scan(const struct mw_matcher *m, struct ctx *c,
+             const struct mw_doc *doc, bool with_map, struct mw_err *err) {
+  const struct mw_str *fields[MW_FIELD_COUNT] = {&doc->title, &doc->body,
+                                                 &doc->source, &doc->outlet};
+  static const char *const names[] = {"title", "body", "source", "outlet"};
+  c->mapped = with_map;
+  for (int f = 0; f < MW_FIELD_COUNT; f++) {
+    const struct mw_str *s = fields[f];
+    mw_buf_reset(&c->norm[f]);
+    mw_norm_map_reset(&c->map[f]);
+    if (!s->p || !s->len) continue;
+    if (s->len > FIELD_MAX)
+      return mw_err_set(err, MW_ETOOBIG, "the document's %s is over 256 MB",
+                        names[f]);
+    int rc = mw_norm_text(s->p, s->len, &c->norm[f],
+                          with_map ? &c->map[f] : NULL);
+    if (rc)
+      return mw_err_set(err, rc, "normalising the document's %s: %s",
+                        names[f], mw_strerror(rc));
+    if (!m->db || !c->norm[f].len) continue;
+    c->field = f;
+    hs_error_t hr = hs_scan(m->db, c->norm[f].data, (unsigned)c->norm[f].len,
+                            0, c->scratch, on_match, c);
+    if (hr != HS_SUCCESS)
+      return mw_err_set(err, MW_EINVAL, "scanning the document's %s failed "
+                        "(Hyperscan error %d)", names[f], (int)hr);
+  }
+  if (++c->gen == 0) { /* wrapped: forget every stamp */
+    memset(c->stamp, 0, (m->n_topics + m->n_lex + 1) * sizeof *c->stamp);
+    c->gen = 1;
+  }
+  for (size_t i = 0; i < c->n_touched; i++) {
+    uint32_t l = c->touched[i];
+    for (uint32_t k = m->lit_rule0[l]; k < m->lit_rule0[l + 1]; k++)
+      queue(c, m->lit_rules[k]);
+  }
+  for (size_t i = 0; i < m->n_always; i++) queue(c, m->always[i]);
+  return MW_OK;
+}
+
+/* --------------------------------------------------------------- regex */
+
+bool regex_in_field(const struct mw_matcher *m, struct ctx *c, uint32_t re,
+                    int f, uint32_t *s, uint32_t *e) {
+  size_t idx = (size_t)re * MW_FIELD_COUNT + (size_t)f;
+  uint8_t st = c->re_state[idx];
+  if (!st) {
+    const struct regex *r = &m->res[re];
+    bool gated = r->n_gate == 0;
+    for (uint32_t k = 0; k < r->n_gate && !gated; k++)
+      gated = c->mask[m->gates[r->gate0 + k]] & (1u << f);
+    st = 1;
+    if (gated && c->norm[f].len) {
+      int rc = pcre2_match(r->code, (PCRE2_SPTR)c->norm[f].data,
+                           c->norm[f].len, 0, PCRE2_NO_UTF_CHECK, c->md,
+                           c->mctx);
+      if (rc >= 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+        st = 2;
+        c->re_first[2 * idx] = (uint32_t)ov[0];
+        c->re_first[2 * idx + 1] = (uint32_t)ov[1];
+      }
+    }
+    c->re_state[idx] = st;
+    c->re_touched[c->n_re_touched++] = (uint32_t)idx;
+  }
+  if (st == 2 && s) {
+    *s = c->re_first[2 * idx];
+    *e = c->re_first[2 * idx + 1];
+  }
+  return st == 2;
+}
+
+/* ---------------------------------------------------------------- NEAR */
+
+static int push_span(struct span **v, size_t *n, size_t *cap, uint32_t s,
+                     uint32_t e) {
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : 64;
+    struct span *p = realloc(*v, c * sizeof *p);
+    if (!p) return MW_ENOMEM;
+    *v = p;
+    *cap = c;
+  }
+  (*v)[(*n)++] = (struct span){s, e};
+  return MW_OK;
+}
+
+/* Every occurrence of the atoms under ni in field f. */
+static void collect(const struct mw_matcher *m, struct ctx *c, uint32_t ni,
+                    int f, struct span **v, size_t *n, size_t *cap) {
+  const struct node *nd = &m->nodes[ni];
+  if (nd->kind == R_OR) {
+    for (uint32_t i = 0; i < nd->n; i++)
+      collect(m, c, m->kids[nd->kid0 + i], f, v, n, cap);
+    return;
+  }
+  if (nd->kind == R_LIT) {
+    if (!(c->mask[nd->atom] & (1u << f))) return;
+    size_t before = *n;
+    for (uint32_t h = c->head[nd->atom]; h != NONE32; h = c->hits[h].next)
+      if (c->hits[h].field == f &&
+          push_span(v, n, cap, c->hits[h].start, c->hits[h].end))
+        return;
+    if (*n == before) { /* over HITS_MAX: the first is still known */
+      const uint32_t *p =
+          &c->first[(size_t)nd->atom * 2 * MW_FIELD_COUNT + 2 * f];
+      push_span(v, n, cap, p[0], p[1]);
+    }
+    return;
+  }
+  if (nd->kind != R_RE || !regex_in_field(m, c, nd->atom, f, NULL, NULL))
+    return;
+  const struct mw_buf *t = &c->norm[f];
+  PCRE2_SIZE off = 0;
+  for (unsigned k = 0; k < RE_POS_MAX && off < t->len; k++) {
+    int rc = pcre2_match(m->res[nd->atom].code, (PCRE2_SPTR)t->data, t->len,
+                         off, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
+    if (rc < 0) break;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+    if (push_span(v, n, cap, (uint32_t)ov[0], (uint32_t)ov[1])) return;
+    off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    while (off < t->len && ((unsigned char)t->data[off] & 0xC0) == 0x80) off++;
+  }
+}
+
+static int cmp_span(const void *a, const void *b) {
+  const struct span *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Characters between two spans of text (0 when they overlap). */
+static size_t gap_chars(const char *text, struct span a, struct span b) {
+  if (b.start >= a.end) return mw_utf8_count(text + a.end, b.start - a.end);
+  if (a.start >= b.end) return mw_utf8_count(text + b.end, a.start - b.end);
+  return 0;
+}
+
+static bool near_field(const struct span *a, size_t na, const struct span *b,
+                       size_t nb, uint32_t dist, const char *text) {
+  uint32_t maxb = 0;
+  for (size_t j = 0; j < nb; j++)
+    if (b[j].end - b[j].start > maxb) maxb = b[j].end - b[j].start;
+  uint64_t reach = 4ull * dist; /* a character is at most 4 bytes */
+  for (size_t i = 0; i < na; i++) {
+    uint64_t lo = (uint64_t)a[i].start > reach + maxb
+                      ? a[i].start - reach - maxb
+                      : 0;
+    size_t j = 0, hi = nb;
+    while (j < hi) { /* first b starting at or after lo */
+      size_t mid = j + (hi - j) / 2;
+      if (b[mid].start < lo) j = mid + 1;
+      else hi = mid;
+    }
+    for (; j < nb && b[j].start <= a[i].end + reach; j++)
+      if (gap_chars(text, a[i], b[j]) <= dist) return true;
+  }
+  return false;
+}
+
+static bool near_eval(const struct mw_matcher *m, struct ctx *c,
+                      const struct node *n) {
+  for (int f = 0; f < MW_FIELD_COUNT; f++) {
+    if (!(n->fields & (1u << f))) continue;
+    size_t na = 0, nb = 0;
+    collect(m, c, m->kids[n->kid0], f, &c->va, &na, &c->cap_va);
+    if (!na) continue;
+    collect(m, c, m->kids[n->kid0 + 1], f, &c->vb, &nb, &c->cap_vb);
+    if (!nb) continue;
+    qsort(c->va, na, sizeof *c->va, cmp_span);
+    qsort(c->vb, nb, sizeof *c->vb, cmp_span);
+    if (near_field(c->va, na, c->vb, nb, n->dist, c->norm[f].data))
+      return true;
+  }
+  return false;
+}
+
+/* ---------------------------------------------------------- evaluation */
+
+bool eval_node(const struct mw_matcher *m, struct ctx *c, uint32_t ni) {
+  const struct node *n = &m->nodes[ni];
+  switch (n->kind) {
+    case R_LIT:
+      return c->mask[n->atom] & n->fields;
+    case R_RE:
+      for (int f = 0; f < MW_FIELD_COUNT; f++)
+        if ((n->fields & (1u << f)) &&
+            regex_in_field(m, c, n->atom, f, NULL, NULL))
+          return true;
+      return false;
+    case R_AND:
+      for (uint32_t i = 0; i < n->n; i++)
+        if (!eval_node(m, c, m->kids[n->kid0 + i])) return false;
+      return true;
+    case R_OR:
+      for (uint32_t i = 0; i < n->n; i++)
+        if (eval_node(m, c, m->kids[n->kid0 + i])) return true;
+      return false;
+    case R_NOT:
+      return !eval_node(m, c, m->kids[n->kid0]);
+    case R_NEAR:
+      return near_eval(m, c, n);
+  }
+  return false;
+}
+
+/* --------------------------------------------------------------- match */
+
+static void add_term(struct mw_topic_result *r, const char *term) {
+  size_t used = strlen(r->terms), tl = strlen(term);
+  for (const char *p = r->terms; *p;) { /* already listed */
+    const char *comma = strchr(p, ',');
+    size_t n = comma ? (size_t)(comma - p) : strlen(p);
+    if (n == tl && !memcmp(p, term, n)) return;
+    p += n + (comma != NULL);
+  }
+  if (used + tl + (used ? 1 : 0) >= sizeof r->terms) return; /* whole only */
+  if (used) r->terms[used++] = ',';
+  memcpy(r->terms + used, term, tl + 1);
+}
+
+/* The terms of a matched rule that were found, in the order written. */
+static void found_terms(const struct mw_matcher *m, struct ctx *c,
+                        uint32_t ni, struct mw_topic_result *r) {
+  const struct node *n = &m->nodes[ni];
+  if (n->negative && (n->kind == R_LIT || n->kind == R_RE)) return;
+  if (n->kind == R_LIT || n->kind == R_RE) {
+    if (eval_node(m, c, ni)) add_term(r, n->shown);
+    return;
+  }
+  const uint32_t *kids = node_kids_written(m, n);
+  for (uint32_t i = 0; i < n->n; i++) found_terms(m, c, kids[i], r);
+}
+
+int mw_matcher_match(const struct mw_matcher *m, const struct mw_doc *doc,
+                     struct mw_topic_result *results, struct mw_err *err) {
+  struct ctx *c = ctx_get(m);
+  if (!c) return mw_err_set(err, MW_ENOMEM, "out of memory");
+  int rc = ctx_scan(m, c, doc, false, err);
+  for (size_t i = 0; i < m->n_topics; i++) {
+    results[i].matched = false;
+    results[i].terms[0] = '\0';
+  }
+  int matched = 0;
+  for (size_t i = 0; rc == MW_OK && i < c->n_cands; i++) {
+    uint32_t t = c->cands[i];
+    if (t >= m->n_topics || !rule_ok(&m->topics[t].r)) continue;
+    if (!eval_node(m, c, m->topics[t].r.root)) continue;
+    results[t].matched = true;
+    found_terms(m, c, m->topics[t].r.root, &results[t]);
+    matched++;
+  }
+  ctx_clear(m, c);
+  ctx_put(m, c);
+  return rc ? rc : matched;
+}
+
+int mw_matcher_score(const struct mw_matcher *m, const struct mw_doc *doc,
+                     double *score, int *level, struct mw_err *err) {
+  *score = 0;
+  *level = 0;
+  if (!m->scored) return MW_OK;
+  struct ctx *c = ctx_get(m);
+  if (!c) return mw_err_set(err, MW_ENOMEM, "out of memory");
+  int rc = ctx_scan(m, c, doc, false, err);
+  double kf;
+  if (rc == MW_OK) *score = score_doc(m, c, doc, level, &kf, NULL, NULL);
+  ctx_clear(m, c);
+  ctx_put(m, c);
+  return rc;
+}

@@ -1,0 +1,224 @@
+/*
+ * matchers_int.h (private to matchers/): the compiled matcher and the
+ * per-call scratch that compile.c builds and match.c, explain.c and
+ * score.c read.
+ *
+ * Rules are flattened into one node array. Every literal of every rule,
+ * regex factor, lexicon entry and negation cue is one entry of lits and
+ * one pattern of the Hyperscan database (its index is the pattern id).
+ * A rule is looked at only when one of its literals hit (lit_rules), or
+ * always when its regexes have no factor (always).
+ */
+#ifndef MW_MATCHERS_INT_H
+#define MW_MATCHERS_INT_H
+
+#include <hs/hs.h>
+#include <pthread.h>
+
+#include "matchers/matchers.h"
+#include "matchers/norm.h"
+#include "matchers/rule.h"
+
+#define NONE32 UINT32_MAX
+/* Largest field accepted; the normal form may grow to three times that. */
+#define FIELD_MAX (256u << 20)
+/* Occurrences recorded per document for NEAR and scoring. */
+#define HITS_MAX 200000u
+/* Regex matches collected per field for NEAR. */
+#define RE_POS_MAX 1000u
+
+struct node {
+  uint8_t kind;     /* enum rule_kind */
+  uint8_t fields;   /* FB_* bits the node looks in (inherited down) */
+  uint8_t has_re;   /* a regex below: evaluated after its siblings */
+  uint8_t negative; /* under an odd number of NOTs */
+  uint16_t dist;    /* NEAR */
+  uint32_t atom;    /* LIT: literal; RE: regex */
+  uint32_t kid0, n; /* kids in m->kids: n in evaluation order (regex-free
+                       first), then the same n as written */
+  uint32_t src0, src1; /* bytes of the rule text */
+  const char *shown;   /* LIT, RE */
+};
+
+struct lit {
+  const char *s;
+  uint32_t len;
+  bool all;       /* every occurrence is recorded (NEAR, scoring) */
+  int32_t cue;    /* index in m->cues, or -1 */
+};
+
+struct regex {
+  pcre2_code *code;
+  uint32_t gate0, n_gate; /* literals in m->gates; 0 gates: always runs */
+};
+
+struct rule {
+  uint32_t root;      /* node; NONE32 when the rule did not compile */
+  const char *text;   /* the rule as written (or generated) */
+  bool always;        /* a regex without a factor decides it */
+};
+
+struct topic {
+  const char *name;
+  struct rule r;
+};
+
+struct lex_entry {
+  const char *term;     /* as written */
+  const char *category;
+  double weight;
+  struct rule r;
+};
+
+struct cue {
+  const char *term;
+  double factor; /* a term near it counts this much */
+};
+
+struct ctx;
+struct build;
+
+struct mw_matcher {
+  struct mw_arena *arena; /* every string and the parse trees */
+  struct topic *topics;
+  size_t n_topics;
+  struct lex_entry *lex;
+  size_t n_lex;
+  struct cue *cues;
+  size_t n_cues;
+  struct node *nodes;
+  size_t n_nodes;
+  uint32_t *kids;
+  size_t n_kids;
+  struct lit *lits;
+  size_t n_lits;
+  uint32_t *cue_lits; /* the literal of each cue */
+  struct regex *res;
+  size_t n_res;
+  uint32_t *gates;
+  size_t n_gates;
+  /* literal -> rules (topics 0..n_topics-1, then lexicon entries) */
+  uint32_t *lit_rule0; /* n_lits + 1 offsets into lit_rules */
+  uint32_t *lit_rules;
+  uint32_t *always; /* rules to evaluate on every document */
+  size_t n_always;
+  hs_database_t *db; /* NULL when there are no literals */
+  size_t db_bytes;
+  struct mw_rule_error *errors;
+  size_t n_errors;
+  bool scored; /* a lexicon was given */
+  struct mw_sensitivity_conf sens;
+  pthread_mutex_t lock; /* guards pool */
+  struct ctx *pool;
+  struct build *build; /* while compiling only: the literal index */
+};
+
+/* One occurrence of a recorded literal. */
+struct hit {
+  uint32_t start, end; /* normalised offsets */
+  uint32_t next;       /* the literal's previous occurrence, or NONE32 */
+  uint8_t field;
+};
+
+/* Scratch for one call: taken from the matcher's pool, returned after. */
+/* A span of normalised text. */
+struct span {
+  uint32_t start, end;
+};
+
+struct ctx {
+  struct ctx *next;
+  const struct mw_matcher *m;
+  hs_scratch_t *scratch;
+  pcre2_match_data *md;
+  pcre2_match_context *mctx;
+  struct mw_buf norm[MW_FIELD_COUNT];
+  struct mw_norm_map map[MW_FIELD_COUNT];
+  bool mapped; /* map[] filled for this document */
+  int field;   /* being scanned */
+  uint8_t *mask;      /* per literal: FB_* bits where it occurs */
+  uint32_t *first;    /* per literal and field: start, end of the first */
+  uint32_t *head;     /* per literal: last recorded hit */
+  uint32_t *touched;  /* literals seen */
+  size_t n_touched;
+  struct hit *hits;
+  size_t n_hits, cap_hits;
+  uint8_t *re_state;  /* per regex and field: 0 unknown, 1 no, 2 yes */
+  uint32_t *re_first; /* per regex and field: start, end of the first */
+  uint32_t *re_touched;
+  size_t n_re_touched;
+  uint32_t *stamp;    /* per rule: generation it was queued in */
+  uint32_t gen;
+  uint32_t *cands;
+  size_t n_cands;
+  struct span *va, *vb; /* NEAR: positions of its two parts */
+  size_t cap_va, cap_vb;
+};
+
+/* ----------------------------------------------------------- match.c */
+
+/* Takes a scratch from the pool (or makes one); NULL when out of memory. */
+struct ctx *ctx_get(const struct mw_matcher *m);
+void ctx_put(const struct mw_matcher *m, struct ctx *c);
+void ctx_free(struct ctx *c);
+/* Normalises and scans doc's fields into c and queues the candidate
+ * rules; with_map keeps the offset maps for explanations. */
+int ctx_scan(const struct mw_matcher *m, struct ctx *c,
+             const struct mw_doc *doc, bool with_map, struct mw_err *err);
+/* Clears what ctx_scan recorded. */
+void ctx_clear(const struct mw_matcher *m, struct ctx *c);
+/* The verdict of node ni on the scanned document. */
+bool eval_node(const struct mw_matcher *m, struct ctx *c, uint32_t ni);
+/* Whether regex re matches field f; *s, *e its first match. */
+bool regex_in_field(const struct mw_matcher *m, struct ctx *c, uint32_t re,
+                    int f, uint32_t *s, uint32_t *e);
+static inline bool rule_ok(const struct rule *r) { return r->root != NONE32; }
+
+/* ----------------------------------------------------------- score.c */
+
+/* Parses a lexicon into m (called by compile.c before the database is
+ * built); bad lines become errors. */
+int lexicon_load(struct mw_matcher *m, const char *text, size_t len,
+                 const char *name, struct mw_err *err);
+/* Scores the scanned document; details (may be NULL) receives the terms,
+ * allocated in arena, and the explanation. */
+struct score_detail {
+  struct mw_score_term *terms;
+  size_t n_terms;
+  char *explanation;
+};
+double score_doc(const struct mw_matcher *m, struct ctx *c,
+                 const struct mw_doc *doc, int *level, double *kind_factor,
+                 struct mw_arena *arena, struct score_detail *details);
+
+/* --------------------------------------------------------- compile.c */
+
+/* Compiles one rule tree into m's nodes; registers its literals (all:
+ * every occurrence recorded). Returns the root or NONE32 with a message
+ * (byte offset in *off) in e. */
+int compile_tree(struct mw_matcher *m, struct rnode *root, bool all,
+                 uint32_t *out, struct rule_err *e);
+/* The id of a normalised literal, added when new (all: record every
+ * occurrence). */
+int lit_register(struct mw_matcher *m, const char *s, size_t n, bool all,
+                 uint32_t *id);
+/* Kids of n in the order they were written (after the n->n kids in
+ * evaluation order). */
+static inline const uint32_t *node_kids_written(const struct mw_matcher *m,
+                                                const struct node *n) {
+  return m->kids + n->kid0 + n->n;
+}
+/* Verdict of a rule on a document with no hits: 0 no, 1 yes, 2 it
+ * depends on a regex with no literal factor. */
+int rule_empty_eval(const struct mw_matcher *m, uint32_t ni);
+/* Compiles one topic of the config into t (keywords.c); a topic that does
+ * not compile gets an error and no root. Negative only when out of
+ * memory. */
+int topic_compile(struct mw_matcher *m, struct topic *t,
+                  const struct mw_topic_conf *c);
+/* Records an error for topic (NULL: a lexicon line) at off of text. */
+int add_error(struct mw_matcher *m, const char *topic, const char *where,
+              int conf_line, int conf_col, const char *text, size_t off,
+              const char *msg);
+
+#endif

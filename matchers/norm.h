@@ -1,0 +1,56 @@
+/*
+ * norm.h (private to matchers/): the normal form with its offset map.
+ *
+ * mw_norm_text writes the normal form of a text (see normalize.c) and,
+ * when asked, records where the result differs in length from the
+ * original, so a hit found at normalised offsets can be reported at the
+ * offsets of the text the user gave. Only the pieces that changed length
+ * are recorded: a plain Chinese text costs no map entries at all.
+ */
+#ifndef MW_MATCHERS_NORM_H
+#define MW_MATCHERS_NORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/common.h"
+
+/* One piece of the original, [o0, o1), that became [n0, n1) of the
+ * normalised text with a different length (or was dropped: n0 == n1).
+ * Between pieces the two texts run in step. Offsets are relative to the
+ * start of the original and of what mw_norm_text appended. */
+struct mw_norm_span {
+  uint32_t n0, n1, o0, o1;
+};
+
+/* Caller-owned; reuse across documents with mw_norm_map_reset. */
+struct mw_norm_map {
+  struct mw_norm_span *v;
+  size_t n, cap;
+  size_t max; /* entries; over it mw_norm_text fails with MW_ETOOBIG */
+};
+
+void mw_norm_map_init(struct mw_norm_map *m, size_t max);
+void mw_norm_map_reset(struct mw_norm_map *m);
+void mw_norm_map_cleanup(struct mw_norm_map *m);
+
+/* Appends the normal form of s to out; records the map when map is not
+ * NULL (reset first by the caller). Texts over 1 GB are MW_ETOOBIG. */
+int mw_norm_text(const char *s, size_t len, struct mw_buf *out,
+                 struct mw_norm_map *map);
+
+/* Original offset of a match starting (or ending, exclusive) at normalised
+ * offset off. A match that starts or ends inside a changed piece widens to
+ * the whole piece. */
+size_t mw_norm_map_start(const struct mw_norm_map *m, size_t off);
+size_t mw_norm_map_end(const struct mw_norm_map *m, size_t off);
+
+/* Characters (code points) in s[0, len) of well-formed UTF-8. */
+static inline size_t mw_utf8_count(const char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return n;
+}
+
+#endif

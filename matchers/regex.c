@@ -1,0 +1,327 @@
+/*
+ * regex.c: the literal factors of a /regex/ atom, so that a regex only runs
+ * on documents where it can match.
+ *
+ * A factor is a set of strings one of which occurs in every match: for
+ * /垃圾.{0,4}混装/ it is {垃圾} (or {混装}), for /(偷排|直排).{0,6}污水/
+ * it is {污水} or {偷排, 直排}. The strings join the literals of the one
+ * multi-pattern database; a regex whose factor was not seen in a field is
+ * false there without running. The analysis reads a subset of PCRE2
+ * syntax and gives up (no factor: the regex always runs) on anything it
+ * does not understand, such as extended mode, conditionals or recursion,
+ * so it can be wrong only by being cautious.
+ *
+ * What it leaves to others: compiling the regex (rule.c), running it
+ * (match.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "matchers/norm.h"
+#include "matchers/rule.h"
+
+#define SET_MAX 16
+#define RUN_MAX 60
+#define DEPTH_MAX 32
+
+struct fset {
+  size_t n; /* 0: no factor */
+  const char *v[SET_MAX];
+  size_t l[SET_MAX];
+};
+
+struct rx {
+  const char *s;
+  size_t len, i;
+  struct mw_arena *a;
+  bool give_up;
+  int depth;
+};
+
+static size_t shortest(const struct fset *f) {
+  size_t m = SIZE_MAX;
+  for (size_t k = 0; k < f->n; k++)
+    if (f->l[k] < m) m = f->l[k];
+  return f->n ? m : 0;
+}
+
+/* Keeps the better of best and f: longer shortest string, then fewer. */
+static void consider(struct fset *best, const struct fset *f) {
+  if (!f->n) return;
+  size_t a = shortest(best), b = shortest(f);
+  if (!best->n || b > a || (b == a && f->n < best->n)) *best = *f;
+}
+
+static void consider_run(struct rx *r, struct fset *best, const char *run,
+                         size_t rl) {
+  if (!rl) return;
+  struct mw_buf b;
+  mw_buf_init(&b, 20 * rl + 64);
+  if (mw_norm_text(run, rl, &b, NULL) == MW_OK && b.len) {
+    struct fset f = {.n = 1};
+    f.v[0] = mw_arena_strndup(r->a, b.data, b.len);
+    f.l[0] = b.len;
+    if (f.v[0]) consider(best, &f);
+  }
+  mw_buf_cleanup(&b);
+}
+
+/* Reads a quantifier at r->i: its minimum, or -1 when there is none. */
+static long quantifier(struct rx *r) {
+  if (r->i >= r->len) return -1;
+  char c = r->s[r->i];
+  long min = -1;
+  if (c == '*' || c == '?') min = 0;
+  else if (c == '+') min = 1;
+  if (min >= 0) {
+    r->i++;
+  } else if (c == '{') {
+    size_t j = r->i + 1;
+    long n = 0;
+    bool digits = false;
+    while (j < r->len && mw_ascii_isdigit((unsigned char)r->s[j])) {
+      if (n < 100000) n = n * 10 + (r->s[j] - '0');
+      digits = true;
+      j++;
+    }
+    if (!digits) return -1; /* a literal '{' */
+    if (j < r->len && r->s[j] == ',') {
+      j++;
+      while (j < r->len && mw_ascii_isdigit((unsigned char)r->s[j])) j++;
+    }
+    if (j >= r->len || r->s[j] != '}') return -1;
+    r->i = j + 1;
+    min = n;
+  } else {
+    return -1;
+  }
+  if (r->i < r->len && (r->s[r->i] == '?' || r->s[r->i] == '+')) r->i++;
+  return min;
+}
+
+/* Skips an escape's argument: {..}, <..>, '..' or a few characters. */
+static void skip_escape_arg(struct rx *r, char letter) {
+  if (r->i < r->len && (r->s[r->i] == '{' || r->s[r->i] == '<' ||
+                        r->s[r->i] == '\'')) {
+    char close = r->s[r->i] == '{' ? '}' : r->s[r->i] == '<' ? '>' : '\'';
+    while (r->i < r->len && r->s[r->i] != close) r->i++;
+    if (r->i < r->len) r->i++;
+    return;
+  }
+  if (letter == 'x') {
+    for (int k = 0; k < 2 && r->i < r->len &&
+                    strchr("0123456789abcdefABCDEF", r->s[r->i]);
+         k++)
+      r->i++;
+  } else if (letter == 'c' || letter == 'p' || letter == 'P') {
+    if (r->i < r->len) r->i++;
+  } else if (mw_ascii_isdigit((unsigned char)letter) || letter == 'g' ||
+             letter == 'o') {
+    while (r->i < r->len && mw_ascii_isdigit((unsigned char)r->s[r->i]))
+      r->i++;
+  } else if (letter == 'Q') {
+    while (r->i + 1 < r->len && !(r->s[r->i] == '\\' && r->s[r->i + 1] == 'E'))
+      r->i++;
+    r->i = r->i + 1 < r->len ? r->i + 2 : r->len;
+  }
+}
+
+static void skip_class(struct rx *r) {
+  r->i++; /* '[' */
+  if (r->i < r->len && r->s[r->i] == '^') r->i++;
+  if (r->i < r->len && r->s[r->i] == ']') r->i++;
+  while (r->i < r->len && r->s[r->i] != ']') {
+    if (r->s[r->i] == '\\') r->i++;
+    else if (r->s[r->i] == '[' && r->i + 1 < r->len && r->s[r->i + 1] == ':') {
+      const char *end = strstr(r->s + r->i, ":]");
+      if (end) r->i = (size_t)(end - r->s) + 1;
+    }
+    r->i++;
+  }
+  if (r->i < r->len) r->i++;
+  else r->give_up = true;
+}
+
+static struct fset parse_alt(struct rx *r);
+
+/* What follows '(': returns false for a group that matches nothing
+ * (lookaround, comment, option setting), after skipping it. */
+static bool group_prefix(struct rx *r, bool *zero_width) {
+  *zero_width = false;
+  if (r->i < r->len && r->s[r->i] == '*') { /* (*VERB) */
+    while (r->i < r->len && r->s[r->i] != ')') r->i++;
+    r->i++;
+    return false;
+  }
+  if (r->i >= r->len || r->s[r->i] != '?') return true;
+  r->i++;
+  char c = r->i < r->len ? r->s[r->i] : '\0';
+  if (c == ':' || c == '|' || c == '>') {
+    r->i++;
+    return true;
+  }
+  if (c == '=' || c == '!') {
+    r->i++;
+    *zero_width = true;
+    return true;
+  }
+  if (c == '<' && r->i + 1 < r->len &&
+      (r->s[r->i + 1] == '=' || r->s[r->i + 1] == '!')) {
+    r->i += 2;
+    *zero_width = true;
+    return true;
+  }
+  if (c == '<' || c == '\'' || c == 'P') { /* named group */
+    char close = c == '\'' ? '\'' : '>';
+    while (r->i < r->len && r->s[r->i] != close) r->i++;
+    r->i++;
+    return true;
+  }
+  if (c == '#') {
+    while (r->i < r->len && r->s[r->i] != ')') r->i++;
+    r->i++;
+    return false;
+  }
+  /* Option letters: (?i) sets, (?i:...) groups; extended mode defeats us. */
+  size_t j = r->i;
+  while (j < r->len && (mw_ascii_isalpha((unsigned char)r->s[j]) ||
+                        r->s[j] == '-' || r->s[j] == '^'))
+    j++;
+  if (j > r->i && j < r->len && (r->s[j] == ')' || r->s[j] == ':')) {
+    if (memchr(r->s + r->i, 'x', j - r->i)) r->give_up = true;
+    bool group = r->s[j] == ':';
+    r->i = j + 1;
+    return group;
+  }
+  r->give_up = true; /* conditionals, recursion, callouts */
+  return false;
+}
+
+static struct fset parse_seq(struct rx *r) {
+  struct fset best = {0};
+  char run[RUN_MAX + 8];
+  size_t rl = 0;
+  while (r->i < r->len && !r->give_up) {
+    char c = r->s[r->i];
+    if (c == '|' || c == ')') break;
+    if (c == '(') {
+      r->i++;
+      bool zero_width;
+      bool group = group_prefix(r, &zero_width);
+      if (!group) continue; /* options and comments leave runs whole */
+      if (++r->depth > DEPTH_MAX) {
+        r->give_up = true;
+        break;
+      }
+      struct fset inner = parse_alt(r);
+      r->depth--;
+      if (r->i >= r->len || r->s[r->i] != ')') {
+        r->give_up = true;
+        break;
+      }
+      r->i++;
+      long min = quantifier(r);
+      consider_run(r, &best, run, rl);
+      rl = 0;
+      if (!zero_width && min != 0) consider(&best, &inner);
+      continue;
+    }
+    bool literal = false;
+    char lit[8];
+    size_t ll = 0;
+    if (c == '[') {
+      skip_class(r);
+    } else if (c == '.') {
+      r->i++;
+    } else if (c == '^' || c == '$') {
+      r->i++;
+      consider_run(r, &best, run, rl);
+      rl = 0;
+      continue;
+    } else if (c == '\\') {
+      if (r->i + 1 >= r->len) {
+        r->give_up = true;
+        break;
+      }
+      unsigned char d = (unsigned char)r->s[r->i + 1];
+      if (d < 0x80 && (mw_ascii_isalpha(d) || mw_ascii_isdigit(d))) {
+        r->i += 2;
+        skip_escape_arg(r, (char)d);
+      } else {
+        r->i++; /* an escaped character stands for itself */
+        literal = true;
+      }
+    } else if (c == '*' || c == '+' || c == '?') {
+      r->give_up = true;
+      break;
+    } else {
+      literal = true;
+    }
+    if (literal) {
+      utf8proc_int32_t cp;
+      utf8proc_ssize_t n = utf8proc_iterate(
+          (const utf8proc_uint8_t *)r->s + r->i,
+          (utf8proc_ssize_t)(r->len - r->i), &cp);
+      if (n <= 0) {
+        r->give_up = true;
+        break;
+      }
+      memcpy(lit, r->s + r->i, (size_t)n);
+      ll = (size_t)n;
+      r->i += (size_t)n;
+      if (cp < 0x80) {
+        lit[0] = (char)mw_ascii_tolower((unsigned char)lit[0]);
+      } else if (utf8proc_tolower(cp) != cp || utf8proc_toupper(cp) != cp ||
+                 utf8proc_get_property(cp)->combining_class != 0) {
+        literal = false; /* case variants or marks: not one string */
+      }
+    }
+    long min = quantifier(r);
+    if (!literal || min == 0) {
+      consider_run(r, &best, run, rl);
+      rl = 0;
+      continue;
+    }
+    if (rl + ll > RUN_MAX) {
+      consider_run(r, &best, run, rl);
+      rl = 0;
+    }
+    memcpy(run + rl, lit, ll);
+    rl += ll;
+    if (min > 0) { /* repeated: what follows is not adjacent */
+      consider_run(r, &best, run, rl);
+      rl = 0;
+    }
+  }
+  consider_run(r, &best, run, rl);
+  return best;
+}
+
+static struct fset parse_alt(struct rx *r) {
+  struct fset all = parse_seq(r);
+  bool none = all.n == 0;
+  while (!r->give_up && r->i < r->len && r->s[r->i] == '|') {
+    r->i++;
+    struct fset f = parse_seq(r);
+    if (!f.n || all.n + f.n > SET_MAX) none = true;
+    for (size_t k = 0; !none && k < f.n; k++) {
+      all.v[all.n] = f.v[k];
+      all.l[all.n++] = f.l[k];
+    }
+  }
+  if (none) all.n = 0;
+  return all;
+}
+
+size_t regex_gates(const char *pat, size_t len, struct mw_arena *a,
+                   const char **out, size_t *lens, size_t max) {
+  struct rx r = {.s = pat, .len = len, .a = a};
+  struct fset f = parse_alt(&r);
+  if (r.give_up || r.i != len || f.n == 0 || f.n > max) return 0;
+  for (size_t k = 0; k < f.n; k++) {
+    out[k] = f.v[k];
+    lens[k] = f.l[k];
+  }
+  return f.n;
+}
