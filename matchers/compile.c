@@ -15,9 +15,11 @@
  * What it leaves to others: parsing (rule.c), the topic forms
  * (keywords.c), the lexicon file (score.c), matching (match.c).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "matchers/matchers_int.h"
 
@@ -101,6 +103,34 @@ struct walk {
   struct rule_err *e;
 };
 
+/* The longest a match of the pattern can be, in bytes, when that bound is
+ * known and the pattern looks at nothing outside its match (no lookahead,
+ * end anchors or word boundaries, which a cut text would change); else 0.
+ * Hyperscan's parser gives the bound. */
+static uint32_t regex_window(const char *pat, size_t len) {
+  static const char *const risky[] = {"(?", "$", "\\b", "\\B", "\\z",
+                                      "\\Z", "\\G", "\\K", "(*"};
+  char *z = malloc(len + 1);
+  if (!z) return 0;
+  memcpy(z, pat, len);
+  z[len] = '\0';
+  uint32_t w = 0;
+  bool ok = strlen(z) == len;
+  for (size_t i = 0; ok && i < sizeof risky / sizeof risky[0]; i++)
+    ok = !strstr(z, risky[i]);
+  hs_expr_info_t *info = NULL;
+  hs_compile_error_t *cerr = NULL;
+  if (ok && hs_expression_info(z, HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS,
+                               &info, &cerr) == HS_SUCCESS) {
+    if (info->max_width != UINT_MAX && info->max_width <= 4096)
+      w = info->max_width;
+  }
+  free(info); /* allocated with malloc, as the misc allocator is unset */
+  hs_free_compile_error(cerr);
+  free(z);
+  return w;
+}
+
 static int add_regex(struct walk *w, struct rnode *rn, uint32_t *id) {
   struct mw_matcher *m = w->m;
   struct build *b = m->build;
@@ -117,6 +147,7 @@ static int add_regex(struct walk *w, struct rnode *rn, uint32_t *id) {
   rn->re = NULL; /* the matcher owns it now */
   r->gate0 = (uint32_t)m->n_gates;
   r->n_gate = (uint32_t)n;
+  r->window = n ? regex_window(rn->norm, rn->norm_len) : 0;
   for (size_t k = 0; k < n; k++) {
     uint32_t lid;
     if (lit_id(m, g[k], gl[k], false, &lid)) return MW_ENOMEM;
@@ -223,6 +254,36 @@ int compile_tree(struct mw_matcher *m, struct rnode *root, bool all,
 }
 
 /* ------------------------------------------------------------ errors */
+
+void rule_locate(const char *src, size_t len, size_t off, int *line,
+                 int *col, struct mw_buf *excerpt, struct mw_buf *caret) {
+  if (off > len) off = len;
+  size_t start = 0;
+  *line = 1;
+  for (size_t i = 0; i < off; i++)
+    if (src[i] == '\n') {
+      (*line)++;
+      start = i + 1;
+    }
+  size_t stop = start;
+  while (stop < len && src[stop] != '\n' && src[stop] != '\r') stop++;
+  mw_buf_append(excerpt, src + start, stop - start);
+  *col = 1;
+  for (size_t i = start; i < off;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)src + i,
+                                          (utf8proc_ssize_t)(len - i), &cp);
+    if (n <= 0) {
+      n = 1;
+      cp = '?';
+    }
+    int w = cp == '\t' ? 1 : utf8proc_charwidth(cp);
+    for (int k = 0; k < w; k++) mw_buf_putc(caret, ' ');
+    (*col)++;
+    i += (size_t)n;
+  }
+  mw_buf_putc(caret, '^');
+}
 
 int add_error(struct mw_matcher *m, const char *topic, const char *where,
               int conf_line, int conf_col, const char *text, size_t off,

@@ -11,6 +11,8 @@
  * or for lists the equivalent rule in the rule language, so a topic can
  * be rewritten as a rule by copying it.
  *
+ * The nodes for taken-as-written words (rule_lit, rule_op) live here too.
+ *
  * What it leaves to others: compiling the tree (compile.c).
  */
 #include <stdio.h>
@@ -18,6 +20,45 @@
 #include <string.h>
 
 #include "matchers/matchers_int.h"
+
+/* ------------------------------------------------------ built trees */
+
+struct rnode *rule_lit(struct mw_arena *a, const char *text, int *rc) {
+  struct rnode *n = mw_arena_alloc(a, sizeof *n);
+  if (!n) {
+    *rc = MW_ENOMEM;
+    return NULL;
+  }
+  memset(n, 0, sizeof *n);
+  n->kind = R_LIT;
+  n->shown = mw_arena_strdup(a, text);
+  n->norm = rule_normalised(a, text, strlen(text), &n->norm_len, rc);
+  if (*rc == MW_OK && !n->shown) *rc = MW_ENOMEM;
+  if (*rc == MW_OK && !n->norm) *rc = MW_EINVAL;
+  return *rc ? NULL : n;
+}
+
+struct rnode *rule_op(struct mw_arena *a, enum rule_kind kind,
+                      struct rnode *const *kids, size_t n) {
+  struct rnode *r = mw_arena_alloc(a, sizeof *r);
+  struct rnode **k = mw_arena_alloc(a, (n ? n : 1) * sizeof *k);
+  if (!r || !k) return NULL;
+  memset(r, 0, sizeof *r);
+  r->kind = kind;
+  memcpy(k, kids, n * sizeof *k);
+  r->kids = k;
+  r->n = n;
+  return r;
+}
+
+void rule_release(struct rnode *n) {
+  if (!n) return;
+  if (n->re) {
+    pcre2_code_free(n->re);
+    n->re = NULL;
+  }
+  for (size_t i = 0; i < n->n; i++) rule_release(n->kids[i]);
+}
 
 /* A term as the rule language would need it written. */
 static void put_term(struct mw_buf *b, const char *t) {

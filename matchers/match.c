@@ -188,6 +188,33 @@ int ctx_scan(const struct mw_matcher *m, struct ctx *c,
 
 /* --------------------------------------------------------------- regex */
 
+
+/* Runs regex r on text[from, to) (widened to character boundaries). */
+static bool re_run(const struct regex *r, struct ctx *c, const char *text,
+                   size_t len, size_t from, size_t to) {
+  while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80) from--;
+  while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80) to++;
+  return pcre2_match(r->code, (PCRE2_SPTR)text, to, from, PCRE2_NO_UTF_CHECK,
+                     c->md, c->mctx) >= 0;
+}
+
+/* Every match of a regex holds an occurrence of one of its factors; when
+ * no match is longer than r->window bytes, none starts before the first
+ * occurrence's end minus the window, so the search starts there (the scan
+ * knows each factor's first occurrence). */
+static size_t re_start(const struct mw_matcher *m, const struct regex *r,
+                       struct ctx *c, int f) {
+  if (!r->window) return 0;
+  uint32_t first = UINT32_MAX;
+  for (uint32_t k = 0; k < r->n_gate; k++) {
+    uint32_t l = m->gates[r->gate0 + k];
+    if (!(c->mask[l] & (1u << f))) continue;
+    uint32_t end = c->first[(size_t)l * 2 * MW_FIELD_COUNT + 2 * f + 1];
+    if (end < first) first = end;
+  }
+  return first != UINT32_MAX && first > r->window ? first - r->window : 0;
+}
+
 bool regex_in_field(const struct mw_matcher *m, struct ctx *c, uint32_t re,
                     int f, uint32_t *s, uint32_t *e) {
   size_t idx = (size_t)re * MW_FIELD_COUNT + (size_t)f;
@@ -199,10 +226,10 @@ bool regex_in_field(const struct mw_matcher *m, struct ctx *c, uint32_t re,
       gated = c->mask[m->gates[r->gate0 + k]] & (1u << f);
     st = 1;
     if (gated && c->norm[f].len) {
-      int rc = pcre2_match(r->code, (PCRE2_SPTR)c->norm[f].data,
-                           c->norm[f].len, 0, PCRE2_NO_UTF_CHECK, c->md,
-                           c->mctx);
-      if (rc >= 0) {
+      const char *t = c->norm[f].data;
+      size_t len = c->norm[f].len;
+      bool yes = re_run(r, c, t, len, re_start(m, r, c, f), len);
+      if (yes) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
         st = 2;
         c->re_first[2 * idx] = (uint32_t)ov[0];

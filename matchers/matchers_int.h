@@ -50,6 +50,8 @@ struct lit {
 struct regex {
   pcre2_code *code;
   uint32_t gate0, n_gate; /* literals in m->gates; 0 gates: always runs */
+  uint32_t window; /* > 0: no match is longer than this many bytes, so the
+                      search starts near its factors' first occurrence */
 };
 
 struct rule {

@@ -353,9 +353,7 @@ static int push_kid(struct parser *p, struct rnode *parent, struct rnode *kid,
   return MW_OK;
 }
 
-/* The normalised form of text, NUL-terminated in the arena; NULL with
- * *len 0 when nothing is left. */
-static const char *normalised(struct mw_arena *a, const char *text,
+const char *rule_normalised(struct mw_arena *a, const char *text,
                               size_t n, size_t *len, int *rc) {
   struct mw_buf b;
   mw_buf_init(&b, 20 * n + 64); /* NFKC expands at most 18 times */
@@ -396,7 +394,7 @@ static struct rnode *leaf_term(struct parser *p) {
   }
   n->shown = mw_arena_strndup(p->a, p->s + t->off, t->end - t->off);
   int rc;
-  n->norm = normalised(p->a, text, tn, &n->norm_len, &rc);
+  n->norm = rule_normalised(p->a, text, tn, &n->norm_len, &rc);
   if (rc == MW_ENOMEM || !n->shown) {
     nomem(p);
     return NULL;
@@ -740,75 +738,4 @@ int rule_parse(const char *src, size_t len, struct mw_arena *a,
   free(p.codes);
   *out = root;
   return MW_OK;
-}
-
-/* ------------------------------------------------------ built trees */
-
-struct rnode *rule_lit(struct mw_arena *a, const char *text, int *rc) {
-  struct rnode *n = mw_arena_alloc(a, sizeof *n);
-  if (!n) {
-    *rc = MW_ENOMEM;
-    return NULL;
-  }
-  memset(n, 0, sizeof *n);
-  n->kind = R_LIT;
-  n->shown = mw_arena_strdup(a, text);
-  n->norm = normalised(a, text, strlen(text), &n->norm_len, rc);
-  if (*rc == MW_OK && !n->shown) *rc = MW_ENOMEM;
-  if (*rc == MW_OK && !n->norm) *rc = MW_EINVAL;
-  return *rc ? NULL : n;
-}
-
-struct rnode *rule_op(struct mw_arena *a, enum rule_kind kind,
-                      struct rnode *const *kids, size_t n) {
-  struct rnode *r = mw_arena_alloc(a, sizeof *r);
-  struct rnode **k = mw_arena_alloc(a, (n ? n : 1) * sizeof *k);
-  if (!r || !k) return NULL;
-  memset(r, 0, sizeof *r);
-  r->kind = kind;
-  memcpy(k, kids, n * sizeof *k);
-  r->kids = k;
-  r->n = n;
-  return r;
-}
-
-void rule_release(struct rnode *n) {
-  if (!n) return;
-  if (n->re) {
-    pcre2_code_free(n->re);
-    n->re = NULL;
-  }
-  for (size_t i = 0; i < n->n; i++) rule_release(n->kids[i]);
-}
-
-/* ------------------------------------------------------------ carets */
-
-void rule_locate(const char *src, size_t len, size_t off, int *line,
-                 int *col, struct mw_buf *excerpt, struct mw_buf *caret) {
-  if (off > len) off = len;
-  size_t start = 0;
-  *line = 1;
-  for (size_t i = 0; i < off; i++)
-    if (src[i] == '\n') {
-      (*line)++;
-      start = i + 1;
-    }
-  size_t stop = start;
-  while (stop < len && src[stop] != '\n' && src[stop] != '\r') stop++;
-  mw_buf_append(excerpt, src + start, stop - start);
-  *col = 1;
-  for (size_t i = start; i < off;) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)src + i,
-                                          (utf8proc_ssize_t)(len - i), &cp);
-    if (n <= 0) {
-      n = 1;
-      cp = '?';
-    }
-    int w = cp == '\t' ? 1 : utf8proc_charwidth(cp);
-    for (int k = 0; k < w; k++) mw_buf_putc(caret, ' ');
-    (*col)++;
-    i += (size_t)n;
-  }
-  mw_buf_putc(caret, '^');
 }

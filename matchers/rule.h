@@ -2,6 +2,7 @@
  * rule.h (private to matchers/): the parse tree of a rule, the parser of
  * the rule language, and the literal factors of a regex.
  *
+ * (rule.c; keywords.c builds trees of lists, compile.c locates errors.)
  * The parser turns rule text into a tree of terms (normalised), regexes
  * (compiled with PCRE2), AND, OR, NOT, NEAR and field scopes, or fails with
  * the byte offset of the problem and a message. Trees for keyword lists
@@ -58,6 +59,10 @@ struct rule_err {
 int rule_parse(const char *src, size_t len, struct mw_arena *a,
                struct rnode **out, struct rule_err *e);
 
+/* The normal form of text in the arena (NUL-terminated); NULL with *len
+ * 0 when nothing is left, *rc set on failure. */
+const char *rule_normalised(struct mw_arena *a, const char *text, size_t n,
+                            size_t *len, int *rc);
 /* A literal node for text taken as it is (keywords, grouped words):
  * NULL with MW_EINVAL in *rc when it is empty once normalised. */
 struct rnode *rule_lit(struct mw_arena *a, const char *text, int *rc);

@@ -88,7 +88,12 @@ static struct g *leaf(void) {
   }
   struct g *n = node(G_TERM);
   int len = 1 + (int)rnd(3);
-  for (int i = 0; i < len; i++) strcat(n->text, letters[rnd(5)]);
+  size_t w = 0;
+  for (int i = 0; i < len; i++) {
+    const char *l = letters[rnd(5)];
+    memcpy(n->text + w, l, strlen(l) + 1);
+    w += strlen(l);
+  }
   return n;
 }
 

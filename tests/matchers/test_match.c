@@ -261,11 +261,12 @@ static void test_explain(void **state) {
   mw_match_report_free(NULL);
 
   /* A long text: the snippet is cut with … on both sides. */
-  char big[4096] = "";
-  for (int i = 0; i < 40; i++) strcat(big, "生态");
-  strcat(big, "无废城市");
-  for (int i = 0; i < 40; i++) strcat(big, "环境");
-  d = (struct mw_doc){.body = {big, strlen(big)}};
+  struct mw_buf big;
+  mw_buf_init(&big, 4096);
+  for (int i = 0; i < 40; i++) mw_buf_puts(&big, "生态");
+  mw_buf_puts(&big, "无废城市");
+  for (int i = 0; i < 40; i++) mw_buf_puts(&big, "环境");
+  d = (struct mw_doc){.body = {big.data, big.len}};
   assert_int_equal(mw_matcher_explain(m, &d, &r, &err), MW_OK);
   a = &r->topics[0];
   assert_int_equal(a->hits[0].start, 240);
@@ -273,6 +274,7 @@ static void test_explain(void **state) {
   assert_int_equal(strlen(a->snippet), 3 + 30 * 3 + 12 + 50 * 3 + 3);
   assert_int_equal(a->marks[0].start, 3 + 90);
   mw_match_report_free(r);
+  mw_buf_cleanup(&big);
   mw_matcher_free(m);
 }
 
