@@ -19,23 +19,6 @@ static const char config_help[] =
     "           summary; exits 2 when anything is wrong\n"
     "reference  prints every option with its type, bounds and default\n";
 
-/* Every rule that did not compile, as FILE:LINE:COL: message, then the
- * rule's line with a caret under the spot. */
-static void print_rule_errors(const struct mw_config *cfg,
-                              const struct mw_matcher *m) {
-  for (size_t i = 0; i < mw_matcher_error_count(m); i++) {
-    const struct mw_rule_error *e = mw_matcher_error(m, i);
-    if (e->conf_line && e->conf_col)
-      fprintf(stderr, "%s:%d:%d: %s\n", cfg->path, e->conf_line, e->conf_col,
-              e->message);
-    else if (e->conf_line)
-      fprintf(stderr, "%s:%d: %s\n", cfg->path, e->conf_line, e->message);
-    else
-      fprintf(stderr, "%s\n", e->message);
-    if (*e->excerpt) fprintf(stderr, "    %s\n    %s\n", e->excerpt, e->caret);
-  }
-}
-
 static int cmd_check(const char *path) {
   struct mw_err err = {0};
   struct mw_config *cfg = NULL;
@@ -52,7 +35,7 @@ static int cmd_check(const char *path) {
   size_t sources = 0;
   for (size_t i = 0; i < cfg->n_outlets; i++) sources += cfg->outlets[i].n_sources;
   size_t bad = mw_matcher_error_count(m);
-  print_rule_errors(cfg, m);
+  mw_cli_print_rule_errors(cfg, m, "");
   struct mw_matcher_stats st;
   mw_matcher_stats(m, &st);
   printf("%s: %s: %zu outlets, %zu sources, %zu topics, %zu targets; "

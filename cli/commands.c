@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "matchers/matchers.h"
 
 static const struct {
   const char *name;
@@ -30,6 +31,22 @@ void mw_cli_error(const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
+}
+
+void mw_cli_print_rule_errors(const struct mw_config *cfg,
+                              const struct mw_matcher *m, const char *prefix) {
+  for (size_t i = 0; i < mw_matcher_error_count(m); i++) {
+    const struct mw_rule_error *e = mw_matcher_error(m, i);
+    if (e->conf_line && e->conf_col)
+      fprintf(stderr, "%s%s:%d:%d: %s\n", prefix, cfg->path, e->conf_line,
+              e->conf_col, e->message);
+    else if (e->conf_line)
+      fprintf(stderr, "%s%s:%d: %s\n", prefix, cfg->path, e->conf_line,
+              e->message);
+    else
+      fprintf(stderr, "%s%s\n", prefix, e->message);
+    if (*e->excerpt) fprintf(stderr, "    %s\n    %s\n", e->excerpt, e->caret);
+  }
 }
 
 int mw_cli_wants_help(int argc, char **argv) {

@@ -24,6 +24,13 @@ int mw_cmd_match(int argc, char **argv);
 
 /* Prints "mediawatch: <msg>" to stderr; for every command's errors. */
 void mw_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Every rule (or lexicon line) that did not compile, as FILE:LINE:COL:
+ * message, then the rule's line with a caret under the spot, on stderr;
+ * each first line starts with prefix ("" or "mediawatch: warning: "). */
+struct mw_config;
+struct mw_matcher;
+void mw_cli_print_rule_errors(const struct mw_config *cfg,
+                              const struct mw_matcher *m, const char *prefix);
 /* True when argv holds -h or --help anywhere after the subcommand. */
 int mw_cli_wants_help(int argc, char **argv);
 

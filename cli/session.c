@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/session.h"
 
 static const struct mw_source_conf *find_source_conf(
@@ -27,11 +28,14 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
   if (cfg) s->cfg = cfg;
   else rc = mw_config_load(cfg_path, &s->cfg, err);
   if (rc) return rc;
-  rc = mw_matcher_new(s->cfg->topics, s->cfg->n_topics, &s->matcher, err);
+  rc = mw_matcher_new_config(s->cfg, &s->matcher, err);
   if (rc) {
     mw_err_prefix(err, "%s: ", s->cfg->path);
     return rc;
   }
+  /* A topic whose rule does not compile never matches; the others work.
+   * Say so loudly, before any counting starts. */
+  mw_cli_print_rule_errors(s->cfg, s->matcher, "mediawatch: warning: ");
   rc = mw_store_open(s->cfg->storage_path, &s->store, err);
   if (rc) return rc;
   rc = mw_store_sync_config(s->store, s->cfg, err);

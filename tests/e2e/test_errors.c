@@ -102,7 +102,8 @@ static void test_bad_sources_recorded(void **state) {
            "      - url: %s/broken.xml\n"
            "  - name: 黔江区政府\n    tier: portal\n    sources:\n"
            "      - url: %s/notafeed.html\n"
-           "topics:\n  - name: 垃圾分类\n    keywords: [垃圾分类]\n",
+           "topics:\n  - name: 垃圾分类\n    keywords: [垃圾分类]\n"
+           "  - name: 坏规则\n    rule: \"(垃圾分类 OR 宣传\"\n",
            db, base, base, base);
   e2e_write_file(cfg, text);
   char *out = NULL, *err = NULL;
@@ -113,6 +114,11 @@ static void test_bad_sources_recorded(void **state) {
   expect_in(out, "http://127.0.0.1:1/rss.xml");
   expect_in(out, "not well-formed");
   expect_in(out, "matches: 垃圾分类 3");
+  /* A rule that does not compile is reported, its topic never matches,
+   * and the crawl and the other topics go on. */
+  expect_in(err, "mediawatch: warning: ");
+  expect_in(err, "topic 坏规则");
+  expect_in(out, "matches: 坏规则 0");
 
   struct mw_store *st;
   struct mw_err e;
