@@ -17,6 +17,7 @@
 int mw_cmd_crawl(int argc, char **argv);
 int mw_cmd_run(int argc, char **argv);
 int mw_cmd_report(int argc, char **argv);
+int mw_cmd_rematch(int argc, char **argv);
 int mw_cmd_demo(int argc, char **argv);
 int mw_cmd_sources(int argc, char **argv);
 int mw_cmd_config(int argc, char **argv);

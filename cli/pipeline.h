@@ -3,10 +3,12 @@
  * bytes to stored, matched articles, off the loop thread.
  *
  * The crawler's callback copies each fetch result into a job; jobs run on
- * libuv's thread pool one batch at a time, so the store has exactly one
- * writer and a batch is one transaction: the articles of a poll and the
- * source's new fetch state (validators, next due time) commit together, so
- * a crash loses at most the batch in flight and a restart re-fetches it.
+ * the pipeline's worker thread one batch at a time, so the store has
+ * exactly one writer and a batch is one transaction: the articles of a
+ * poll and the source's new fetch state (validators, next due time) commit
+ * together, so a crash loses at most the batch in flight and a restart
+ * re-fetches it. While too many fetched bodies wait, the crawler is
+ * paused.
  */
 #ifndef MW_CLI_PIPELINE_H
 #define MW_CLI_PIPELINE_H

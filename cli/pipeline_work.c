@@ -53,9 +53,14 @@ static void note(struct job *j, const char *fmt, const char *arg) {
 
 /* --------------------------------------------------------------- storing */
 
-/* Stores one article and, when it is new, matches it and clusters it. */
+/* Stores one article and, when it is new, matches it. The body's simhash
+ * goes in with the row, so the store places it in its reprint cluster
+ * before writing it, once. */
 static int store_article(struct work_ctx *w, struct job *j,
-                         const struct mw_article *a, struct mw_err *err) {
+                         struct mw_article *a, struct mw_err *err) {
+  size_t text_len = a->text ? strlen(a->text) : 0;
+  a->simhash = text_len ? mw_simhash(a->text, text_len) : 0;
+  a->cluster_distance = MW_SIMHASH_SAME_STORY;
   int64_t id;
   bool inserted;
   int rc = mw_store_add_article(w->store, a, &id, &inserted, err);
@@ -63,7 +68,7 @@ static int store_article(struct work_ctx *w, struct job *j,
   j->new_articles++;
   struct mw_doc doc = {
       .title = {a->title, a->title ? strlen(a->title) : 0},
-      .body = {a->text, a->text ? strlen(a->text) : 0},
+      .body = {a->text, text_len},
   };
   struct mw_err merr;
   if (mw_matcher_match(w->matcher, &doc, w->results, &merr) >= 0) {
@@ -76,9 +81,10 @@ static int store_article(struct work_ctx *w, struct job *j,
       j->topic_hits[t]++;
     }
   }
-  uint64_t hash = a->text ? mw_simhash(a->text, strlen(a->text)) : 0;
-  return mw_store_cluster_article(w->store, id, hash, MW_SIMHASH_SAME_STORY,
-                                  err);
+  /* Too short to judge: recorded as hashed, in no cluster. */
+  return a->simhash ? MW_OK
+                    : mw_store_cluster_article(w->store, id, 0,
+                                               MW_SIMHASH_SAME_STORY, err);
 }
 
 /* ----------------------------------------------------------------- feeds */
@@ -115,6 +121,14 @@ static int process_feed(struct work_ctx *w, struct job *j, int offset,
     char *url = entry_url(e, j->final_url);
     if (!url) {
       skipped++;
+      continue;
+    }
+    /* Most entries of a feed are known from its last poll: skip them
+     * before hashing their text. */
+    bool known = false;
+    rc = mw_store_article_exists(w->store, url, &known, err);
+    if (rc || known) {
+      free(url);
       continue;
     }
     struct mw_article a = {

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "crawler/crawler.h"
+#include "crawler/html.h"
 
 #define META_SCAN_BYTES 4096
 #define SNIFF_BYTES (1024 * 1024)
@@ -68,39 +69,74 @@ static int utf8_seq(const unsigned char *s, size_t n) {
   return need + 1;
 }
 
-/* Counts, over at most SNIFF_BYTES, the valid multi-byte UTF-8 sequences
- * and the bytes that start no valid sequence. A sequence cut off by the
- * end of the sample counts as valid: the sample or the body was cut. */
-static void utf8_sniff(const unsigned char *s, size_t n, size_t *multi,
-                       size_t *bad) {
-  if (n > SNIFF_BYTES) n = SNIFF_BYTES;
-  size_t i = 0;
-  *multi = *bad = 0;
+/* Skips valid UTF-8 from s[i]: returns the index of the first byte that
+ * starts no complete valid sequence (n at the end) and adds the multi-byte
+ * sequences passed to *multi. ASCII goes eight bytes at a time and the
+ * three-byte sequences of CJK text take a short path: this loop is most of
+ * what charset handling costs on a UTF-8 page. */
+static size_t utf8_skip(const unsigned char *s, size_t i, size_t n,
+                        size_t *multi) {
+  size_t m = 0;
   while (i < n) {
-    while (i + 8 <= n) { /* ASCII runs, eight bytes at a time */
+    while (i + 8 <= n) {
       uint64_t w;
       memcpy(&w, s + i, 8);
       if (w & 0x8080808080808080ULL) break;
       i += 8;
     }
     if (i >= n) break;
-    int k = utf8_seq(s + i, n - i);
-    if (k == 1) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
       i++;
-    } else if (k > 1) {
-      (*multi)++;
-      i += (size_t)k;
-    } else if (k < 0) {
-      (*multi)++;
-      break;
-    } else {
-      (*bad)++;
-      i++;
-      /* plainly not UTF-8 (GBK text gives a bad byte every few); the
-       * verdict cannot turn, so stop reading */
-      if (*bad >= 64 && *bad > *multi) break;
+      continue;
     }
+    /* E1-EC and EE-EF take any two continuation bytes */
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n &&
+        (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+      i += 3;
+      m++;
+      continue;
+    }
+    int k = utf8_seq(s + i, n - i);
+    if (k <= 1) break; /* a bad byte, or a sequence cut off */
+    i += (size_t)k;
+    m++;
   }
+  *multi += m;
+  return i;
+}
+
+/* What utf8_sniff saw: over at most SNIFF_BYTES, the valid multi-byte
+ * sequences and the bytes that start no valid sequence; a sequence cut off
+ * by the end of the sample counts as valid (the sample or the body was
+ * cut) and stops the count. */
+struct sniff {
+  size_t multi, bad;
+  size_t valid; /* when bad == 0: bytes before a cut-off sequence, or all */
+  bool cut;     /* the sample ended inside a sequence */
+  bool whole;   /* the sample was the whole input */
+};
+
+static void utf8_sniff(const unsigned char *s, size_t n, struct sniff *sn) {
+  memset(sn, 0, sizeof *sn);
+  sn->whole = n <= SNIFF_BYTES;
+  if (n > SNIFF_BYTES) n = SNIFF_BYTES;
+  size_t i = 0;
+  while (i < n) {
+    i = utf8_skip(s, i, n, &sn->multi);
+    if (i >= n) break;
+    if (utf8_seq(s + i, n - i) < 0) {
+      sn->multi++;
+      sn->cut = true;
+      break;
+    }
+    sn->bad++;
+    i++;
+    /* plainly not UTF-8 (GBK text gives a bad byte every few); the
+     * verdict cannot turn, so stop reading */
+    if (sn->bad >= 64 && sn->bad > sn->multi) break;
+  }
+  sn->valid = i;
 }
 
 /* Counts the bytes GB18030's structure rejects (over SNIFF_BYTES): a lead
@@ -320,10 +356,11 @@ static bool mostly_utf8(size_t multi, size_t bad) {
   return bad == 0 || bad * 10 < multi;
 }
 
-void mw_charset_detect(const char *data, size_t len, const char *http_charset,
-                       struct mw_charset_guess *out) {
-  const unsigned char *s = (const unsigned char *)data;
-  size_t n = data ? len : 0;
+/* mw_charset_detect; *sn tells what the UTF-8 sniff saw (sn->whole is
+ * false when there was none: a byte-order mark decided). */
+static void detect(const unsigned char *s, size_t n, const char *http_charset,
+                   struct mw_charset_guess *out, struct sniff *sn) {
+  memset(sn, 0, sizeof *sn);
 
   if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
     set_guess(out, "UTF-8", "byte-order mark");
@@ -354,8 +391,8 @@ void mw_charset_detect(const char *data, size_t len, const char *http_charset,
    * just scanned as ASCII would not be readable otherwise. */
   if (label[0] && !strncmp(label, "UTF-16", 6)) label[0] = '\0';
 
-  size_t multi, bad;
-  utf8_sniff(s, n, &multi, &bad);
+  utf8_sniff(s, n, sn);
+  size_t multi = sn->multi, bad = sn->bad;
 
   if (!label[0]) {
     if (multi == 0 && bad == 0)
@@ -380,25 +417,22 @@ void mw_charset_detect(const char *data, size_t len, const char *http_charset,
   set_guess(out, label, why);
 }
 
+void mw_charset_detect(const char *data, size_t len, const char *http_charset,
+                       struct mw_charset_guess *out) {
+  struct sniff sn;
+  detect((const unsigned char *)data, data ? len : 0, http_charset, out, &sn);
+}
+
 /* ------------------------------------------------------------ decode */
 
 /* Appends s as UTF-8, each byte that starts no valid sequence replaced. */
 static int copy_utf8(const unsigned char *s, size_t n, struct mw_buf *out,
                      size_t *replaced) {
-  size_t i = 0, run = 0;
+  size_t i = 0, run = 0, multi = 0;
   while (i < n) {
-    while (i + 8 <= n) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (w & 0x8080808080808080ULL) break;
-      i += 8;
-    }
+    i = utf8_skip(s, i, n, &multi);
     if (i >= n) break;
     int k = utf8_seq(s + i, n - i);
-    if (k > 0) {
-      i += (size_t)k;
-      continue;
-    }
     int rc = mw_buf_append(out, s + run, i - run);
     if (!rc) rc = mw_buf_append(out, REPLACEMENT, 3);
     if (rc) return rc;
@@ -408,6 +442,13 @@ static int copy_utf8(const unsigned char *s, size_t n, struct mw_buf *out,
     run = i;
   }
   return mw_buf_append(out, s + run, n - run);
+}
+
+static int decode_error(int rc, const struct mw_buf *out, struct mw_err *err) {
+  if (rc == MW_ETOOBIG)
+    return mw_err_set(err, rc, "decoded page is larger than %zu bytes",
+                      out->max);
+  return mw_err_set(err, rc, "out of memory decoding a page");
 }
 
 int mw_charset_decode(const char *data, size_t len, const char *charset,
@@ -427,11 +468,7 @@ int mw_charset_decode(const char *data, size_t len, const char *charset,
   if (!strcmp(name, "UTF-8")) {
     if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) s += 3, n -= 3;
     int rc = copy_utf8(s, n, out, replaced);
-    if (rc == MW_ETOOBIG)
-      return mw_err_set(err, rc, "decoded page is larger than %zu bytes",
-                        out->max);
-    if (rc) return mw_err_set(err, rc, "out of memory decoding a page");
-    return MW_OK;
+    return rc ? decode_error(rc, out, err) : MW_OK;
   }
   if (n >= 2 && ((!strcmp(name, "UTF-16LE") && s[0] == 0xFF && s[1] == 0xFE) ||
                  (!strcmp(name, "UTF-16BE") && s[0] == 0xFE && s[1] == 0xFF)))
@@ -465,9 +502,28 @@ int mw_charset_decode(const char *data, size_t len, const char *charset,
     }
   }
   iconv_close(cd);
-  if (rc == MW_ETOOBIG)
-    return mw_err_set(err, rc, "decoded page is larger than %zu bytes",
-                      out->max);
-  if (rc) return mw_err_set(err, rc, "out of memory decoding a page");
-  return MW_OK;
+  return rc ? decode_error(rc, out, err) : MW_OK;
+}
+
+int mw_charset_decode_page(const char *data, size_t len,
+                           const char *http_charset,
+                           struct mw_charset_guess *guess, struct mw_buf *out,
+                           size_t *replaced, struct mw_err *err) {
+  const unsigned char *s = (const unsigned char *)data;
+  size_t n = data ? len : 0, dummy = 0;
+  struct sniff sn;
+  detect(s, n, http_charset, guess, &sn);
+  if (!replaced) replaced = &dummy;
+  /* Valid UTF-8 by the sniff, which saw all of it: what decoding would
+   * check again is known, so the bytes are copied as they are. */
+  if (sn.whole && sn.bad == 0 && !strcmp(guess->name, "UTF-8")) {
+    *replaced = 0;
+    int rc = mw_buf_append(out, s, sn.valid);
+    if (!rc && sn.cut) {
+      rc = mw_buf_append(out, REPLACEMENT, 3);
+      *replaced = 1;
+    }
+    return rc ? decode_error(rc, out, err) : MW_OK;
+  }
+  return mw_charset_decode(data, len, guess->name, out, replaced, err);
 }

@@ -5,7 +5,9 @@
  * per_host_concurrency transfers at once nor two starts closer than its
  * minimum delay (or its robots.txt Crawl-delay), fetches and caches each
  * host's robots.txt before the first request to it, and keeps the global
- * number of transfers under the configured concurrency.
+ * number of transfers under the configured concurrency. A caller that
+ * falls behind pauses it (mw_crawler_pause): queues keep filling, nothing
+ * starts until it resumes.
  *
  * It hands every finished fetch to the caller's callback and keeps no
  * documents: parsing, matching and storing are the caller's.
@@ -24,7 +26,7 @@
 
 enum robots_state { ROBOTS_UNKNOWN, ROBOTS_FETCHING, ROBOTS_READY };
 
-struct entry; /* a source and its timer */
+struct entry; /* a source's poll or a page */
 
 struct host {
   char name[256];    /* "example.org:8080" */
@@ -44,17 +46,28 @@ struct host {
 };
 
 /* A source's poll, or a page fetched on a source's behalf (an article, a
- * listing's next page): pages have no timer and are freed once delivered. */
+ * listing's next page). Pages are freed once delivered; a busy listing
+ * asks for thousands, so they carry no timer and hold their URL in the
+ * same allocation. */
 struct entry {
   struct mw_crawl_source *src;
   struct host *host;
-  uv_timer_t timer;
   bool queued; /* waiting in its host's queue or in flight */
   struct mw_crawler *c;
-  char *page_url;  /* pages only */
+  char *page_url;  /* pages only: just after the struct */
   void *page_user; /* pages only */
   struct entry *prev_page, *next_page; /* pages not yet delivered */
 };
+
+/* A source's poll: its entry and the timer that queues it when due. */
+struct source_entry {
+  struct entry e; /* first: the entry of a poll is its source_entry */
+  uv_timer_t timer;
+};
+
+static uv_timer_t *timer_of(struct entry *e) {
+  return &((struct source_entry *)e)->timer;
+}
 
 struct mw_crawler {
   uv_loop_t *loop;
@@ -72,6 +85,7 @@ struct mw_crawler {
   size_t pages_pending; /* page fetches queued or in flight */
   struct entry *pages;  /* the same, listed, so close can free them */
   bool once, daemon, closing;
+  bool paused; /* mw_crawler_pause: start nothing until resumed */
   void (*on_idle)(void *);
   void *idle_user;
   size_t open_handles;
@@ -167,7 +181,8 @@ static void mark_ready(struct host *h) {
 /* Hosts blocked only by the global cap get another chance when a slot
  * frees; first come, first served. */
 static void kick_ready(struct mw_crawler *c) {
-  while (c->n_ready && c->active < (size_t)c->conf->concurrency) {
+  while (!c->paused && c->n_ready &&
+         c->active < (size_t)c->conf->concurrency) {
     struct host *h = c->ready[0];
     memmove(c->ready, c->ready + 1, (c->n_ready - 1) * sizeof *c->ready);
     c->n_ready--;
@@ -201,7 +216,7 @@ static void reschedule(struct entry *e, int64_t retry_after_s) {
                                   c->conf->backoff_max_s, next_rand(c));
   if (c->daemon && !c->closing) {
     uint64_t ms = (uint64_t)(s->next_due - now) * 1000;
-    uv_timer_start(&e->timer, on_source_timer, ms, 0);
+    uv_timer_start(timer_of(e), on_source_timer, ms, 0);
   }
 }
 
@@ -219,7 +234,6 @@ static void deliver(struct entry *e, struct mw_fetch_result *res) {
     else c->pages = e->next_page;
     if (e->next_page) e->next_page->prev_page = e->prev_page;
     c->on_result(res, c->user);
-    free(e->page_url);
     free(e);
     return;
   }
@@ -340,7 +354,8 @@ static void on_delay_timer(uv_timer_t *t) {
 
 static void dispatch(struct host *h) {
   struct mw_crawler *c = h->c;
-  while (h->q_len && !c->closing) {
+  /* Paused: the queue waits; mw_crawler_resume dispatches every host. */
+  while (h->q_len && !c->closing && !c->paused) {
     if (robots_pending(h)) return;
     if (h->active >= (size_t)c->conf->per_host_concurrency) return;
     if (c->active >= (size_t)c->conf->concurrency) {
@@ -438,13 +453,14 @@ int mw_crawler_add(struct mw_crawler *c, struct mw_crawl_source *src) {
     c->entries = p;
     c->cap_entries = cap;
   }
-  struct entry *e = calloc(1, sizeof *e);
-  if (!e) return MW_ENOMEM;
+  struct source_entry *se = calloc(1, sizeof *se);
+  if (!se) return MW_ENOMEM;
+  struct entry *e = &se->e;
   e->src = src;
   e->host = h;
   e->c = c;
-  uv_timer_init(c->loop, &e->timer);
-  e->timer.data = e;
+  uv_timer_init(c->loop, &se->timer);
+  se->timer.data = e;
   c->open_handles++;
   c->entries[c->n_entries++] = e;
   return MW_OK;
@@ -473,20 +489,13 @@ int mw_crawler_fetch_page(struct mw_crawler *c, struct mw_crawl_source *src,
   struct mw_err err;
   struct host *h = host_for(c, url, &err);
   if (!h) return err.code;
-  struct entry *e = calloc(1, sizeof *e);
-  char *copy = mw_strdup(url);
-  if (!e || !copy) {
-    free(e);
-    free(copy);
-    return MW_ENOMEM;
-  }
-  e->src = src;
-  e->host = h;
-  e->c = c;
-  e->page_url = copy;
-  e->page_user = page_user;
+  size_t n = strlen(url);
+  struct entry *e = malloc(sizeof *e + n + 1);
+  if (!e) return MW_ENOMEM;
+  *e = (struct entry){.src = src, .host = h, .c = c, .page_user = page_user};
+  e->page_url = (char *)(e + 1);
+  memcpy(e->page_url, url, n + 1);
   if (queue_push(h, e) != MW_OK) {
-    free(copy);
     free(e);
     return MW_ENOMEM;
   }
@@ -499,6 +508,25 @@ int mw_crawler_fetch_page(struct mw_crawler *c, struct mw_crawl_source *src,
   return MW_OK;
 }
 
+void mw_crawler_pause(struct mw_crawler *c) { c->paused = true; }
+
+void mw_crawler_resume(struct mw_crawler *c) {
+  if (!c->paused) return;
+  c->paused = false;
+  if (c->closing) return;
+  /* Hosts in the ready list are dispatched by kick_ready, in their order;
+   * the rest in the order they were first seen. A dispatch may pause the
+   * crawler again (its results are delivered synchronously when a request
+   * is refused), so each step checks. */
+  kick_ready(c);
+  for (size_t i = 0; i < c->n_hosts && !c->paused && !c->closing; i++)
+    if (c->hosts[i]->q_len && !c->hosts[i]->in_ready_list)
+      dispatch(c->hosts[i]);
+  check_idle(c);
+}
+
+bool mw_crawler_is_paused(const struct mw_crawler *c) { return c->paused; }
+
 int mw_crawler_start(struct mw_crawler *c) {
   c->daemon = true;
   int64_t now = now_s(c);
@@ -509,7 +537,7 @@ int mw_crawler_start(struct mw_crawler *c) {
     /* Sources that are all due at start-up are spread over a few seconds
      * so a restart does not open every connection at once. */
     if (ms == 0) ms = (uint64_t)(next_rand(c) * 2000.0);
-    uv_timer_start(&e->timer, on_source_timer, ms, 0);
+    uv_timer_start(timer_of(e), on_source_timer, ms, 0);
   }
   return MW_OK;
 }
@@ -549,9 +577,9 @@ void mw_crawler_close(struct mw_crawler *c, void (*on_closed)(void *user),
   c->open_handles++;
   for (size_t i = 0; i < c->n_entries; i++) {
     struct entry *e = c->entries[i];
-    uv_timer_stop(&e->timer);
-    e->timer.data = &e->c;
-    uv_close((uv_handle_t *)&e->timer, on_crawler_handle_closed);
+    uv_timer_stop(timer_of(e));
+    timer_of(e)->data = &e->c;
+    uv_close((uv_handle_t *)timer_of(e), on_crawler_handle_closed);
   }
   for (size_t i = 0; i < c->n_hosts; i++) {
     struct host *h = c->hosts[i];
@@ -575,7 +603,6 @@ void mw_crawler_free(struct mw_crawler *c) {
   while (c->pages) {
     struct entry *e = c->pages;
     c->pages = e->next_page;
-    free(e->page_url);
     free(e);
   }
   free(c->entries);

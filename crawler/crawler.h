@@ -371,6 +371,16 @@ bool mw_crawler_is_idle(const struct mw_crawler *c);
  * without a callback: the caller owns page_user and must free it then. */
 int mw_crawler_fetch_page(struct mw_crawler *c, struct mw_crawl_source *src,
                           const char *url, void *page_user);
+/* Backpressure for a caller that cannot keep up: while paused, no new
+ * transfer starts (robots.txt fetches included); transfers in flight
+ * finish and are delivered, and polls that fall due, pages asked for with
+ * mw_crawler_fetch_page and hosts' delays queue as usual. A paused crawler
+ * with queued work is not idle. mw_crawler_resume starts every host with
+ * queued work again, within the usual limits. Both may be called any
+ * number of times, from the result callback too. */
+void mw_crawler_pause(struct mw_crawler *c);
+void mw_crawler_resume(struct mw_crawler *c);
+bool mw_crawler_is_paused(const struct mw_crawler *c);
 /* Daemon mode: start the per-source timers. */
 int mw_crawler_start(struct mw_crawler *c);
 /* Counts for progress lines: done, in flight, waiting. */

@@ -7,13 +7,15 @@
  * (message, excerpt and caret) so `config check` can show it while the
  * other topics work. A rule that would match a document with none of its
  * terms (only NOT) is refused the same way: a topic must find something.
- * Literals that NEAR or the lexicon need every occurrence of are compiled
- * to report all matches; the others report their first match only
- * (HS_FLAG_SINGLEMATCH). Start offsets come from the literal's length, so
- * no pattern needs HS_FLAG_SOM_LEFTMOST.
+ * Every pattern reports every match: HS_FLAG_SINGLEMATCH on the literals
+ * whose first occurrence is enough made the scan about 15% slower (it
+ * tracks which patterns are spent), more than the callbacks it saves cost.
+ * Start offsets come from the literal's length, so no pattern needs
+ * HS_FLAG_SOM_LEFTMOST.
  *
  * What it leaves to others: parsing (rule.c), the topic forms
- * (keywords.c), the lexicon file (score.c), matching (match.c).
+ * (keywords.c), the lexicon file (score.c), which rules a literal wakes and
+ * the topics as flat programs (prog.c), matching (match.c).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -28,6 +30,7 @@ struct build {
   uint32_t *slots; /* literal + 1, 0 empty */
   size_t cap;
   size_t cap_nodes, cap_kids, cap_lits, cap_res, cap_gates, cap_errors;
+  size_t cap_xsets, cap_xstrs;
 };
 
 static int grow(void **v, size_t *cap, size_t need, size_t size) {
@@ -84,6 +87,7 @@ static int lit_id(struct mw_matcher *m, const char *s, size_t n, bool all,
   l->s = s;
   l->len = (uint32_t)n;
   l->all = all;
+  l->gate = false;
   l->cue = -1;
   *id = (uint32_t)m->n_lits;
   b->slots[k] = (uint32_t)++m->n_lits;
@@ -136,11 +140,16 @@ static int add_regex(struct walk *w, struct rnode *rn, uint32_t *id) {
   struct build *b = m->build;
   if (grow((void **)&m->res, &b->cap_res, m->n_res + 1, sizeof *m->res))
     return MW_ENOMEM;
-  const char *g[16];
-  size_t gl[16];
-  size_t n = regex_gates(rn->norm, rn->norm_len, m->arena, g, gl, 16);
+  struct regex_factor f[REGEX_FACTORS_MAX];
+  size_t nf = regex_factors(rn->norm, rn->norm_len, m->arena, m->norm, f);
+  size_t n = nf ? f[0].n : 0, nx = 0;
+  for (size_t k = 1; k < nf; k++) nx += f[k].n;
   if (grow((void **)&m->gates, &b->cap_gates, m->n_gates + n,
-           sizeof *m->gates))
+           sizeof *m->gates) ||
+      grow((void **)&m->xsets, &b->cap_xsets, m->n_xsets + nf,
+           sizeof *m->xsets) ||
+      grow((void **)&m->xstrs, &b->cap_xstrs, m->n_xstrs + nx,
+           sizeof *m->xstrs))
     return MW_ENOMEM;
   struct regex *r = &m->res[m->n_res];
   r->code = rn->re;
@@ -148,10 +157,21 @@ static int add_regex(struct walk *w, struct rnode *rn, uint32_t *id) {
   r->gate0 = (uint32_t)m->n_gates;
   r->n_gate = (uint32_t)n;
   r->window = n ? regex_window(rn->norm, rn->norm_len) : 0;
+  /* Every occurrence of the best factor is recorded: a match can only be
+   * near one. */
   for (size_t k = 0; k < n; k++) {
     uint32_t lid;
-    if (lit_id(m, g[k], gl[k], false, &lid)) return MW_ENOMEM;
+    if (lit_id(m, f[0].v[k], f[0].l[k], true, &lid)) return MW_ENOMEM;
+    m->lits[lid].gate = true;
     m->gates[m->n_gates++] = lid;
+  }
+  r->x0 = (uint32_t)m->n_xsets;
+  r->n_x = nf ? (uint32_t)(nf - 1) : 0;
+  for (size_t k = 1; k < nf; k++) {
+    m->xsets[m->n_xsets++] = (struct xset){(uint32_t)m->n_xstrs,
+                                           (uint32_t)f[k].n};
+    for (size_t j = 0; j < f[k].n; j++)
+      m->xstrs[m->n_xstrs++] = (struct xstr){f[k].v[j], (uint32_t)f[k].l[j]};
   }
   *id = (uint32_t)m->n_res++;
   return MW_OK;
@@ -326,70 +346,6 @@ int add_error(struct mw_matcher *m, const char *topic, const char *where,
 
 /* ---------------------------------------------------------- finishing */
 
-static int add_rule_refs(const struct mw_matcher *m, uint32_t ni,
-                         uint32_t rule, uint32_t *count, uint32_t *dst,
-                         uint32_t *last) {
-  const struct node *n = &m->nodes[ni];
-  if (n->kind == R_LIT || n->kind == R_RE) {
-    uint32_t first = n->kind == R_LIT ? n->atom : m->res[n->atom].gate0;
-    uint32_t k = n->kind == R_LIT ? 1 : m->res[n->atom].n_gate;
-    for (uint32_t i = 0; i < k; i++) {
-      uint32_t l = n->kind == R_LIT ? first : m->gates[first + i];
-      if (last[l] == rule) continue; /* once per rule */
-      last[l] = rule;
-      if (dst) dst[m->lit_rule0[l] + count[l]] = rule;
-      count[l]++;
-    }
-    return MW_OK;
-  }
-  for (uint32_t i = 0; i < n->n; i++)
-    add_rule_refs(m, m->kids[n->kid0 + i], rule, count, dst, last);
-  return MW_OK;
-}
-
-static const struct rule *rule_at(const struct mw_matcher *m, size_t i) {
-  return i < m->n_topics ? &m->topics[i].r : &m->lex[i - m->n_topics].r;
-}
-
-static int index_rules(struct mw_matcher *m) {
-  size_t n_rules = m->n_topics + m->n_lex;
-  uint32_t *count = calloc(m->n_lits + 1, sizeof *count);
-  uint32_t *last = malloc((m->n_lits + 1) * sizeof *last);
-  m->lit_rule0 = calloc(m->n_lits + 1, sizeof *m->lit_rule0);
-  m->always = calloc(n_rules + 1, sizeof *m->always);
-  int rc = MW_ENOMEM;
-  if (!count || !last || !m->lit_rule0 || !m->always) goto out;
-  for (int pass = 0; pass < 2; pass++) {
-    memset(last, 0xFF, (m->n_lits + 1) * sizeof *last);
-    memset(count, 0, (m->n_lits + 1) * sizeof *count);
-    for (size_t i = 0; i < n_rules; i++) {
-      const struct rule *r = rule_at(m, i);
-      if (rule_ok(r))
-        add_rule_refs(m, r->root, (uint32_t)i, count,
-                      pass ? m->lit_rules : NULL, last);
-    }
-    if (pass == 0) {
-      uint32_t total = 0;
-      for (size_t l = 0; l < m->n_lits; l++) {
-        m->lit_rule0[l] = total;
-        total += count[l];
-      }
-      m->lit_rule0[m->n_lits] = total;
-      m->lit_rules = malloc((total ? total : 1) * sizeof *m->lit_rules);
-      if (!m->lit_rules) goto out;
-    }
-  }
-  for (size_t i = 0; i < n_rules; i++) {
-    const struct rule *r = rule_at(m, i);
-    if (rule_ok(r) && r->always) m->always[m->n_always++] = (uint32_t)i;
-  }
-  rc = MW_OK;
-out:
-  free(count);
-  free(last);
-  return rc;
-}
-
 static int build_db(struct mw_matcher *m, struct mw_err *err) {
   if (m->n_lits == 0) return MW_OK;
   const char **exprs = malloc(m->n_lits * sizeof *exprs);
@@ -404,7 +360,7 @@ static int build_db(struct mw_matcher *m, struct mw_err *err) {
       exprs[i] = m->lits[i].s;
       lens[i] = m->lits[i].len;
       ids[i] = (unsigned)i;
-      flags[i] = m->lits[i].all ? 0 : HS_FLAG_SINGLEMATCH;
+      flags[i] = 0; /* see the top of the file */
     }
     hs_compile_error_t *cerr = NULL;
     if (hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)m->n_lits,
@@ -460,6 +416,7 @@ int mw_matcher_new_lexicon(const struct mw_topic_conf *topics,
   m->arena = mw_arena_new(64 * 1024, 0);
   m->topics = calloc(n_topics ? n_topics : 1, sizeof *m->topics);
   int rc = m->arena && m->topics ? MW_OK : MW_ENOMEM;
+  if (!rc) rc = mw_norm_table_new(&m->norm);
   if (sens) m->sens = *sens;
   else default_sens(&m->sens);
   m->sens.lexicon = NULL; /* the path is the config's */
@@ -472,7 +429,7 @@ int mw_matcher_new_lexicon(const struct mw_topic_conf *topics,
     m->scored = true;
     rc = lexicon_load(m, lexicon, lexicon_len, name ? name : "lexicon", err);
   }
-  if (!rc && (rc = index_rules(m)))
+  if (!rc && (rc = plan_build(m)))
     mw_err_set(err, rc, "out of memory");
   if (!rc) rc = build_db(m, err);
   free(b->slots);
@@ -543,9 +500,11 @@ void mw_matcher_free(struct mw_matcher *m) {
   free(m->lits);
   free(m->res);
   free(m->gates);
-  free(m->lit_rule0);
-  free(m->lit_rules);
-  free(m->always);
+  free(m->xsets);
+  free(m->xstrs);
+  free(m->lit_info);
+  plan_free(m);
+  mw_norm_table_free(m->norm);
   free(m->errors);
   if (m->build) {
     free(m->build->slots);

@@ -255,7 +255,7 @@ int mw_matcher_explain(const struct mw_matcher *m, const struct mw_doc *doc,
   memset(r, 0, sizeof *r);
   r->arena = a;
   struct mw_match_report *p = &r->pub;
-  int rc = ctx_scan(m, c, doc, true, err);
+  int rc = ctx_scan(m, c, doc, true, QUEUE_TOPICS | QUEUE_LEXICON, err);
   if (!rc) {
     p->n_topics = m->n_topics;
     p->topics = mw_arena_alloc(a, (m->n_topics + 1) * sizeof *p->topics);

@@ -23,7 +23,8 @@
 
 /* ------------------------------------------------------ built trees */
 
-struct rnode *rule_lit(struct mw_arena *a, const char *text, int *rc) {
+struct rnode *rule_lit(struct mw_arena *a, const struct mw_norm_table *nt,
+                       const char *text, int *rc) {
   struct rnode *n = mw_arena_alloc(a, sizeof *n);
   if (!n) {
     *rc = MW_ENOMEM;
@@ -32,7 +33,7 @@ struct rnode *rule_lit(struct mw_arena *a, const char *text, int *rc) {
   memset(n, 0, sizeof *n);
   n->kind = R_LIT;
   n->shown = mw_arena_strdup(a, text);
-  n->norm = rule_normalised(a, text, strlen(text), &n->norm_len, rc);
+  n->norm = rule_normalised(a, nt, text, strlen(text), &n->norm_len, rc);
   if (*rc == MW_OK && !n->shown) *rc = MW_ENOMEM;
   if (*rc == MW_OK && !n->norm) *rc = MW_EINVAL;
   return *rc ? NULL : n;
@@ -99,7 +100,7 @@ static struct rnode *word_group(struct mw_matcher *m, char **words, size_t n,
     return NULL;
   }
   for (size_t i = 0; i < n; i++) {
-    kids[i] = rule_lit(m->arena, words[i], rc);
+    kids[i] = rule_lit(m->arena, m->norm, words[i], rc);
     if (*rc == MW_EINVAL) {
       char where[512], msg[256];
       snprintf(where, sizeof where, "topic %s", name);
@@ -133,14 +134,14 @@ int topic_compile(struct mw_matcher *m, struct topic *t,
   bool parsed = false;
   if (c->rule) {
     mw_buf_puts(&text, c->rule);
-    rc = rule_parse(c->rule, strlen(c->rule), m->arena, &base, &e);
+    rc = rule_parse(c->rule, strlen(c->rule), m->arena, m->norm, &base, &e);
     parsed = true;
   } else if (c->n_keywords) {
     size_t k = 0;
     struct rnode **kids = mw_arena_alloc(m->arena, c->n_keywords * sizeof *kids);
     if (!kids) rc = MW_ENOMEM;
     for (size_t i = 0; kids && i < c->n_keywords && !rc; i++) {
-      struct rnode *n = rule_lit(m->arena, c->keywords[i], &rc);
+      struct rnode *n = rule_lit(m->arena, m->norm, c->keywords[i], &rc);
       if (rc == MW_EINVAL) rc = MW_OK; /* an empty keyword is skipped */
       else if (n) kids[k++] = n;
     }

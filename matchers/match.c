@@ -3,12 +3,14 @@
  *
  * Each field is normalised and scanned once with the one Hyperscan
  * database. The scan callback records, per literal, the fields it occurs
- * in and its first occurrence, and for literals that NEAR or the lexicon
- * need, every occurrence (up to HITS_MAX per document). Only rules one of
- * whose literals occurred are evaluated, plus the few whose regexes have
- * no literal factor. Evaluation short-circuits with regex-free parts
- * first, and a regex runs (PCRE2, JIT) only in a field where one of its
- * factors occurred, and at most once per field and document.
+ * in and its first occurrence, for a regex's factors their last one, and
+ * for literals that NEAR or the lexicon need, every occurrence (up to
+ * HITS_MAX per document); it allocates nothing. Only rules a literal of
+ * whose trigger set occurred are evaluated (compile.c), plus the few whose
+ * regexes have no literal factor. Evaluation short-circuits with
+ * regex-free parts first, and a regex runs (PCRE2, JIT) only in a field
+ * where one of its factors occurred, at most once per field and document,
+ * and only over the stretch of text where a match can lie.
  *
  * The matcher is immutable; the per-call state lives in a struct ctx taken
  * from a pool under a mutex and given back after the call, so concurrent
@@ -34,6 +36,7 @@ void ctx_free(struct ctx *c) {
   }
   free(c->mask);
   free(c->first);
+  free(c->last);
   free(c->head);
   free(c->touched);
   free(c->hits);
@@ -44,6 +47,7 @@ void ctx_free(struct ctx *c) {
   free(c->cands);
   free(c->va);
   free(c->vb);
+  free(c->vw);
   free(c);
 }
 
@@ -53,8 +57,10 @@ static struct ctx *ctx_new(const struct mw_matcher *m) {
   size_t nl = m->n_lits + 1, nr = m->n_res + 1;
   size_t rules = m->n_topics + m->n_lex + 1;
   c->m = m;
+  c->info = m->lit_info;
   c->mask = calloc(nl, 1);
   c->first = malloc(nl * 2 * MW_FIELD_COUNT * sizeof *c->first);
+  c->last = malloc(nl * MW_FIELD_COUNT * sizeof *c->last);
   c->head = malloc(nl * sizeof *c->head);
   c->touched = malloc(nl * sizeof *c->touched);
   c->re_state = calloc(nr * MW_FIELD_COUNT, 1);
@@ -64,9 +70,11 @@ static struct ctx *ctx_new(const struct mw_matcher *m) {
   c->cands = malloc(rules * sizeof *c->cands);
   c->md = pcre2_match_data_create(1, NULL);
   c->mctx = pcre2_match_context_create(NULL);
-  if (!c->mask || !c->first || !c->head || !c->touched || !c->re_state ||
+  c->cap_vw = 64; /* so one stretch always fits */
+  c->vw = malloc(c->cap_vw * sizeof *c->vw);
+  if (!c->mask || !c->first || !c->last || !c->head || !c->touched || !c->re_state ||
       !c->re_first || !c->re_touched || !c->stamp || !c->cands || !c->md ||
-      !c->mctx || (m->db && hs_alloc_scratch(m->db, &c->scratch) != HS_SUCCESS)) {
+      !c->mctx || !c->vw || (m->db && hs_alloc_scratch(m->db, &c->scratch) != HS_SUCCESS)) {
     ctx_free(c);
     return NULL;
   }
@@ -105,40 +113,11 @@ void ctx_clear(const struct mw_matcher *m, struct ctx *c) {
   for (size_t i = 0; i < c->n_re_touched; i++)
     c->re_state[c->re_touched[i]] = 0;
   c->n_touched = c->n_hits = c->n_re_touched = c->n_cands = 0;
+  c->lost = false;
   (void)m;
 }
 
 /* ---------------------------------------------------------------- scan */
-
-static int on_match(unsigned int id, unsigned long long from,
-                    unsigned long long to, unsigned int flags, void *user) {
-  (void)from;
-  (void)flags;
-  struct ctx *c = user;
-  const struct lit *l = &c->m->lits[id];
-  uint32_t end = (uint32_t)to, start = end - l->len;
-  uint8_t bit = (uint8_t)(1u << c->field), mk = c->mask[id];
-  if (!(mk & bit)) {
-    if (!mk) c->touched[c->n_touched++] = id;
-    c->mask[id] = mk | bit;
-    uint32_t *p = &c->first[(size_t)id * 2 * MW_FIELD_COUNT + 2 * c->field];
-    p[0] = start;
-    p[1] = end;
-  }
-  if (l->all && c->n_hits < HITS_MAX) {
-    if (c->n_hits == c->cap_hits) {
-      size_t cap = c->cap_hits ? c->cap_hits * 2 : 256;
-      struct hit *h = realloc(c->hits, cap * sizeof *h);
-      if (!h) return 0; /* positions are lost, the scan goes on */
-      c->hits = h;
-      c->cap_hits = cap;
-    }
-    c->hits[c->n_hits] = (struct hit){start, end, c->head[id],
-                                      (uint8_t)c->field};
-    c->head[id] = (uint32_t)c->n_hits++;
-  }
-  return 0;
-}
 
 static void queue(struct ctx *c, uint32_t rule) {
   if (c->stamp[rule] == c->gen) return;
@@ -146,12 +125,100 @@ static void queue(struct ctx *c, uint32_t rule) {
   c->cands[c->n_cands++] = rule;
 }
 
+/* The rules literal l wakes in the indexes asked for. Out of line, like
+ * record(), so that the common hit costs on_match no register saves. */
+__attribute__((noinline)) static void queue_lit(struct ctx *c, uint32_t l) {
+  for (int k = 0; k < 2; k++) {
+    const struct rule_index *ix = c->queue[k];
+    if (!ix) continue;
+    for (uint32_t r = ix->off[l]; r < ix->off[l + 1]; r++)
+      queue(c, ix->refs[r]);
+  }
+}
+
+/* The less common part of a hit: the first occurrence where it is needed,
+ * a regex factor's last occurrence, every occurrence of a literal that
+ * NEAR or the lexicon needs. */
+__attribute__((noinline)) static void record(struct ctx *c, unsigned id,
+                                             uint32_t info, bool first,
+                                             unsigned long long to) {
+  uint32_t len = info & LIT_LONG ? c->m->lits[id].len : info & LIT_LEN;
+  uint32_t end = (uint32_t)to, start = end - len;
+  if (first) {
+    uint32_t *p = &c->first[(size_t)id * 2 * MW_FIELD_COUNT + 2 * c->field];
+    p[0] = start;
+    p[1] = end;
+  }
+  if (info & LIT_GATE) c->last[(size_t)id * MW_FIELD_COUNT + c->field] = start;
+  if (!(info & LIT_ALL)) return;
+  if (c->n_hits >= HITS_MAX) {
+    c->lost = true;
+    return;
+  }
+  if (c->n_hits == c->cap_hits) {
+    size_t cap = c->cap_hits ? c->cap_hits * 2 : 256;
+    struct hit *h = realloc(c->hits, cap * sizeof *h);
+    if (!h) { /* positions are lost, the scan goes on */
+      c->lost = true;
+      return;
+    }
+    c->hits = h;
+    c->cap_hits = cap;
+  }
+  c->hits[c->n_hits] = (struct hit){start, end, c->head[id], (uint8_t)c->field};
+  c->head[id] = (uint32_t)c->n_hits++;
+}
+
+/* Takes in the occurrences the scan reported, in order. */
+static void take_hits(struct ctx *c) {
+  const uint32_t *info = c->info;
+  uint8_t *mask = c->mask, bit = c->bit;
+  for (size_t i = 0; i < c->n_raw; i++) {
+    uint32_t id = c->raw[i].id, li = info[id];
+    uint8_t mk = mask[id];
+    bool first = !(mk & bit);
+    if (first) {
+      mask[id] = mk | bit;
+      if (!mk) {
+        c->touched[c->n_touched++] = id;
+        queue_lit(c, id);
+      }
+      first = c->mapped || (li & (LIT_ALL | LIT_GATE));
+    }
+    if (first || (li & (LIT_ALL | LIT_GATE)))
+      record(c, id, li, first, c->raw[i].end);
+  }
+  c->n_raw = 0;
+}
+
+/* Called by Hyperscan for every occurrence of every literal (a document
+ * has hundreds): only notes it. Taking the notes in after the scan, away
+ * from Hyperscan's own tables in the cache, costs less than doing the
+ * bookkeeping here. */
+static int on_match(unsigned int id, unsigned long long from,
+                    unsigned long long to, unsigned int flags, void *user) {
+  (void)from;
+  (void)flags;
+  struct ctx *c = user;
+  c->raw[c->n_raw++] = (struct raw_hit){id, (uint32_t)to};
+  if (c->n_raw == RAW_MAX) take_hits(c);
+  return 0;
+}
+
 int ctx_scan(const struct mw_matcher *m, struct ctx *c,
-             const struct mw_doc *doc, bool with_map, struct mw_err *err) {
+             const struct mw_doc *doc, bool with_map, unsigned what,
+             struct mw_err *err) {
   const struct mw_str *fields[MW_FIELD_COUNT] = {&doc->title, &doc->body,
                                                  &doc->source, &doc->outlet};
   static const char *const names[] = {"title", "body", "source", "outlet"};
-  c->mapped = with_map;
+  c->mapped = with_map; /* first occurrences of every literal, for offsets */
+  if (++c->gen == 0) { /* wrapped: forget every stamp */
+    memset(c->stamp, 0, (m->n_topics + m->n_lex + 1) * sizeof *c->stamp);
+    c->gen = 1;
+  }
+  /* The scan queues the rules each literal wakes as it first occurs. */
+  c->queue[0] = what & QUEUE_TOPICS ? &m->topic_index : NULL;
+  c->queue[1] = what & QUEUE_LEXICON ? &m->lex_index : NULL;
   for (int f = 0; f < MW_FIELD_COUNT; f++) {
     const struct mw_str *s = fields[f];
     mw_buf_reset(&c->norm[f]);
@@ -160,93 +227,29 @@ int ctx_scan(const struct mw_matcher *m, struct ctx *c,
     if (s->len > FIELD_MAX)
       return mw_err_set(err, MW_ETOOBIG, "the document's %s is over 256 MB",
                         names[f]);
-    int rc = mw_norm_text(s->p, s->len, &c->norm[f],
+    int rc = mw_norm_text(m->norm, s->p, s->len, &c->norm[f],
                           with_map ? &c->map[f] : NULL);
     if (rc)
       return mw_err_set(err, rc, "normalising the document's %s: %s",
                         names[f], mw_strerror(rc));
     if (!m->db || !c->norm[f].len) continue;
     c->field = f;
+    c->bit = (uint8_t)(1u << f);
     hs_error_t hr = hs_scan(m->db, c->norm[f].data, (unsigned)c->norm[f].len,
                             0, c->scratch, on_match, c);
+    take_hits(c);
     if (hr != HS_SUCCESS)
       return mw_err_set(err, MW_EINVAL, "scanning the document's %s failed "
                         "(Hyperscan error %d)", names[f], (int)hr);
   }
-  if (++c->gen == 0) { /* wrapped: forget every stamp */
-    memset(c->stamp, 0, (m->n_topics + m->n_lex + 1) * sizeof *c->stamp);
-    c->gen = 1;
-  }
-  for (size_t i = 0; i < c->n_touched; i++) {
-    uint32_t l = c->touched[i];
-    for (uint32_t k = m->lit_rule0[l]; k < m->lit_rule0[l + 1]; k++)
-      queue(c, m->lit_rules[k]);
-  }
-  for (size_t i = 0; i < m->n_always; i++) queue(c, m->always[i]);
+  for (int k = 0; k < 2; k++)
+    for (size_t i = 0; c->queue[k] && i < c->queue[k]->n_always; i++)
+      queue(c, c->queue[k]->always[i]);
   return MW_OK;
 }
 
 /* --------------------------------------------------------------- regex */
 
-
-/* Runs regex r on text[from, to) (widened to character boundaries). */
-static bool re_run(const struct regex *r, struct ctx *c, const char *text,
-                   size_t len, size_t from, size_t to) {
-  while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80) from--;
-  while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80) to++;
-  return pcre2_match(r->code, (PCRE2_SPTR)text, to, from, PCRE2_NO_UTF_CHECK,
-                     c->md, c->mctx) >= 0;
-}
-
-/* Every match of a regex holds an occurrence of one of its factors; when
- * no match is longer than r->window bytes, none starts before the first
- * occurrence's end minus the window, so the search starts there (the scan
- * knows each factor's first occurrence). */
-static size_t re_start(const struct mw_matcher *m, const struct regex *r,
-                       struct ctx *c, int f) {
-  if (!r->window) return 0;
-  uint32_t first = UINT32_MAX;
-  for (uint32_t k = 0; k < r->n_gate; k++) {
-    uint32_t l = m->gates[r->gate0 + k];
-    if (!(c->mask[l] & (1u << f))) continue;
-    uint32_t end = c->first[(size_t)l * 2 * MW_FIELD_COUNT + 2 * f + 1];
-    if (end < first) first = end;
-  }
-  return first != UINT32_MAX && first > r->window ? first - r->window : 0;
-}
-
-bool regex_in_field(const struct mw_matcher *m, struct ctx *c, uint32_t re,
-                    int f, uint32_t *s, uint32_t *e) {
-  size_t idx = (size_t)re * MW_FIELD_COUNT + (size_t)f;
-  uint8_t st = c->re_state[idx];
-  if (!st) {
-    const struct regex *r = &m->res[re];
-    bool gated = r->n_gate == 0;
-    for (uint32_t k = 0; k < r->n_gate && !gated; k++)
-      gated = c->mask[m->gates[r->gate0 + k]] & (1u << f);
-    st = 1;
-    if (gated && c->norm[f].len) {
-      const char *t = c->norm[f].data;
-      size_t len = c->norm[f].len;
-      bool yes = re_run(r, c, t, len, re_start(m, r, c, f), len);
-      if (yes) {
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-        st = 2;
-        c->re_first[2 * idx] = (uint32_t)ov[0];
-        c->re_first[2 * idx + 1] = (uint32_t)ov[1];
-      }
-    }
-    c->re_state[idx] = st;
-    c->re_touched[c->n_re_touched++] = (uint32_t)idx;
-  }
-  if (st == 2 && s) {
-    *s = c->re_first[2 * idx];
-    *e = c->re_first[2 * idx + 1];
-  }
-  return st == 2;
-}
-
-/* ---------------------------------------------------------------- NEAR */
 
 static int push_span(struct span **v, size_t *n, size_t *cap, uint32_t s,
                      uint32_t e) {
@@ -260,6 +263,155 @@ static int push_span(struct span **v, size_t *n, size_t *cap, uint32_t s,
   (*v)[(*n)++] = (struct span){s, e};
   return MW_OK;
 }
+
+static int cmp_span(const void *a, const void *b) {
+  const struct span *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Where a match of regex r in field f (len bytes) can lie: a list of
+ * disjoint stretches in c->vw, in order. Every match holds an occurrence
+ * of the best factor; when no match is longer than r->window bytes (and
+ * the pattern looks at nothing outside its match), a match lies within the
+ * window before and after one of them. Without every occurrence (over
+ * HITS_MAX) the first and the last still bound it. */
+static size_t re_stretches(const struct mw_matcher *m, const struct regex *r,
+                           struct ctx *c, int f, size_t len) {
+  size_t n = 0;
+  uint32_t w = r->window;
+  if (!w) {
+    push_span(&c->vw, &n, &c->cap_vw, 0, (uint32_t)len);
+    return n;
+  }
+  uint32_t first = UINT32_MAX, last = 0;
+  for (uint32_t k = 0; k < r->n_gate; k++) {
+    uint32_t l = m->gates[r->gate0 + k];
+    if (!(c->mask[l] & (1u << f))) continue;
+    uint32_t end = c->first[(size_t)l * 2 * MW_FIELD_COUNT + 2 * f + 1];
+    uint32_t start = c->last[(size_t)l * MW_FIELD_COUNT + f];
+    if (end < first) first = end;
+    if (start > last) last = start;
+    /* The list runs from the last occurrence back: reversed into place. */
+    size_t n0 = n;
+    for (uint32_t h = c->head[l]; !c->lost && h != NONE32; h = c->hits[h].next)
+      if (c->hits[h].field == f) {
+        uint64_t hi = (uint64_t)c->hits[h].start + w;
+        if (push_span(&c->vw, &n, &c->cap_vw,
+                      c->hits[h].end > w ? c->hits[h].end - w : 0,
+                      hi < len ? (uint32_t)hi : (uint32_t)len))
+          c->lost = true;
+      }
+    for (size_t i = n0, j = n; i + 1 < j; i++, j--) {
+      struct span t = c->vw[i];
+      c->vw[i] = c->vw[j - 1];
+      c->vw[j - 1] = t;
+    }
+  }
+  if (c->lost || !n) { /* one stretch from the first to the last */
+    uint64_t hi = (uint64_t)last + w;
+    n = 0;
+    push_span(&c->vw, &n, &c->cap_vw, first > w ? first - w : 0,
+              hi < len ? (uint32_t)hi : (uint32_t)len);
+    return n;
+  }
+  if (r->n_gate > 1) { /* several sorted runs: insertion sort */
+    for (size_t i = 1; i < n; i++) {
+      struct span t = c->vw[i];
+      size_t j = i;
+      for (; j > 0 && c->vw[j - 1].start > t.start; j--) c->vw[j] = c->vw[j - 1];
+      c->vw[j] = t;
+    }
+  }
+  size_t k = 0;
+  for (size_t i = 1; i < n; i++) {
+    if (c->vw[i].start <= c->vw[k].end) {
+      if (c->vw[i].end > c->vw[k].end) c->vw[k].end = c->vw[i].end;
+    } else {
+      c->vw[++k] = c->vw[i];
+    }
+  }
+  return k + 1;
+}
+
+/* Whether s[0, n) holds needle[0, k): the needle's last byte (in CJK text
+ * a continuation byte, about one byte in a hundred) is looked for first.
+ * Faster than memmem on the short stretches searched here. */
+static bool contains(const char *s, size_t n, const char *needle, size_t k) {
+  if (k == 0) return true;
+  if (k > n) return false;
+  unsigned char last = (unsigned char)needle[k - 1];
+  const char *p = s + k - 1, *end = s + n;
+  while (p < end && (p = memchr(p, last, (size_t)(end - p)))) {
+    if (!memcmp(p - (k - 1), needle, k - 1)) return true;
+    p++;
+  }
+  return false;
+}
+
+/* Whether text[from, to) holds a string of each of r's other factors. */
+static bool other_factors(const struct mw_matcher *m, const struct regex *r,
+                          const char *text, size_t from, size_t to) {
+  for (uint32_t k = 0; k < r->n_x; k++) {
+    const struct xset *x = &m->xsets[r->x0 + k];
+    bool found = false;
+    for (uint32_t j = 0; j < x->n && !found; j++) {
+      const struct xstr *s = &m->xstrs[x->s0 + j];
+      found = contains(text + from, to - from, s->s, s->len);
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+/* Runs regex r on field f where a match may lie, in order, and stops at
+ * the first match: the leftmost, and the one a search of the whole field
+ * finds, as no match starts before the stretch that holds it or runs past
+ * its end. */
+static bool re_search(const struct mw_matcher *m, const struct regex *r,
+                      struct ctx *c, int f) {
+  const char *text = c->norm[f].data;
+  size_t len = c->norm[f].len;
+  size_t n = re_stretches(m, r, c, f, len);
+  for (size_t i = 0; i < n; i++) {
+    size_t from = c->vw[i].start, to = c->vw[i].end;
+    /* Widened to character boundaries. */
+    while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80) from--;
+    while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80) to++;
+    if (from >= to || !other_factors(m, r, text, from, to)) continue;
+    if (pcre2_match(r->code, (PCRE2_SPTR)text, to, from, PCRE2_NO_UTF_CHECK,
+                    c->md, c->mctx) >= 0)
+      return true;
+  }
+  return false;
+}
+
+bool regex_in_field(const struct mw_matcher *m, struct ctx *c, uint32_t re,
+                    int f, uint32_t *s, uint32_t *e) {
+  size_t idx = (size_t)re * MW_FIELD_COUNT + (size_t)f;
+  uint8_t st = c->re_state[idx];
+  if (!st) {
+    const struct regex *r = &m->res[re];
+    bool gated = r->n_gate == 0;
+    for (uint32_t k = 0; k < r->n_gate && !gated; k++)
+      gated = c->mask[m->gates[r->gate0 + k]] & (1u << f);
+    st = 1;
+    if (gated && c->norm[f].len && re_search(m, r, c, f)) {
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+      st = 2;
+      c->re_first[2 * idx] = (uint32_t)ov[0];
+      c->re_first[2 * idx + 1] = (uint32_t)ov[1];
+    }
+    c->re_state[idx] = st;
+    c->re_touched[c->n_re_touched++] = (uint32_t)idx;
+  }
+  if (st == 2 && s) {
+    *s = c->re_first[2 * idx];
+    *e = c->re_first[2 * idx + 1];
+  }
+  return st == 2;
+}
+
+/* ---------------------------------------------------------------- NEAR */
 
 /* Every occurrence of the atoms under ni in field f. */
 static void collect(const struct mw_matcher *m, struct ctx *c, uint32_t ni,
@@ -297,11 +449,6 @@ static void collect(const struct mw_matcher *m, struct ctx *c, uint32_t ni,
     off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
     while (off < t->len && ((unsigned char)t->data[off] & 0xC0) == 0x80) off++;
   }
-}
-
-static int cmp_span(const void *a, const void *b) {
-  const struct span *x = a, *y = b;
-  return x->start < y->start ? -1 : x->start > y->start;
 }
 
 /* Characters between two spans of text (0 when they overlap). */
@@ -411,7 +558,7 @@ int mw_matcher_match(const struct mw_matcher *m, const struct mw_doc *doc,
                      struct mw_topic_result *results, struct mw_err *err) {
   struct ctx *c = ctx_get(m);
   if (!c) return mw_err_set(err, MW_ENOMEM, "out of memory");
-  int rc = ctx_scan(m, c, doc, false, err);
+  int rc = ctx_scan(m, c, doc, false, QUEUE_TOPICS, err);
   for (size_t i = 0; i < m->n_topics; i++) {
     results[i].matched = false;
     results[i].terms[0] = '\0';
@@ -420,7 +567,7 @@ int mw_matcher_match(const struct mw_matcher *m, const struct mw_doc *doc,
   for (size_t i = 0; rc == MW_OK && i < c->n_cands; i++) {
     uint32_t t = c->cands[i];
     if (t >= m->n_topics || !rule_ok(&m->topics[t].r)) continue;
-    if (!eval_node(m, c, m->topics[t].r.root)) continue;
+    if (!topic_eval(m, c, t)) continue;
     results[t].matched = true;
     found_terms(m, c, m->topics[t].r.root, &results[t]);
     matched++;
@@ -437,7 +584,7 @@ int mw_matcher_score(const struct mw_matcher *m, const struct mw_doc *doc,
   if (!m->scored) return MW_OK;
   struct ctx *c = ctx_get(m);
   if (!c) return mw_err_set(err, MW_ENOMEM, "out of memory");
-  int rc = ctx_scan(m, c, doc, false, err);
+  int rc = ctx_scan(m, c, doc, false, QUEUE_LEXICON, err);
   double kf;
   if (rc == MW_OK) *score = score_doc(m, c, doc, level, &kf, NULL, NULL);
   ctx_clear(m, c);

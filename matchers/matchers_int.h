@@ -6,8 +6,9 @@
  * Rules are flattened into one node array. Every literal of every rule,
  * regex factor, lexicon entry and negation cue is one entry of lits and
  * one pattern of the Hyperscan database (its index is the pattern id).
- * A rule is looked at only when one of its literals hit (lit_rules), or
- * always when its regexes have no factor (always).
+ * A rule is looked at only when a literal of its trigger set hit (a set
+ * one of whose literals occurs in every document the rule matches; see
+ * compile.c), or always when its regexes have no factor.
  */
 #ifndef MW_MATCHERS_INT_H
 #define MW_MATCHERS_INT_H
@@ -44,14 +45,35 @@ struct lit {
   const char *s;
   uint32_t len;
   bool all;       /* every occurrence is recorded (NEAR, scoring) */
+  bool gate;      /* a regex's factor: its last occurrence is recorded */
   int32_t cue;    /* index in m->cues, or -1 */
 };
 
+/* What the scan callback reads per literal (m->lit_info): the length, or
+ * LIT_LONG when it does not fit and lits[].len has it. */
+#define LIT_LEN 0x00FFFFFFu
+#define LIT_ALL 0x80000000u
+#define LIT_GATE 0x40000000u
+#define LIT_LONG 0x20000000u
+
 struct regex {
   pcre2_code *code;
-  uint32_t gate0, n_gate; /* literals in m->gates; 0 gates: always runs */
+  uint32_t gate0, n_gate; /* its best factor: literals in m->gates; 0
+                             gates: always runs */
   uint32_t window; /* > 0: no match is longer than this many bytes, so the
-                      search starts near its factors' first occurrence */
+                      search looks only near the best factor's occurrences */
+  uint32_t x0, n_x; /* its other factors, m->xsets[x0 .. x0 + n_x) */
+};
+
+/* A factor of a regex that is not in the database: one of its strings
+ * (m->xstrs[s0 .. s0 + n)) occurs in every match. */
+struct xset {
+  uint32_t s0, n;
+};
+
+struct xstr {
+  const char *s;
+  uint32_t len;
 };
 
 struct rule {
@@ -80,8 +102,19 @@ struct cue {
 struct ctx;
 struct build;
 
+/* Literal -> the rules whose trigger set holds it (rule numbers: topics
+ * 0..n_topics-1, then lexicon entries), and the rules to look at on every
+ * document. */
+struct rule_index {
+  uint32_t *off;  /* n_lits + 1 offsets into refs */
+  uint32_t *refs;
+  uint32_t *always;
+  size_t n_always;
+};
+
 struct mw_matcher {
   struct mw_arena *arena; /* every string and the parse trees */
+  struct mw_norm_table *norm; /* the normal form's character table */
   struct topic *topics;
   size_t n_topics;
   struct lex_entry *lex;
@@ -94,16 +127,20 @@ struct mw_matcher {
   size_t n_kids;
   struct lit *lits;
   size_t n_lits;
+  uint32_t *lit_info; /* per literal: length | LIT_ALL | LIT_GATE */
   uint32_t *cue_lits; /* the literal of each cue */
   struct regex *res;
   size_t n_res;
   uint32_t *gates;
   size_t n_gates;
-  /* literal -> rules (topics 0..n_topics-1, then lexicon entries) */
-  uint32_t *lit_rule0; /* n_lits + 1 offsets into lit_rules */
-  uint32_t *lit_rules;
-  uint32_t *always; /* rules to evaluate on every document */
-  size_t n_always;
+  struct xset *xsets;
+  size_t n_xsets;
+  struct xstr *xstrs;
+  size_t n_xstrs;
+  struct rule_index topic_index, lex_index;
+  uint32_t *prog;       /* the topics as programs (prog.c) */
+  size_t n_prog;
+  uint32_t *topic_prog; /* per topic: its program in prog, or NONE32 */
   hs_database_t *db; /* NULL when there are no literals */
   size_t db_bytes;
   struct mw_rule_error *errors;
@@ -122,6 +159,12 @@ struct hit {
   uint8_t field;
 };
 
+/* An occurrence as the scan reports it, before it is taken in. */
+struct raw_hit {
+  uint32_t id, end;
+};
+#define RAW_MAX 1024u
+
 /* Scratch for one call: taken from the matcher's pool, returned after. */
 /* A span of normalised text. */
 struct span {
@@ -131,20 +174,27 @@ struct span {
 struct ctx {
   struct ctx *next;
   const struct mw_matcher *m;
+  const uint32_t *info; /* m->lit_info */
   hs_scratch_t *scratch;
   pcre2_match_data *md;
   pcre2_match_context *mctx;
   struct mw_buf norm[MW_FIELD_COUNT];
   struct mw_norm_map map[MW_FIELD_COUNT];
   bool mapped; /* map[] filled for this document */
+  const struct rule_index *queue[2]; /* indexes whose rules are queued */
   int field;   /* being scanned */
+  uint8_t bit; /* ... as a FB_* bit */
+  struct raw_hit raw[RAW_MAX]; /* reported, not taken in yet */
+  size_t n_raw;
   uint8_t *mask;      /* per literal: FB_* bits where it occurs */
   uint32_t *first;    /* per literal and field: start, end of the first */
+  uint32_t *last;     /* per gate literal and field: start of the last */
   uint32_t *head;     /* per literal: last recorded hit */
   uint32_t *touched;  /* literals seen */
   size_t n_touched;
   struct hit *hits;
   size_t n_hits, cap_hits;
+  bool lost;          /* some occurrences were not recorded (HITS_MAX) */
   uint8_t *re_state;  /* per regex and field: 0 unknown, 1 no, 2 yes */
   uint32_t *re_first; /* per regex and field: start, end of the first */
   uint32_t *re_touched;
@@ -155,6 +205,8 @@ struct ctx {
   size_t n_cands;
   struct span *va, *vb; /* NEAR: positions of its two parts */
   size_t cap_va, cap_vb;
+  struct span *vw;      /* regexes: where a match may lie */
+  size_t cap_vw;
 };
 
 /* ----------------------------------------------------------- match.c */
@@ -164,9 +216,13 @@ struct ctx *ctx_get(const struct mw_matcher *m);
 void ctx_put(const struct mw_matcher *m, struct ctx *c);
 void ctx_free(struct ctx *c);
 /* Normalises and scans doc's fields into c and queues the candidate
- * rules; with_map keeps the offset maps for explanations. */
+ * rules: topics (QUEUE_TOPICS) and lexicon entries (QUEUE_LEXICON);
+ * with_map keeps the offset maps for explanations. */
+#define QUEUE_TOPICS 1u
+#define QUEUE_LEXICON 2u
 int ctx_scan(const struct mw_matcher *m, struct ctx *c,
-             const struct mw_doc *doc, bool with_map, struct mw_err *err);
+             const struct mw_doc *doc, bool with_map, unsigned queue,
+             struct mw_err *err);
 /* Clears what ctx_scan recorded. */
 void ctx_clear(const struct mw_matcher *m, struct ctx *c);
 /* The verdict of node ni on the scanned document. */
@@ -175,6 +231,15 @@ bool eval_node(const struct mw_matcher *m, struct ctx *c, uint32_t ni);
 bool regex_in_field(const struct mw_matcher *m, struct ctx *c, uint32_t re,
                     int f, uint32_t *s, uint32_t *e);
 static inline bool rule_ok(const struct rule *r) { return r->root != NONE32; }
+
+/* ------------------------------------------------------------ prog.c */
+
+/* Builds the rule indexes, the literals' scan info and the topics'
+ * programs once every rule is compiled. MW_OK or MW_ENOMEM. */
+int plan_build(struct mw_matcher *m);
+void plan_free(struct mw_matcher *m);
+/* The verdict of topic t on the scanned document. */
+bool topic_eval(const struct mw_matcher *m, struct ctx *c, size_t t);
 
 /* ----------------------------------------------------------- score.c */
 

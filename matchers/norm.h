@@ -35,10 +35,21 @@ void mw_norm_map_init(struct mw_norm_map *m, size_t max);
 void mw_norm_map_reset(struct mw_norm_map *m);
 void mw_norm_map_cleanup(struct mw_norm_map *m);
 
-/* Appends the normal form of s to out; records the map when map is not
- * NULL (reset first by the caller). Texts over 1 GB are MW_ETOOBIG. */
-int mw_norm_text(const char *s, size_t len, struct mw_buf *out,
-                 struct mw_norm_map *map);
+/* What normalising needs to know about each character of the Basic
+ * Multilingual Plane, precomputed from utf8proc (about 0.5 MB, 3 ms to
+ * build). Immutable once built, so any number of threads may share one.
+ * Each matcher owns one (mw_matcher_new builds it, mw_matcher_free frees
+ * it). */
+struct mw_norm_table;
+/* MW_OK or MW_ENOMEM (then *out is NULL). Free with mw_norm_table_free. */
+int mw_norm_table_new(struct mw_norm_table **out);
+void mw_norm_table_free(struct mw_norm_table *t);
+
+/* Appends the normal form of s to out using table t (not NULL); records
+ * the map when map is not NULL (reset first by the caller). Texts over
+ * 1 GB are MW_ETOOBIG. */
+int mw_norm_text(const struct mw_norm_table *t, const char *s, size_t len,
+                 struct mw_buf *out, struct mw_norm_map *map);
 
 /* Original offset of a match starting (or ending, exclusive) at normalised
  * offset off. A match that starts or ends inside a changed piece widens to

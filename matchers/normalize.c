@@ -13,16 +13,22 @@
  * Speed matters (every document passes through here before the scan), so
  * the text is cut into pieces that normalise independently: a piece is a
  * character that no earlier character can combine with, followed by the
- * combining marks that attach to it. CJK ideographs and plain ASCII are
- * copied as they are; other characters alone in their piece come from a
- * table of the Basic Multilingual Plane built once on first use; anything
- * else (a letter with marks, a character outside the BMP) goes through
- * utf8proc. Pieces whose length changes are recorded in the offset map.
+ * combining marks that attach to it. Runs of CJK ideographs and ASCII
+ * that is not white space are copied in one tight loop (ASCII lower
+ * cased); other characters alone in their piece come from a table of the
+ * Basic Multilingual Plane (struct mw_norm_table, built from utf8proc by
+ * whoever owns it: each matcher builds its own, and mw_text_normalize,
+ * which has no matcher, a shared one on first use); anything else (a
+ * letter with marks, a character outside the BMP) goes through utf8proc.
+ * Pieces whose length changes are recorded in the offset map.
  *
  * What it leaves to others: matching (match.c), where the map is read.
  */
 #include <pthread.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 #include <utf8proc.h>
 
@@ -53,12 +59,14 @@ struct entry {
   char out[ENTRY_OUT];
 };
 
-static struct entry *table;    /* 65536 entries */
-static uint8_t *second;        /* bit per character below SECOND_LIMIT */
-static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+struct mw_norm_table {
+  struct entry e[0x10000];
+  uint8_t second[SECOND_LIMIT / 8]; /* bit per character below
+                                       SECOND_LIMIT */
+};
 
-static bool is_second(int32_t cp) {
-  return cp < SECOND_LIMIT && (second[cp >> 3] >> (cp & 7) & 1);
+static bool is_second(const struct mw_norm_table *t, int32_t cp) {
+  return cp < SECOND_LIMIT && (t->second[cp >> 3] >> (cp & 7) & 1);
 }
 
 /* CJK for the white-space rule: ideographs, kana, hangul, CJK punctuation. */
@@ -77,7 +85,19 @@ static bool is_space_cp(int32_t cp) {
 
 /* Decodes one UTF-8 character at s (n > 0 bytes available); returns its
  * length, or 0 when the bytes are not well-formed UTF-8. */
-static size_t decode(const unsigned char *s, size_t n, int32_t *cp) {
+static inline size_t decode(const unsigned char *s, size_t n, int32_t *cp) {
+  unsigned c = s[0];
+  /* Two bytes, and three bytes outside E0 (overlongs) and ED
+   * (surrogates), are well-formed whenever their continuations are. */
+  if (c >= 0xC2 && c <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+    *cp = (int32_t)((c & 0x1F) << 6 | (s[1] & 0x3F));
+    return 2;
+  }
+  if (c >= 0xE1 && c <= 0xEF && c != 0xED && n >= 3 &&
+      (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+    *cp = (int32_t)((c & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F));
+    return 3;
+  }
   utf8proc_ssize_t k = utf8proc_iterate(s, (utf8proc_ssize_t)(n < 4 ? n : 4),
                                         cp);
   return k > 0 ? (size_t)k : 0;
@@ -108,16 +128,11 @@ static utf8proc_ssize_t map_piece(const uint8_t *in, size_t n, int32_t *scratch,
   return utf8proc_reencode(*out, k, MAP_OPTIONS);
 }
 
-static void build_tables(void) {
-  second = calloc(SECOND_LIMIT / 8, 1);
-  table = calloc(0x10000, sizeof *table);
-  if (!second || !table) {
-    free(second);
-    free(table);
-    second = NULL;
-    table = NULL;
-    return;
-  }
+int mw_norm_table_new(struct mw_norm_table **out) {
+  struct mw_norm_table *t = calloc(1, sizeof *t);
+  *out = t;
+  if (!t) return MW_ENOMEM;
+  uint8_t *second = t->second;
   /* A starter that appears after the first place of a canonical
    * decomposition may combine with what precedes it. Overmarking only
    * sends more characters down the slow path. */
@@ -137,7 +152,7 @@ static void build_tables(void) {
     second[cp >> 3] |= (uint8_t)(1u << (cp & 7));
 
   for (int32_t cp = 0; cp < 0x10000; cp++) {
-    struct entry *e = &table[cp];
+    struct entry *e = &t->e[cp];
     if (cp >= 0xD800 && cp <= 0xDFFF) {
       e->flags = F_BOUNDARY | F_LONG;
       continue;
@@ -163,11 +178,11 @@ static void build_tables(void) {
       i += (utf8proc_ssize_t)m;
     }
     const utf8proc_property_t *p = utf8proc_get_property(cp);
-    bool boundary = p->combining_class == 0 && !is_second(cp);
+    bool boundary = p->combining_class == 0 && !is_second(t, cp);
     if (first >= 0)
       boundary = boundary &&
                  utf8proc_get_property(first)->combining_class == 0 &&
-                 !is_second(first);
+                 !is_second(t, first);
     if (boundary) e->flags |= F_BOUNDARY;
     if (k == n && !memcmp(o, in, (size_t)n)) e->flags |= F_IDENT;
     if (cnt == 1 && is_space_cp(first)) e->flags |= F_SPACE;
@@ -182,27 +197,44 @@ static void build_tables(void) {
     }
     if (buf != scratch) free(buf);
   }
+  return MW_OK;
 }
 
-static bool tables_ready(void) {
-  pthread_once(&table_once, build_tables);
-  return table != NULL;
+void mw_norm_table_free(struct mw_norm_table *t) { free(t); }
+
+/* The table of callers without a matcher (mw_text_normalize): built on
+ * first use, immutable after. */
+static struct mw_norm_table *shared;
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+
+static void build_shared(void) {
+  if (mw_norm_table_new(&shared)) shared = NULL;
 }
 
-/* Whether the character at s starts a new piece. */
-static bool boundary_at(const unsigned char *s, size_t n) {
-  unsigned char c = s[0];
-  if (c < 0x80 || (c >= 0xE4 && c <= 0xE9)) return true;
+/* Whether the character at s starts a new piece (n > 0 bytes). */
+static bool boundary_slow(const struct mw_norm_table *t,
+                          const unsigned char *s, size_t n) {
   int32_t cp;
   if (!decode(s, n, &cp)) return true; /* becomes U+FFFD */
-  if (cp < 0x10000) return table[cp].flags & F_BOUNDARY;
-  if (utf8proc_get_property(cp)->combining_class != 0 || is_second(cp))
+  if (cp < 0x10000) return t->e[cp].flags & F_BOUNDARY;
+  if (utf8proc_get_property(cp)->combining_class != 0 || is_second(t, cp))
     return false;
   int32_t d[8];
   int bound = 0;
   utf8proc_ssize_t k = utf8proc_decompose_char(cp, d, 8, MAP_OPTIONS, &bound);
   return k <= 0 || (utf8proc_get_property(d[0])->combining_class == 0 &&
-                    !is_second(d[0]));
+                    !is_second(t, d[0]));
+}
+
+static inline bool boundary_at(const struct mw_norm_table *t,
+                               const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  if (c < 0x80 || (c >= 0xE4 && c <= 0xE9)) return true;
+  if (c >= 0xE1 && c <= 0xEF && c != 0xED && n >= 3 &&
+      (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
+    return t->e[(c & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F)].flags &
+           F_BOUNDARY;
+  return boundary_slow(t, s, n);
 }
 
 /* ------------------------------------------------------------- the map */
@@ -290,6 +322,7 @@ static int reserve(struct writer *wr, size_t n) {
 
 struct state {
   struct writer wr;
+  const struct mw_norm_table *t;
   struct mw_norm_map *map;
   bool last_cjk;   /* the last character written is CJK */
   bool ws;         /* a run of white space is pending */
@@ -404,17 +437,151 @@ static int slow_piece(struct state *st, const unsigned char *s, size_t i,
   return rc;
 }
 
-int mw_norm_text(const char *text, size_t len, struct mw_buf *out,
-                 struct mw_norm_map *map) {
+/* Whether c may start a character of a fast run: ASCII that is not white
+ * space (or NUL), or the lead byte of a three-byte character. */
+static inline bool fast_lead(unsigned char c) {
+  return (c > ' ' && c < 0x80) || (c >= 0xE1 && c <= 0xEF) ||
+         (c > 0 && c < 0x09) || (c > 0x0D && c < ' ');
+}
+
+#ifdef __SSE2__
+/* How many whole ideographs of U+4000..U+9FFF (hexagrams excepted) the 15
+ * bytes at s (16 readable) start with, 0 to 5, all of them pieces on
+ * their own: the last is dropped when the character after it may combine
+ * with it. Sixteen bytes at a time are what make normalising Chinese text
+ * cost a fraction of the scan. */
+static unsigned ideographs16(const struct mw_norm_table *t,
+                             const unsigned char *s, size_t n) {
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+  __m128i x = _mm_xor_si128(v, _mm_set1_epi8((char)0x80)); /* signed */
+  __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x63)),
+                               _mm_cmplt_epi8(x, _mm_set1_epi8(0x6A)));
+  __m128i cont = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(-1)),
+                               _mm_cmplt_epi8(x, _mm_set1_epi8(0x40)));
+  unsigned ml = (unsigned)_mm_movemask_epi8(lead);
+  unsigned mc = (unsigned)_mm_movemask_epi8(cont);
+  unsigned e4 = (unsigned)_mm_movemask_epi8(
+      _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE4)));
+  unsigned b7 = (unsigned)_mm_movemask_epi8(
+      _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xB7)));
+  /* Leads at 0, 3, 6, 9, 12, continuations between; E4 B7 is a hexagram
+   * (not CJK for the white-space rule). */
+  unsigned bad = ((ml ^ 0x1249u) | (mc ^ 0x6DB6u) | (e4 & (b7 >> 1))) & 0x7FFFu;
+  unsigned k = (bad ? (unsigned)__builtin_ctz(bad) : 15u) / 3;
+  if (k && 3 * k < n && !boundary_at(t, s + 3 * k, n - 3 * k)) k--;
+  return k;
+}
+#endif
+
+/* Copies the run of characters that are a piece on their own starting at
+ * s[i] (a piece starts there), and returns where it stops: at white space,
+ * at a character that is dropped or needs utf8proc, or before a character
+ * the next one may combine with. ASCII is lower cased; ideographs are
+ * themselves; other three-byte characters (most CJK punctuation) come
+ * from the table. This is where almost all of a Chinese text goes. */
+static size_t fast_run(struct state *st, const unsigned char *s, size_t len,
+                       size_t i, int *rc) {
+  struct writer *wr = &st->wr;
+  const struct entry *tab = st->t->e;
+  /* Room for the rest of the text as it is and 16 bytes more (more is
+   * reserved below when a character grows); else the careful path. */
+  if (wr->base + wr->w + (len - i) + 24 > wr->b->cap &&
+      reserve(wr, len - i + 24))
+    return i;
+  unsigned char *o = (unsigned char *)wr->b->data + wr->base;
+  size_t w = wr->w, i0 = i;
+  bool cjk = st->last_cjk;
+  while (i < len) {
+    unsigned char c = s[i];
+    const struct entry *e = NULL;
+    size_t k;
+    bool c_first, c_last;
+    if (c < 0x80) {
+      if (!fast_lead(c)) break;
+      k = 1;
+      c_first = c_last = false;
+    } else if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < len &&
+               (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+#ifdef __SSE2__
+      if (c >= 0xE4 && c <= 0xE9 && !st->ws && i + 16 <= len) {
+        unsigned n = ideographs16(st->t, s + i, len - i);
+        if (n) { /* 16 bytes stored, 3n kept */
+          _mm_storeu_si128((__m128i *)(void *)(o + w),
+                           _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+          w += 3 * n;
+          i += 3 * n;
+          cjk = true;
+          continue;
+        }
+      }
+#endif
+      k = 3;
+      if (c >= 0xE4 && c <= 0xE9) { /* U+4000..U+9FFF, themselves */
+        c_first = c_last = !(c == 0xE4 && s[i + 1] == 0xB7); /* U+4DCx */
+      } else {
+        e = &tab[(c & 0x0F) << 12 | (s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F)];
+        if ((e->flags & (F_LONG | F_SPACE)) || e->len == 0) break;
+        c_first = e->flags & F_CJK_FIRST;
+        c_last = e->flags & F_CJK_LAST;
+      }
+    } else {
+      break;
+    }
+    if (i + k < len && !boundary_at(st->t, s + i + k, len - i - k)) break;
+    if (st->ws) { /* only before the first character of the run */
+      wr->w = w;
+      if ((*rc = flush_space(st, c_first, false))) return i;
+      o = (unsigned char *)wr->b->data + wr->base;
+      w = wr->w;
+    }
+    if (k == 1) {
+      o[w++] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    } else if (!e || (e->flags & F_IDENT)) {
+      o[w] = c;
+      o[w + 1] = s[i + 1];
+      o[w + 2] = s[i + 2];
+      w += 3;
+    } else {
+      size_t n0 = w;
+      if (e->len > 3 && wr->base + w + e->len + (len - i) + 8 > wr->b->cap) {
+        wr->w = w;
+        if ((*rc = reserve(wr, e->len + (len - i) + 8))) return i;
+        o = (unsigned char *)wr->b->data + wr->base;
+      }
+      memcpy(o + w, e->out, e->len);
+      w += e->len;
+      if (st->map && !((e->flags & F_ONE) && e->len == 3) &&
+          (*rc = map_add(st->map, n0, w, i, i + 3))) {
+        wr->w = w;
+        return i + 3;
+      }
+    }
+    cjk = c_last;
+    i += k;
+  }
+  wr->w = w;
+  if (i > i0) st->last_cjk = cjk;
+  return i;
+}
+
+int mw_norm_text(const struct mw_norm_table *t, const char *text, size_t len,
+                 struct mw_buf *out, struct mw_norm_map *map) {
   if (!text || !len) return MW_OK;
   if (len > TEXT_MAX) return MW_ETOOBIG;
-  if (!tables_ready()) return MW_ENOMEM;
   const unsigned char *s = (const unsigned char *)text;
-  struct state st = {.wr = {out, out->len, 0}, .map = map};
+  struct state st = {.wr = {out, out->len, 0}, .t = t, .map = map};
   int rc = reserve(&st.wr, len + 16);
   if (rc) return rc;
   size_t i = 0;
   while (i < len && rc == MW_OK) {
+    if (fast_lead(s[i])) {
+      size_t j = fast_run(&st, s, len, i, &rc);
+      if (rc) break;
+      if (j > i) {
+        i = j;
+        continue;
+      }
+    }
     unsigned char c = s[i];
     if (c < 0x80) {
       if (c == ' ' || c == 0 || (c >= 0x09 && c <= 0x0D)) {
@@ -423,10 +590,10 @@ int mw_norm_text(const char *text, size_t len, struct mw_buf *out,
         continue;
       }
       if (i + 1 < len && s[i + 1] >= 0x80 &&
-          !boundary_at(s + i + 1, len - i - 1)) {
+          !boundary_at(t, s + i + 1, len - i - 1)) {
         /* A letter with combining marks: 'e' + U+0301 composes. */
         size_t j = i + 1;
-        while (j < len && !boundary_at(s + j, len - j)) {
+        while (j < len && !boundary_at(t, s + j, len - j)) {
           int32_t cp;
           size_t m = decode(s + j, len - j, &cp);
           j += m ? m : 1;
@@ -446,28 +613,12 @@ int mw_norm_text(const char *text, size_t len, struct mw_buf *out,
       i++;
       continue;
     }
-    if (c >= 0xE4 && c <= 0xE9 && i + 2 < len &&
-        (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
-        (i + 3 == len || boundary_at(s + i + 3, len - i - 3))) {
-      /* U+4000..U+9FFF: ideographs (and hexagrams), always themselves. */
-      int32_t cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) |
-                   (s[i + 2] & 0x3F);
-      bool cjk = cp < 0x4DC0 || cp >= 0x4E00;
-      if (st.ws && (rc = flush_space(&st, cjk, false))) break;
-      if (st.wr.base + st.wr.w + 3 >= out->cap && (rc = reserve(&st.wr, 3)))
-        break;
-      memcpy(out->data + st.wr.base + st.wr.w, s + i, 3);
-      st.wr.w += 3;
-      st.last_cjk = cjk;
-      i += 3;
-      continue;
-    }
     int32_t cp;
     size_t m = decode(s + i, len - i, &cp);
     size_t j = i + (m ? m : 1);
-    if (!m || cp >= 0x10000 || (table[cp].flags & F_LONG) ||
-        (j < len && !boundary_at(s + j, len - j))) {
-      while (j < len && !boundary_at(s + j, len - j)) {
+    if (!m || cp >= 0x10000 || (t->e[cp].flags & F_LONG) ||
+        (j < len && !boundary_at(t, s + j, len - j))) {
+      while (j < len && !boundary_at(t, s + j, len - j)) {
         int32_t c2;
         size_t m2 = decode(s + j, len - j, &c2);
         j += m2 ? m2 : 1;
@@ -476,7 +627,7 @@ int mw_norm_text(const char *text, size_t len, struct mw_buf *out,
       i = j;
       continue;
     }
-    const struct entry *e = &table[cp];
+    const struct entry *e = &t->e[cp];
     rc = emit(&st, e->out, e->len, e->flags & F_ONE, e->flags & F_CJK_FIRST,
               e->flags & F_CJK_LAST, e->flags & F_SPACE, i, j,
               e->flags & F_IDENT);
@@ -493,5 +644,7 @@ int mw_norm_text(const char *text, size_t len, struct mw_buf *out,
 }
 
 int mw_text_normalize(const char *s, size_t len, struct mw_buf *out) {
-  return mw_norm_text(s, len, out, NULL);
+  pthread_once(&shared_once, build_shared);
+  if (!shared) return MW_ENOMEM;
+  return mw_norm_text(shared, s, len, out, NULL);
 }

@@ -3,10 +3,14 @@
  * on documents where it can match.
  *
  * A factor is a set of strings one of which occurs in every match: for
- * /垃圾.{0,4}混装/ it is {垃圾} (or {混装}), for /(偷排|直排).{0,6}污水/
- * it is {污水} or {偷排, 直排}. The strings join the literals of the one
- * multi-pattern database; a regex whose factor was not seen in a field is
- * false there without running. The analysis reads a subset of PCRE2
+ * /垃圾.{0,4}混装/ there are two, {垃圾} and {混装}, for
+ * /(偷排|直排).{0,6}污水/ {污水} and {偷排, 直排}. The best factor (its
+ * shortest string longest, then the fewest strings) joins the literals of
+ * the one multi-pattern database; a regex whose best factor was not seen
+ * in a field is false there without running. The others are looked for
+ * (memmem) only near where the best one occurred, before running the
+ * regex there: adding them to the database would cost every document a
+ * scan for them. The analysis reads a subset of PCRE2
  * syntax and gives up (no factor: the regex always runs) on anything it
  * does not understand, such as extended mode, conditionals or recursion,
  * so it can be wrong only by being cautious.
@@ -21,45 +25,59 @@
 #include "matchers/norm.h"
 #include "matchers/rule.h"
 
-#define SET_MAX 16
+#define SET_MAX REGEX_SET_MAX
 #define RUN_MAX 60
 #define DEPTH_MAX 32
 
-struct fset {
-  size_t n; /* 0: no factor */
-  const char *v[SET_MAX];
-  size_t l[SET_MAX];
+/* Factors that all hold, best first. */
+struct flist {
+  size_t n;
+  struct regex_factor f[REGEX_FACTORS_MAX];
 };
 
 struct rx {
   const char *s;
   size_t len, i;
   struct mw_arena *a;
+  const struct mw_norm_table *nt;
   bool give_up;
   int depth;
 };
 
-static size_t shortest(const struct fset *f) {
+static size_t shortest(const struct regex_factor *f) {
   size_t m = SIZE_MAX;
   for (size_t k = 0; k < f->n; k++)
     if (f->l[k] < m) m = f->l[k];
   return f->n ? m : 0;
 }
 
-/* Keeps the better of best and f: longer shortest string, then fewer. */
-static void consider(struct fset *best, const struct fset *f) {
-  if (!f->n) return;
-  size_t a = shortest(best), b = shortest(f);
-  if (!best->n || b > a || (b == a && f->n < best->n)) *best = *f;
+/* Whether factor a is better than b: longer shortest string, then fewer
+ * strings. */
+static bool better(const struct regex_factor *a, const struct regex_factor *b) {
+  size_t x = shortest(a), y = shortest(b);
+  return x > y || (x == y && a->n < b->n);
 }
 
-static void consider_run(struct rx *r, struct fset *best, const char *run,
+/* Adds f to the list in order, after those as good (so the first found of
+ * equals stays first), dropping the worst when the list is full. */
+static void consider(struct flist *best, const struct regex_factor *f) {
+  if (!f->n) return;
+  size_t at = best->n;
+  while (at > 0 && better(f, &best->f[at - 1])) at--;
+  if (at >= REGEX_FACTORS_MAX) return;
+  size_t keep = best->n < REGEX_FACTORS_MAX ? best->n : REGEX_FACTORS_MAX - 1;
+  memmove(&best->f[at + 1], &best->f[at], (keep - at) * sizeof *best->f);
+  best->f[at] = *f;
+  if (best->n < REGEX_FACTORS_MAX) best->n++;
+}
+
+static void consider_run(struct rx *r, struct flist *best, const char *run,
                          size_t rl) {
   if (!rl) return;
   struct mw_buf b;
   mw_buf_init(&b, 20 * rl + 64);
-  if (mw_norm_text(run, rl, &b, NULL) == MW_OK && b.len) {
-    struct fset f = {.n = 1};
+  if (mw_norm_text(r->nt, run, rl, &b, NULL) == MW_OK && b.len) {
+    struct regex_factor f = {.n = 1};
     f.v[0] = mw_arena_strndup(r->a, b.data, b.len);
     f.l[0] = b.len;
     if (f.v[0]) consider(best, &f);
@@ -143,7 +161,7 @@ static void skip_class(struct rx *r) {
   else r->give_up = true;
 }
 
-static struct fset parse_alt(struct rx *r);
+static struct flist parse_alt(struct rx *r);
 
 /* What follows '(': returns false for a group that matches nothing
  * (lookaround, comment, option setting), after skipping it. */
@@ -198,8 +216,8 @@ static bool group_prefix(struct rx *r, bool *zero_width) {
   return false;
 }
 
-static struct fset parse_seq(struct rx *r) {
-  struct fset best = {0};
+static struct flist parse_seq(struct rx *r) {
+  struct flist best = {0};
   char run[RUN_MAX + 8];
   size_t rl = 0;
   while (r->i < r->len && !r->give_up) {
@@ -214,7 +232,7 @@ static struct fset parse_seq(struct rx *r) {
         r->give_up = true;
         break;
       }
-      struct fset inner = parse_alt(r);
+      struct flist inner = parse_alt(r);
       r->depth--;
       if (r->i >= r->len || r->s[r->i] != ')') {
         r->give_up = true;
@@ -224,7 +242,8 @@ static struct fset parse_seq(struct rx *r) {
       long min = quantifier(r);
       consider_run(r, &best, run, rl);
       rl = 0;
-      if (!zero_width && min != 0) consider(&best, &inner);
+      for (size_t k = 0; !zero_width && min != 0 && k < inner.n; k++)
+        consider(&best, &inner.f[k]); /* each holds in every match */
       continue;
     }
     bool literal = false;
@@ -298,30 +317,34 @@ static struct fset parse_seq(struct rx *r) {
   return best;
 }
 
-static struct fset parse_alt(struct rx *r) {
-  struct fset all = parse_seq(r);
-  bool none = all.n == 0;
+/* A sequence's factors; for an alternation one factor, the union of the
+ * best of each branch (none when a branch has none). */
+static struct flist parse_alt(struct rx *r) {
+  struct flist first = parse_seq(r);
+  if (r->give_up || r->i >= r->len || r->s[r->i] != '|') return first;
+  struct regex_factor all = {0};
+  bool none = first.n == 0;
+  if (!none) all = first.f[0];
   while (!r->give_up && r->i < r->len && r->s[r->i] == '|') {
     r->i++;
-    struct fset f = parse_seq(r);
-    if (!f.n || all.n + f.n > SET_MAX) none = true;
-    for (size_t k = 0; !none && k < f.n; k++) {
-      all.v[all.n] = f.v[k];
-      all.l[all.n++] = f.l[k];
+    struct flist f = parse_seq(r);
+    if (!f.n || all.n + f.f[0].n > SET_MAX) none = true;
+    for (size_t k = 0; !none && k < f.f[0].n; k++) {
+      all.v[all.n] = f.f[0].v[k];
+      all.l[all.n++] = f.f[0].l[k];
     }
   }
-  if (none) all.n = 0;
-  return all;
+  struct flist out = {0};
+  if (!none && all.n) out.f[out.n++] = all;
+  return out;
 }
 
-size_t regex_gates(const char *pat, size_t len, struct mw_arena *a,
-                   const char **out, size_t *lens, size_t max) {
-  struct rx r = {.s = pat, .len = len, .a = a};
-  struct fset f = parse_alt(&r);
-  if (r.give_up || r.i != len || f.n == 0 || f.n > max) return 0;
-  for (size_t k = 0; k < f.n; k++) {
-    out[k] = f.v[k];
-    lens[k] = f.l[k];
-  }
+size_t regex_factors(const char *pat, size_t len, struct mw_arena *a,
+                     const struct mw_norm_table *nt,
+                     struct regex_factor *out) {
+  struct rx r = {.s = pat, .len = len, .a = a, .nt = nt};
+  struct flist f = parse_alt(&r);
+  if (r.give_up || r.i != len || f.n == 0) return 0;
+  for (size_t k = 0; k < f.n; k++) out[k] = f.f[k];
   return f.n;
 }

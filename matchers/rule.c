@@ -106,6 +106,7 @@ struct parser {
   struct tok t;   /* current token */
   struct tok prev;
   struct mw_arena *a;
+  const struct mw_norm_table *nt;
   struct rule_err *e;
   int depth;
   pcre2_code **codes; /* compiled so far, freed on failure */
@@ -353,11 +354,11 @@ static int push_kid(struct parser *p, struct rnode *parent, struct rnode *kid,
   return MW_OK;
 }
 
-const char *rule_normalised(struct mw_arena *a, const char *text,
-                              size_t n, size_t *len, int *rc) {
+const char *rule_normalised(struct mw_arena *a, const struct mw_norm_table *nt,
+                            const char *text, size_t n, size_t *len, int *rc) {
   struct mw_buf b;
   mw_buf_init(&b, 20 * n + 64); /* NFKC expands at most 18 times */
-  *rc = mw_norm_text(text, n, &b, NULL);
+  *rc = mw_norm_text(nt, text, n, &b, NULL);
   const char *out = NULL;
   *len = 0;
   if (*rc == MW_OK && b.len) {
@@ -394,7 +395,7 @@ static struct rnode *leaf_term(struct parser *p) {
   }
   n->shown = mw_arena_strndup(p->a, p->s + t->off, t->end - t->off);
   int rc;
-  n->norm = rule_normalised(p->a, text, tn, &n->norm_len, &rc);
+  n->norm = rule_normalised(p->a, p->nt, text, tn, &n->norm_len, &rc);
   if (rc == MW_ENOMEM || !n->shown) {
     nomem(p);
     return NULL;
@@ -708,8 +709,9 @@ static struct rnode *parse_or(struct parser *p) {
 }
 
 int rule_parse(const char *src, size_t len, struct mw_arena *a,
-               struct rnode **out, struct rule_err *e) {
-  struct parser p = {.s = src, .len = len, .a = a, .e = e};
+               const struct mw_norm_table *nt, struct rnode **out,
+               struct rule_err *e) {
+  struct parser p = {.s = src, .len = len, .a = a, .nt = nt, .e = e};
   *out = NULL;
   memset(e, 0, sizeof *e);
   struct rnode *root = NULL;

@@ -21,6 +21,7 @@
 #include <pcre2.h>
 
 #include "common/common.h"
+#include "matchers/norm.h"
 
 /* Field bits: a node's scope. */
 #define FB_TITLE 1u
@@ -54,18 +55,21 @@ struct rule_err {
   char msg[240];
 };
 
-/* Parses rule text. On failure returns MW_EINVAL with e filled (and
- * frees any regex compiled so far); MW_ENOMEM when out of memory. */
+/* Parses rule text, normalising terms with table nt. On failure returns
+ * MW_EINVAL with e filled (and frees any regex compiled so far);
+ * MW_ENOMEM when out of memory. */
 int rule_parse(const char *src, size_t len, struct mw_arena *a,
-               struct rnode **out, struct rule_err *e);
+               const struct mw_norm_table *nt, struct rnode **out,
+               struct rule_err *e);
 
 /* The normal form of text in the arena (NUL-terminated); NULL with *len
  * 0 when nothing is left, *rc set on failure. */
-const char *rule_normalised(struct mw_arena *a, const char *text, size_t n,
-                            size_t *len, int *rc);
+const char *rule_normalised(struct mw_arena *a, const struct mw_norm_table *nt,
+                            const char *text, size_t n, size_t *len, int *rc);
 /* A literal node for text taken as it is (keywords, grouped words):
  * NULL with MW_EINVAL in *rc when it is empty once normalised. */
-struct rnode *rule_lit(struct mw_arena *a, const char *text, int *rc);
+struct rnode *rule_lit(struct mw_arena *a, const struct mw_norm_table *nt,
+                       const char *text, int *rc);
 /* An AND, OR or NOT node over n kids (copied). */
 struct rnode *rule_op(struct mw_arena *a, enum rule_kind kind,
                       struct rnode *const *kids, size_t n);
@@ -77,10 +81,20 @@ void rule_release(struct rnode *n);
 void rule_locate(const char *src, size_t len, size_t off, int *line,
                  int *col, struct mw_buf *excerpt, struct mw_buf *caret);
 
-/* Literal factors of a regex: strings (normalised) one of which occurs in
- * every match of the pattern. Returns how many (at most max, written to
- * out as arena strings), or 0 when the pattern promises none. */
-size_t regex_gates(const char *pat, size_t len, struct mw_arena *a,
-                   const char **out, size_t *lens, size_t max);
+/* A literal factor of a regex: strings (normalised, in the arena) one of
+ * which occurs in every match of the pattern. */
+#define REGEX_SET_MAX 16    /* strings of one factor */
+#define REGEX_FACTORS_MAX 4 /* factors kept per regex */
+struct regex_factor {
+  size_t n;
+  const char *v[REGEX_SET_MAX];
+  size_t l[REGEX_SET_MAX];
+};
+/* The factors of a regex that all hold, into out[REGEX_FACTORS_MAX], best
+ * first (the shortest string longest, then the fewest strings). Returns
+ * how many, 0 when the pattern promises none. */
+size_t regex_factors(const char *pat, size_t len, struct mw_arena *a,
+                     const struct mw_norm_table *nt,
+                     struct regex_factor *out);
 
 #endif

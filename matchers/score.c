@@ -141,7 +141,7 @@ static int load_line(struct mw_matcher *m, const char *name, size_t no,
                         "a negation's weight is the factor its terms count "
                         "for: between 0 and 1");
     int rc;
-    struct rnode *lit = rule_lit(m->arena, term, &rc);
+    struct rnode *lit = rule_lit(m->arena, m->norm, term, &rc);
     if (rc == MW_EINVAL)
       return line_error(m, name, no, NULL, 0,
                         "the negation is empty once normalised");
@@ -161,7 +161,7 @@ static int load_line(struct mw_matcher *m, const char *name, size_t no,
   }
   struct rnode *root;
   struct rule_err e;
-  int rc = rule_parse(term, strlen(term), m->arena, &root, &e);
+  int rc = rule_parse(term, strlen(term), m->arena, m->norm, &root, &e);
   uint32_t ri = NONE32;
   if (rc == MW_OK) rc = compile_tree(m, root, true, &ri, &e);
   if (rc == MW_EINVAL) return line_error(m, name, no, term, e.off, e.msg);

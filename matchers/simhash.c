@@ -15,13 +15,20 @@
  * story and its reprint stays small while unrelated texts land about 32
  * bits apart.
  *
- * The text is normalised a slice at a time, cut only before a character
- * that never composes with the one before it, so memory stays bounded
- * whatever the length and the result equals normalising the whole text.
+ * The normal form is made piece by piece, a piece being a character no
+ * earlier one combines with plus the marks that attach to it (as
+ * mw_text_normalize itself works), so the result equals normalising the
+ * whole text. Most pieces of Chinese news are one ASCII character, one
+ * ideograph or one punctuation mark; their kept code points are known
+ * without running the normaliser (inline for ASCII and ideographs, from a
+ * table made once with mw_text_normalize for the punctuation blocks).
+ * Everything else goes through mw_text_normalize a stretch at a time,
+ * which also keeps memory bounded whatever the length.
  *
  * What it leaves to others: extracting the body (crawler/), storing hashes
  * and grouping articles into clusters (store/clusters.c).
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -83,50 +90,139 @@ static uint64_t shingle_hash(const uint32_t cp[SHINGLE]) {
 }
 
 /* The votes: how many shingles had each bit set. Counting bit by bit costs
- * 64 adds a shingle, so the counts are kept four to a word: lane j (16
- * bits) of lanes[k] counts bit 4k + j, and a nibble of the hash is added
- * with one table look-up. The lanes are emptied into ones[] before they
- * can overflow. */
-#define LANE_MAX 65535
-static const uint64_t nibble_lanes[16] = {
-    0x0000000000000000, 0x0000000000000001, 0x0000000000010000,
-    0x0000000000010001, 0x0000000100000000, 0x0000000100000001,
-    0x0000000100010000, 0x0000000100010001, 0x0001000000000000,
-    0x0001000000000001, 0x0001000000010000, 0x0001000000010001,
-    0x0001000100000000, 0x0001000100000001, 0x0001000100010000,
-    0x0001000100010001,
-};
+ * 64 adds a shingle, so the counts are kept eight to a word: byte j of
+ * lanes[k] counts bit 8k + j, and a byte of the hash is added with one
+ * table look-up (spread[b] has byte j set to bit j of b). The lanes are
+ * emptied into ones[] before a byte can overflow. */
+#define LANE_MAX 255
 
 struct votes {
   uint32_t window[SHINGLE]; /* the last SHINGLE kept code points */
   uint64_t kept;            /* kept code points so far */
   uint64_t n;               /* shingles so far */
   uint64_t in_lanes;        /* shingles counted in lanes, not yet in ones */
-  uint64_t lanes[16];
+  uint64_t lanes[8];
   uint64_t ones[64];
 };
 
+/* ------------------------------------------------------------ the tables */
+
+/* Blocks whose characters are looked up rather than normalised: general
+ * punctuation (“ ” — …), CJK symbols and punctuation (、 。 《 》 【 】) and
+ * the full- and half-width forms (，：（） and full-width letters and
+ * digits). */
+#define T_GP 0x2000
+#define T_GP_END 0x206F
+#define T_CJK 0x3000
+#define T_CJK_END 0x303F
+#define T_FW 0xFF00
+#define T_FW_END 0xFF9F
+#define T_SIZE ((T_GP_END - T_GP + 1) + (T_CJK_END - T_CJK + 1) + \
+                (T_FW_END - T_FW + 1))
+
+enum {
+  P_KNOWN = 1, /* alone in its piece, it keeps out[0..n) */
+  P_CUT = 2,   /* no earlier character combines with it: a piece starts */
+};
+
+struct punct {
+  uint8_t flags;
+  uint8_t n;
+  uint32_t out[2];
+};
+
+static uint64_t spread[256];
+static struct punct punct[T_SIZE];
+static uint8_t ascii_kept[128]; /* the kept (lower-case) form, or 0 */
+static bool tables_ok;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static int punct_index(uint32_t cp) {
+  if (cp >= T_GP && cp <= T_GP_END) return (int)(cp - T_GP);
+  if (cp >= T_CJK && cp <= T_CJK_END)
+    return (int)(cp - T_CJK) + (T_GP_END - T_GP + 1);
+  if (cp >= T_FW && cp <= T_FW_END)
+    return (int)(cp - T_FW) + (T_GP_END - T_GP + 1) + (T_CJK_END - T_CJK + 1);
+  return -1;
+}
+
+/* Fills the entry of cp from mw_text_normalize's own answer, so the table
+ * cannot drift from the normal form. A piece starts at cp when neither cp
+ * nor the first character it becomes has a combining class; no character
+ * of these blocks is the second of a canonical composition (kana voicing
+ * marks, Hangul vowels and the like live elsewhere), which a check over
+ * every preceding BMP character confirmed when this was written. */
+static bool fill_punct(uint32_t cp, struct mw_buf *b) {
+  struct punct *e = &punct[punct_index(cp)];
+  uint8_t in[4];
+  utf8proc_ssize_t len = utf8proc_encode_char((utf8proc_int32_t)cp, in);
+  mw_buf_reset(b);
+  if (mw_text_normalize((const char *)in, (size_t)len, b) != MW_OK)
+    return false;
+  bool cut = utf8proc_get_property((utf8proc_int32_t)cp)->combining_class == 0;
+  bool known = cut;
+  size_t i = 0, n = 0;
+  while (i < b->len) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)b->data + i,
+                                          (utf8proc_ssize_t)(b->len - i), &c);
+    if (k <= 0) return false;
+    if (i == 0 && utf8proc_get_property(c)->combining_class != 0)
+      cut = known = false;
+    if (keep(c)) {
+      if (n == 2) known = false;
+      else e->out[n++] = (uint32_t)c;
+    }
+    i += (size_t)k;
+  }
+  e->n = (uint8_t)n;
+  e->flags = (uint8_t)((known ? P_KNOWN : 0) | (cut ? P_CUT : 0));
+  return true;
+}
+
+static void build_tables(void) {
+  for (int b = 0; b < 256; b++)
+    for (int j = 0; j < 8; j++)
+      if (b >> j & 1) spread[b] |= UINT64_C(1) << (8 * j);
+  for (int c = 0; c < 128; c++) {
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+    if (c >= 'A' && c <= 'Z') ascii_kept[c] = (uint8_t)(c + 32);
+    else if (alnum) ascii_kept[c] = (uint8_t)c;
+  }
+  struct mw_buf b;
+  mw_buf_init(&b, 1024);
+  bool ok = true;
+  for (uint32_t cp = T_GP; cp <= T_GP_END && ok; cp++) ok = fill_punct(cp, &b);
+  for (uint32_t cp = T_CJK; cp <= T_CJK_END && ok; cp++) ok = fill_punct(cp, &b);
+  for (uint32_t cp = T_FW; cp <= T_FW_END && ok; cp++) ok = fill_punct(cp, &b);
+  mw_buf_cleanup(&b);
+  tables_ok = ok; /* else every character takes the normaliser */
+}
+
+/* ------------------------------------------------------------- counting */
+
 static void flush_lanes(struct votes *v) {
-  for (int k = 0; k < 16; k++) {
-    for (int j = 0; j < 4; j++)
-      v->ones[4 * k + j] += (v->lanes[k] >> (16 * j)) & 0xffff;
+  for (int k = 0; k < 8; k++) {
+    for (int j = 0; j < 8; j++)
+      v->ones[8 * k + j] += (v->lanes[k] >> (8 * j)) & 0xff;
     v->lanes[k] = 0;
   }
   v->in_lanes = 0;
 }
 
-static void add_char(struct votes *v, uint32_t cp) {
-  memmove(v->window, v->window + 1, (SHINGLE - 1) * sizeof v->window[0]);
+static inline void add_char(struct votes *v, uint32_t cp) {
+  v->window[0] = v->window[1];
+  v->window[1] = v->window[2];
+  v->window[2] = v->window[3];
   v->window[SHINGLE - 1] = cp;
   if (++v->kept < SHINGLE) return;
   uint64_t h = shingle_hash(v->window);
-  for (int k = 0; k < 16; k++)
-    v->lanes[k] += nibble_lanes[(h >> (4 * k)) & 15];
+  for (int k = 0; k < 8; k++) v->lanes[k] += spread[(h >> (8 * k)) & 0xff];
   v->n++;
   if (++v->in_lanes == LANE_MAX) flush_lanes(v);
 }
 
-/* Feeds the normalised slice's kept code points to v. The normal form is
+/* Feeds the normalised text's kept code points to v. The normal form is
  * valid UTF-8 (mw_text_normalize replaced anything else). */
 static void add_text(struct votes *v, const char *s, size_t len) {
   size_t i = 0;
@@ -143,46 +239,99 @@ static void add_text(struct votes *v, const char *s, size_t len) {
   }
 }
 
-/* A byte a slice may start at: ASCII or the first byte of U+4000..U+9FFF
- * (CJK ideographs). Neither composes with, nor is reordered before, the
- * character in front, so normalising the slices one by one gives what
- * normalising the whole text would. */
-static bool safe_cut(unsigned char c) {
-  return c < 0x80 || (c >= 0xE4 && c <= 0xE9);
+/* ------------------------------------------------------------ the pieces */
+
+/* The code point of a well-formed 3-byte sequence at s (n bytes left), or
+ * 0. */
+static inline uint32_t three_bytes(const unsigned char *s, size_t n) {
+  if (n < 3 || (s[0] & 0xF0) != 0xE0 || (s[1] & 0xC0) != 0x80 ||
+      (s[2] & 0xC0) != 0x80)
+    return 0;
+  uint32_t cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
+                (uint32_t)(s[2] & 0x3F);
+  return cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : cp;
 }
 
-/* End of the slice starting at start. */
-static size_t slice_end(const char *s, size_t len, size_t start) {
-  if (len - start <= SLICE_MAX) return len;
-  size_t limit = start + SLICE_MAX; /* < len, so s[limit] is readable */
-  for (size_t i = start + SLICE_BYTES; i < limit; i++)
-    if (safe_cut((unsigned char)s[i])) return i;
-  /* No ideograph or ASCII for 4 KB: cut before any lead byte, which at
-   * worst changes one combining sequence. */
-  for (size_t i = limit; i > start + SLICE_BYTES; i--)
-    if (((unsigned char)s[i] & 0xC0) != 0x80) return i;
+/* Whether a piece starts at s (n bytes left; the end of the text counts):
+ * ASCII, a byte that leads U+4000..U+9FFF (an ideograph, or a bad sequence
+ * the normaliser turns into U+FFFD, which combines with nothing), or a
+ * table character that nothing combines with. */
+static inline bool cut_at(const unsigned char *s, size_t n) {
+  if (n == 0 || s[0] < 0x80 || (s[0] >= 0xE4 && s[0] <= 0xE9)) return true;
+  if (s[0] != 0xE2 && s[0] != 0xE3 && s[0] != 0xEF) return false;
+  int k = punct_index(three_bytes(s, n));
+  return k >= 0 && (punct[k].flags & P_CUT);
+}
+
+/* Counts the character at s[0] when it is a piece of its own the fast path
+ * knows: returns its length, or 0 for the normaliser to handle. A piece
+ * starts at s (the caller's invariant). */
+static inline size_t fast_piece(struct votes *v, const unsigned char *s,
+                                size_t n) {
+  if (s[0] < 0x80) {
+    if (!cut_at(s + 1, n - 1)) return 0;
+    if (ascii_kept[s[0]]) add_char(v, ascii_kept[s[0]]);
+    return 1;
+  }
+  uint32_t cp = three_bytes(s, n);
+  if (!cp || !cut_at(s + 3, n - 3)) return 0;
+  if (cp >= 0x4E00 && cp <= 0x9FFF) { /* unified ideographs: as they are */
+    add_char(v, cp);
+    return 3;
+  }
+  if (cp >= 0x4000 && cp < 0x4E00) { /* extension A, hexagrams: as they are */
+    if (keep((utf8proc_int32_t)cp)) add_char(v, cp);
+    return 3;
+  }
+  int k = punct_index(cp);
+  if (k < 0 || !(punct[k].flags & P_KNOWN)) return 0;
+  for (int i = 0; i < punct[k].n; i++) add_char(v, punct[k].out[i]);
+  return 3;
+}
+
+/* The end of the stretch from start the normaliser takes: the next place
+ * a piece starts with a character the fast path knows, or the first cut
+ * after SLICE_BYTES, never past SLICE_MAX. */
+static size_t slow_end(const unsigned char *s, size_t len, size_t start) {
+  size_t i = start + 1;
+  for (; i < len && i - start <= SLICE_MAX; i++) {
+    if ((s[i] & 0xC0) == 0x80 || !cut_at(s + i, len - i)) continue;
+    if (i - start >= SLICE_BYTES) return i;
+    if (s[i] < 0x80 || three_bytes(s + i, len - i)) return i;
+  }
+  if (i >= len) return len;
+  /* No cut for 4 KB: cut before any lead byte, which at worst changes one
+   * combining sequence. */
+  size_t limit = start + SLICE_MAX;
+  for (i = limit; i > start + SLICE_BYTES; i--)
+    if ((s[i] & 0xC0) != 0x80) return i;
   return limit;
 }
 
 uint64_t mw_simhash(const char *utf8, size_t len) {
   if (!utf8 || !len) return 0;
+  pthread_once(&tables_once, build_tables);
+  const unsigned char *s = (const unsigned char *)utf8;
   struct votes v;
   memset(&v, 0, sizeof v);
   struct mw_buf norm;
   mw_buf_init(&norm, (size_t)SLICE_MAX * EXPANSION + 64);
-  for (size_t start = 0; start < len;) {
-    size_t end = slice_end(utf8, len, start);
+  bool failed = false;
+  for (size_t i = 0; i < len && !failed;) {
+    size_t m = tables_ok ? fast_piece(&v, s + i, len - i) : 0;
+    if (m) {
+      i += m;
+      continue;
+    }
+    size_t end = slow_end(s, len, i);
     mw_buf_reset(&norm);
     /* Allocation failure: no judgement is better than a wrong one. */
-    if (mw_text_normalize(utf8 + start, end - start, &norm) != MW_OK) {
-      mw_buf_cleanup(&norm);
-      return 0;
-    }
-    add_text(&v, norm.data ? norm.data : "", norm.len);
-    start = end;
+    failed = mw_text_normalize(utf8 + i, end - i, &norm) != MW_OK;
+    if (!failed) add_text(&v, norm.data ? norm.data : "", norm.len);
+    i = end;
   }
   mw_buf_cleanup(&norm);
-  if (v.kept < MIN_CHARS) return 0;
+  if (failed || v.kept < MIN_CHARS) return 0;
   flush_lanes(&v);
   uint64_t h = 0;
   for (int i = 0; i < 64; i++)

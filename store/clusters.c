@@ -26,87 +26,136 @@
 #define N_BANDS 4
 #define BAND_BITS 16
 
+/* The article's place in the index: no row when it is unknown, NULL
+ * simhash when it was never hashed. Only the article's key is read. */
 static const char SQL_ARTICLE[] =
-    "SELECT simhash, cluster_id FROM articles WHERE id = ?1";
-static const char SQL_SET_HASH[] =
-    "UPDATE articles SET simhash = ?2, cluster_id = NULL WHERE id = ?1";
+    "SELECT h.simhash, h.cluster_id FROM articles a"
+    " LEFT JOIN article_hashes h ON h.article_id = a.id WHERE a.id = ?1";
+/* Hashing (again) an article stored earlier: its outlet and coverage time
+ * are read once from its row. */
+static const char SQL_HASH_UPSERT[] =
+    "INSERT INTO article_hashes (article_id, simhash, cluster_id, outlet_id,"
+    " counted_at) SELECT id, ?2, NULL, outlet_id, counted_at FROM articles"
+    " WHERE id = ?1 ON CONFLICT (article_id) DO UPDATE"
+    " SET simhash = excluded.simhash, cluster_id = NULL";
+static const char SQL_HASH_INSERT[] =
+    "INSERT INTO article_hashes (article_id, simhash, cluster_id, outlet_id,"
+    " counted_at) VALUES (?1, ?2, nullif(?3, 0), ?4, ?5)";
 static const char SQL_SET_CLUSTER[] =
-    "UPDATE articles SET cluster_id = ?2 WHERE id = ?1";
+    "UPDATE article_hashes SET cluster_id = ?2 WHERE article_id = ?1";
+/* The copy in articles, for the coverage query; off the hot path (new
+ * articles get both at insert). */
+static const char SQL_SET_HASH[] =
+    "UPDATE articles SET simhash = ?2, cluster_id = nullif(?3, 0)"
+    " WHERE id = ?1";
 static const char SQL_BAND_INSERT[] =
-    "INSERT OR IGNORE INTO simhash_bands (band, value, article_id)"
-    " VALUES (?1, ?2, ?3)";
+    "INSERT OR IGNORE INTO simhash_bands (band, value, article_id, simhash)"
+    " VALUES (0, ?1, ?5, ?6), (1, ?2, ?5, ?6), (2, ?3, ?5, ?6),"
+    " (3, ?4, ?5, ?6)";
 static const char SQL_BAND_DELETE[] =
     "DELETE FROM simhash_bands WHERE band = ?1 AND value = ?2"
     " AND article_id = ?3";
-/* Every article sharing a band with the hash; the join skips band rows
- * whose article is gone. */
+/* Every hash sharing a band with ?1..?4: one range of the primary key per
+ * band, the whole hash in each row. An article found in several bands
+ * comes several times; that changes no distance. */
 static const char SQL_CANDIDATES[] =
-    "SELECT a.id, a.simhash, a.cluster_id FROM articles a WHERE a.id IN ("
-    " SELECT article_id FROM simhash_bands WHERE band = 0 AND value = ?1"
-    " UNION SELECT article_id FROM simhash_bands WHERE band = 1 AND value = ?2"
-    " UNION SELECT article_id FROM simhash_bands WHERE band = 2 AND value = ?3"
-    " UNION SELECT article_id FROM simhash_bands WHERE band = 3 AND value = ?4"
-    ") AND a.id != ?5 AND a.cluster_id IS NOT NULL";
+    "SELECT article_id, simhash FROM simhash_bands WHERE band = 0 AND value = ?1"
+    " UNION ALL SELECT article_id, simhash FROM simhash_bands"
+    "  WHERE band = 1 AND value = ?2"
+    " UNION ALL SELECT article_id, simhash FROM simhash_bands"
+    "  WHERE band = 2 AND value = ?3"
+    " UNION ALL SELECT article_id, simhash FROM simhash_bands"
+    "  WHERE band = 3 AND value = ?4";
+/* The cluster of a near neighbour; no row for a band row left behind by a
+ * deleted article, NULL for one not clustered yet. */
+static const char SQL_CLUSTER_OF[] =
+    "SELECT cluster_id FROM article_hashes WHERE article_id = ?1";
+/* The original is set by refresh() once the article is in. */
 static const char SQL_CREATE[] =
-    "INSERT INTO clusters (first_seen, original_article_id)"
-    " SELECT counted_at, id FROM articles WHERE id = ?1 RETURNING id";
+    "INSERT INTO clusters (first_seen) VALUES (?1) RETURNING id";
+/* A cluster for a new article of source ?1 alone, with the figures
+ * refresh() would give it: its 来源 (trimmed as SQL_MEMBERS does), else
+ * its outlet, is the original outlet. The article is the original once it
+ * is in (SQL_SET_ORIGINAL). */
+static const char SQL_CREATE_ONE[] =
+    "INSERT INTO clusters (first_seen, article_count, outlet_count,"
+    " original_outlet) SELECT ?2, 1, 1,"
+    " coalesce(nullif(trim(?3, ' \t\r\n' || char(12288)), ''), o.name)"
+    " FROM sources s JOIN outlets o ON o.id = s.outlet_id WHERE s.id = ?1"
+    " RETURNING id";
+static const char SQL_SET_ORIGINAL[] =
+    "UPDATE clusters SET original_article_id = ?2 WHERE id = ?1";
 /* The members of cluster ?1, earliest first. origin is trimmed of ASCII
- * and ideographic spaces, as pages write "来源： 吉林日报 ". */
+ * and ideographic spaces, as pages write "来源： 吉林日报 "; it lies before
+ * the text in the row, so no overflow page is read. */
 static const char SQL_MEMBERS[] =
-    "SELECT a.id, a.counted_at, a.outlet_id, o.name,"
+    "SELECT h.article_id, h.counted_at, h.outlet_id, o.name,"
     " nullif(trim(a.origin, ' \t\r\n' || char(12288)), '')"
-    " FROM articles a JOIN outlets o ON o.id = a.outlet_id"
-    " WHERE a.cluster_id = ?1 ORDER BY a.counted_at, a.id";
+    " FROM article_hashes h JOIN outlets o ON o.id = h.outlet_id"
+    " JOIN articles a ON a.id = h.article_id"
+    " WHERE h.cluster_id = ?1 ORDER BY h.counted_at, h.article_id";
 static const char SQL_UPDATE[] =
     "UPDATE clusters SET article_count = ?2, outlet_count = ?3,"
     " first_seen = ?4, original_article_id = ?5, original_outlet = ?6"
     " WHERE id = ?1";
 static const char SQL_DROP[] = "DELETE FROM clusters WHERE id = ?1";
+/* The period's articles come from the (counted_at, outlet_id) index, which
+ * holds their ids: neither table's wide rows are read. */
 static const char SQL_TOP[] =
     "SELECT c.id, c.original_article_id, t.title, c.original_outlet,"
     " c.first_seen, c.article_count, c.outlet_count"
     " FROM clusters c LEFT JOIN articles t ON t.id = c.original_article_id"
-    " WHERE c.id IN (SELECT cluster_id FROM articles"
-    "  WHERE counted_at >= ?1 AND counted_at < ?2 AND cluster_id IS NOT NULL)"
+    " WHERE c.id IN (SELECT h.cluster_id FROM articles a"
+    "  JOIN article_hashes h ON h.article_id = a.id"
+    "  WHERE a.counted_at >= ?1 AND a.counted_at < ?2"
+    "  AND h.cluster_id IS NOT NULL)"
     " ORDER BY c.outlet_count DESC, c.article_count DESC, c.first_seen, c.id"
     " LIMIT ?3";
 /* The original's outlet first (max() of a boolean: does the group hold the
  * original), then by first carrying. */
 static const char SQL_OUTLETS[] =
-    "SELECT o.name FROM articles a JOIN outlets o ON o.id = a.outlet_id"
-    " WHERE a.cluster_id = ?1 GROUP BY a.outlet_id"
-    " ORDER BY max(a.id = ?2) DESC, min(a.counted_at), o.name";
+    "SELECT o.name FROM article_hashes h JOIN outlets o ON o.id = h.outlet_id"
+    " WHERE h.cluster_id = ?1 GROUP BY h.outlet_id"
+    " ORDER BY max(h.article_id = ?2) DESC, min(h.counted_at), o.name";
 
 /* Band b of h, as stored. */
 static int64_t band_value(uint64_t h, int b) {
   return (int64_t)((h >> (b * BAND_BITS)) & ((1u << BAND_BITS) - 1));
 }
 
-/* Runs a cached statement that returns no rows, with 1 to 3 integer
- * parameters (unused ones are not bound). */
-static int exec3(struct mw_store *s, enum store_stmt_id id, const char *sql,
-                 int n, int64_t p1, int64_t p2, int64_t p3, const char *what,
-                 struct mw_err *err) {
+/* Runs a cached statement that returns no rows with the n integer
+ * parameters p. */
+static int exec_ints(struct mw_store *s, enum store_stmt_id id,
+                     const char *sql, int n, const int64_t *p,
+                     const char *what, struct mw_err *err) {
   sqlite3_stmt *st;
   int rc = store_stmt(s, id, sql, &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, p1);
-  if (n > 1) sqlite3_bind_int64(st, 2, p2);
-  if (n > 2) sqlite3_bind_int64(st, 3, p3);
+  for (int i = 0; i < n; i++) sqlite3_bind_int64(st, i + 1, p[i]);
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   return rc == SQLITE_DONE ? MW_OK : store_db_err(s, err, what);
 }
 
+static int exec3(struct mw_store *s, enum store_stmt_id id, const char *sql,
+                 int n, int64_t p1, int64_t p2, int64_t p3, const char *what,
+                 struct mw_err *err) {
+  const int64_t p[3] = {p1, p2, p3};
+  return exec_ints(s, id, sql, n, p, what, err);
+}
+
 static int bands_write(struct mw_store *s, int64_t article_id, uint64_t h,
                        bool insert, struct mw_err *err) {
+  if (insert) {
+    const int64_t p[6] = {band_value(h, 0), band_value(h, 1), band_value(h, 2),
+                          band_value(h, 3), article_id, (int64_t)h};
+    return exec_ints(s, STMT_BAND_INSERT, SQL_BAND_INSERT, 6, p,
+                     "indexing a simhash", err);
+  }
   for (int b = 0; b < N_BANDS; b++) {
-    int rc = insert ? exec3(s, STMT_BAND_INSERT, SQL_BAND_INSERT, 3, b,
-                            band_value(h, b), article_id,
-                            "indexing a simhash", err)
-                    : exec3(s, STMT_BAND_DELETE, SQL_BAND_DELETE, 3, b,
-                            band_value(h, b), article_id,
-                            "unindexing a simhash", err);
+    const int64_t p[3] = {b, band_value(h, b), article_id};
+    int rc = exec_ints(s, STMT_BAND_DELETE, SQL_BAND_DELETE, 3, p,
+                       "unindexing a simhash", err);
     if (rc) return rc;
   }
   return MW_OK;
@@ -247,8 +296,24 @@ static int refresh(struct mw_store *s, int64_t id, struct mw_err *err) {
   return rc;
 }
 
+/* The cluster of article id: *cluster 0 when it has none or is gone. */
+static int cluster_of(struct mw_store *s, int64_t id, int64_t *cluster,
+                      struct mw_err *err) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(s, STMT_CLUSTER_OF, SQL_CLUSTER_OF, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  rc = sqlite3_step(st);
+  *cluster = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0; /* NULL: 0 */
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE
+             ? MW_OK
+             : store_db_err(s, err, "finding reprints");
+}
+
 /* The cluster of the nearest clustered article within max_distance of h
- * (ties: the older cluster), or 0. */
+ * (ties: the older cluster), article_id itself left out, or 0. Band rows
+ * carry the whole hash, so only the few close enough cost a look-up. */
 static int nearest_cluster(struct mw_store *s, int64_t article_id,
                            uint64_t h, int max_distance, int64_t *cluster,
                            struct mw_err *err) {
@@ -258,35 +323,90 @@ static int nearest_cluster(struct mw_store *s, int64_t article_id,
   if (rc) return rc;
   for (int b = 0; b < N_BANDS; b++)
     sqlite3_bind_int64(st, b + 1, band_value(h, b));
-  sqlite3_bind_int64(st, 5, article_id);
   int best = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    uint64_t other = (uint64_t)sqlite3_column_int64(st, 1);
-    int64_t c = sqlite3_column_int64(st, 2);
-    int d = __builtin_popcountll(h ^ other);
-    if (d > max_distance) continue; /* shares a band, but too far */
-    if (!*cluster || d < best || (d == best && c < *cluster)) {
+    int64_t other = sqlite3_column_int64(st, 0);
+    int d = __builtin_popcountll(h ^ (uint64_t)sqlite3_column_int64(st, 1));
+    /* Shares a band, but too far; or no nearer than what we have. */
+    if (other == article_id || d > max_distance || (*cluster && d > best))
+      continue;
+    int64_t c;
+    if ((rc = cluster_of(s, other, &c, err))) break;
+    if (c && (!*cluster || d < best || c < *cluster)) {
       best = d;
       *cluster = c;
     }
   }
   sqlite3_reset(st);
-  return rc == SQLITE_DONE ? MW_OK
-                           : store_db_err(s, err, "finding reprints");
+  if (rc > 0 && rc != SQLITE_DONE) return store_db_err(s, err, "finding reprints");
+  return rc < 0 ? rc : MW_OK;
 }
 
-static int create_cluster(struct mw_store *s, int64_t article_id,
+static int create_cluster(struct mw_store *s, int64_t first_seen,
                           int64_t *cluster, struct mw_err *err) {
   sqlite3_stmt *st;
   int rc = store_stmt(s, STMT_CLUSTER_CREATE, SQL_CREATE, &st, err);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, article_id);
+  sqlite3_bind_int64(st, 1, first_seen);
   rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) *cluster = sqlite3_column_int64(st, 0);
   int rrc = sqlite3_reset(st);
   return rc == SQLITE_ROW && rrc == SQLITE_OK
              ? MW_OK
              : store_db_err(s, err, "creating a reprint cluster");
+}
+
+/* A cluster for a new article of a alone (SQL_CREATE_ONE); *cluster 0 when
+ * a's source is unknown, which the insert then reports. */
+static int create_cluster_one(struct mw_store *s, const struct mw_article *a,
+                              int64_t *cluster, struct mw_err *err) {
+  *cluster = 0;
+  sqlite3_stmt *st;
+  int rc = store_stmt(s, STMT_CLUSTER_CREATE_ONE, SQL_CREATE_ONE, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, a->source_id);
+  sqlite3_bind_int64(st, 2, a->published != MW_TIME_UNKNOWN ? a->published
+                                                            : a->fetched);
+  if (a->origin) sqlite3_bind_text(st, 3, a->origin, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *cluster = sqlite3_column_int64(st, 0);
+  int rrc = sqlite3_reset(st);
+  sqlite3_clear_bindings(st); /* the origin is the caller's */
+  return (rc == SQLITE_ROW || rc == SQLITE_DONE) && rrc == SQLITE_OK
+             ? MW_OK
+             : store_db_err(s, err, "creating a reprint cluster");
+}
+
+int store_cluster_insert(struct mw_store *s, const struct mw_article *a,
+                         struct store_row *row, struct mw_err *err) {
+  uint64_t h = a->simhash;
+  int64_t cluster;
+  bool created = false;
+  /* The place first, so the row is written once with its cluster. */
+  int rc = nearest_cluster(s, 0, h, a->cluster_distance, &cluster, err);
+  if (!rc && !cluster) {
+    rc = create_cluster_one(s, a, &cluster, err);
+    created = true;
+  }
+  if (!rc) rc = store_article_insert(s, a, true, cluster, row, err);
+  if (rc) return rc;
+  if (!row->inserted)
+    /* Known already: it keeps its place; a cluster made for it goes. */
+    return created ? exec3(s, STMT_CLUSTER_DROP, SQL_DROP, 1, cluster, 0, 0,
+                           "removing an unused reprint cluster", err)
+                   : MW_OK;
+  const int64_t p[5] = {row->id, (int64_t)h, cluster, row->outlet_id,
+                        row->counted_at};
+  if ((rc = exec_ints(s, STMT_HASH_INSERT, SQL_HASH_INSERT, 5, p,
+                      "storing a simhash", err)) ||
+      (rc = bands_write(s, row->id, h, true, err)))
+    return rc;
+  /* A new cluster has its figures already; only the original's id was
+   * missing. Joining one recomputes them. */
+  return created ? exec3(s, STMT_CLUSTER_SET_ORIGINAL, SQL_SET_ORIGINAL, 2,
+                         cluster, row->id, 0, "creating a reprint cluster",
+                         err)
+                 : refresh(s, cluster, err);
 }
 
 /* The work of mw_store_cluster_article, inside its savepoint. */
@@ -311,25 +431,35 @@ static int cluster_article(struct mw_store *s, int64_t article_id,
   /* Same hash as stored: already where it belongs. */
   if (hashed && old == h && (old_cluster || h == 0)) return MW_OK;
 
-  /* Leave the old place: its bands, its cluster. */
+  /* Leave the old place: its bands; its cluster once the new one is known
+   * (the article is no member of it from here on). */
   if (hashed && old && (rc = bands_write(s, article_id, old, false, err)))
     return rc;
-  if ((rc = exec3(s, STMT_CLUSTER_SET_HASH, SQL_SET_HASH, 2, article_id,
+  if ((rc = exec3(s, STMT_HASH_UPSERT, SQL_HASH_UPSERT, 2, article_id,
                   (int64_t)h, 0, "storing a simhash", err)))
     return rc;
-  if (old_cluster && (rc = refresh(s, old_cluster, err))) return rc;
-  if (h == 0) return MW_OK; /* too short to judge: a story of its own */
-
-  int64_t cluster;
-  if ((rc = nearest_cluster(s, article_id, h, max_distance, &cluster, err)) ||
-      (rc = bands_write(s, article_id, h, true, err)))
+  int64_t cluster = 0;
+  if (h != 0) { /* else too short to judge: a story of its own */
+    if ((rc = nearest_cluster(s, article_id, h, max_distance, &cluster,
+                              err)) ||
+        (rc = bands_write(s, article_id, h, true, err)))
+      return rc;
+    /* first_seen is set from the members by refresh() below. */
+    if (!cluster && (rc = create_cluster(s, 0, &cluster, err))) return rc;
+    if ((rc = exec3(s, STMT_CLUSTER_SET_CLUSTER, SQL_SET_CLUSTER, 2,
+                    article_id, cluster, 0, "joining a reprint cluster",
+                    err)))
+      return rc;
+  }
+  /* The copy in the article's row, before an emptied old cluster goes (its
+   * foreign key would rewrite the row once more). */
+  if ((rc = exec3(s, STMT_CLUSTER_SET_HASH, SQL_SET_HASH, 3, article_id,
+                  (int64_t)h, cluster, "storing a simhash", err)))
     return rc;
-  if (!cluster && (rc = create_cluster(s, article_id, &cluster, err)))
+  if (old_cluster && old_cluster != cluster &&
+      (rc = refresh(s, old_cluster, err)))
     return rc;
-  if ((rc = exec3(s, STMT_CLUSTER_SET_CLUSTER, SQL_SET_CLUSTER, 2,
-                  article_id, cluster, 0, "joining a reprint cluster", err)))
-    return rc;
-  return refresh(s, cluster, err);
+  return cluster ? refresh(s, cluster, err) : MW_OK;
 }
 
 int mw_store_cluster_article(struct mw_store *s, int64_t article_id,

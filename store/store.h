@@ -101,10 +101,20 @@ struct mw_article {
   const char *text;
   int64_t published;   /* epoch s or MW_TIME_UNKNOWN */
   int64_t fetched;     /* epoch s */
+  /* Reprints, decided at insert (both may be left 0): when simhash (the
+   * body's mw_simhash) is not 0, a new article is stored with it and joins
+   * the cluster of its nearest stored neighbour within cluster_distance
+   * bits (0..MW_STORE_CLUSTER_MAX_DISTANCE), or a new cluster, exactly as
+   * mw_store_cluster_article would, but with the row written once. 0
+   * leaves the article unhashed (mw_store_cluster_article may hash it). */
+  uint64_t simhash;
+  int cluster_distance;
 };
 
 /* Inserts a if no article with its URL exists. *id receives the article's
- * id either way; *inserted tells which. */
+ * id either way; *inserted tells which. An article already stored is left
+ * as it is, its cluster too. MW_EINVAL for a cluster_distance out of
+ * range when simhash is set. */
 int mw_store_add_article(struct mw_store *s, const struct mw_article *a,
                          int64_t *id, bool *inserted, struct mw_err *err);
 
@@ -125,6 +135,34 @@ int mw_store_add_attachment(struct mw_store *s, int64_t source_id,
                             bool *inserted, struct mw_err *err);
 int mw_store_count_attachments(struct mw_store *s, int64_t source_id,
                                int64_t *n, struct mw_err *err);
+
+/* -------------------------------------------------------------- rematch */
+
+/* An article read back for matching again. Strings are valid only during
+ * the callback. */
+struct mw_stored_article {
+  int64_t id;
+  const char *url, *title, *text, *origin; /* any may be NULL */
+  const char *outlet;   /* the publishing outlet's name */
+  enum mw_tier tier;
+  int64_t counted_at;   /* publication time, else first seen */
+  const char *topics;   /* topics recorded now, separated by '\x1f'; NULL
+                           when none: test with mw_store_topics_has */
+};
+
+/* Calls fn for every article counted at or after since, in id order; a
+ * non-zero return from fn stops the walk and is returned. fn may write to
+ * the store (matches) through the same handle. */
+typedef int (*mw_store_article_fn)(const struct mw_stored_article *a,
+                                   void *user);
+int mw_store_each_article(struct mw_store *s, int64_t since,
+                          mw_store_article_fn fn, void *user,
+                          struct mw_err *err);
+/* Whether a mw_stored_article.topics list holds topic. */
+bool mw_store_topics_has(const char *topics, const char *topic);
+/* Forgets every topic match of an article (before recording new ones). */
+int mw_store_clear_matches(struct mw_store *s, int64_t article_id,
+                           struct mw_err *err);
 
 /* Counts for summaries and tests. */
 int mw_store_count_articles(struct mw_store *s, int64_t *n,

@@ -50,7 +50,12 @@ enum store_stmt_id {
   STMT_BAND_INSERT,
   STMT_BAND_DELETE,
   STMT_CLUSTER_CANDIDATES,
+  STMT_CLUSTER_OF,
+  STMT_HASH_INSERT,
+  STMT_HASH_UPSERT,
   STMT_CLUSTER_CREATE,
+  STMT_CLUSTER_CREATE_ONE,
+  STMT_CLUSTER_SET_ORIGINAL,
   STMT_CLUSTER_MEMBERS,
   STMT_CLUSTER_UPDATE,
   STMT_CLUSTER_DROP,
@@ -82,6 +87,28 @@ int store_db_err(struct mw_store *s, struct mw_err *err, const char *what);
  * (ok true) or undoes (ok false) it. */
 int store_savepoint(struct mw_store *s, struct mw_err *err);
 int store_savepoint_end(struct mw_store *s, bool ok, struct mw_err *err);
+
+/* A row mw_store_add_article inserted (or found): what the reprint index
+ * keeps of it beside the hash. */
+struct store_row {
+  int64_t id;
+  bool inserted;
+  int64_t outlet_id;  /* set when inserted */
+  int64_t counted_at; /* published, else fetched; set when inserted */
+};
+
+/* articles.c: inserts a's row with simhash and cluster_id as given (bound
+ * as NULL when hashed is false, cluster 0) unless its URL is stored. Fills
+ * row; MW_ENOTFOUND when a's source is unknown. */
+int store_article_insert(struct mw_store *s, const struct mw_article *a,
+                         bool hashed, int64_t cluster, struct store_row *row,
+                         struct mw_err *err);
+
+/* clusters.c: the hashed branch of mw_store_add_article (a->simhash != 0):
+ * places the article in its reprint cluster, then inserts it there, inside
+ * the caller's savepoint. */
+int store_cluster_insert(struct mw_store *s, const struct mw_article *a,
+                         struct store_row *row, struct mw_err *err);
 
 /* Binds a C string or NULL as SQL NULL; the text is copied by sqlite. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *v);

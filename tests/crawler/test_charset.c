@@ -2,7 +2,9 @@
  * test_charset.c: mw_charset_detect and mw_charset_decode (crawler/charset.c):
  * each source of a label in its order of precedence, labels that lie about
  * the bytes, sniffing without a label, the 4 KB bound of the meta scan,
- * and decoding with replacement, ceilings and unknown charsets.
+ * and decoding with replacement, ceilings and unknown charsets; then
+ * mw_charset_decode_page, which must give what the two give, on crafted
+ * pages and every fixture page.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +16,11 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include "crawler/crawler.h"
+#include "crawler/html.h"
 
 /* 无废城市 and 垃圾分类宣传周 in GBK, 城市 in Big5. */
 #define GBK_WUFEI "\xCE\xDE\xB7\xCF\xB3\xC7\xCA\xD0"
@@ -257,6 +263,95 @@ static void test_decode_errors(void **state) {
   mw_buf_cleanup(&out);
 }
 
+/* mw_charset_decode_page gives what detect then decode give: the guess,
+ * the bytes, the replacements, the return code. */
+static void page_eq(const char *in, size_t n, const char *http, size_t max) {
+  struct mw_charset_guess g1, g2;
+  struct mw_buf a, b;
+  struct mw_err e1 = {0}, e2 = {0};
+  size_t r1 = 11, r2 = 22;
+  mw_buf_init(&a, max);
+  mw_buf_init(&b, max);
+  mw_charset_detect(in, n, http, &g1);
+  int rc1 = mw_charset_decode(in, n, g1.name, &a, &r1, &e1);
+  int rc2 = mw_charset_decode_page(in, n, http, &g2, &b, &r2, &e2);
+  assert_string_equal(g1.name, g2.name);
+  assert_ptr_equal(g1.why, g2.why);
+  assert_int_equal(rc1, rc2);
+  if (rc1) assert_string_equal(e1.msg, e2.msg);
+  assert_int_equal(r1, r2);
+  assert_int_equal(a.len, b.len);
+  if (a.len) assert_memory_equal(a.data, b.data, a.len);
+  mw_buf_cleanup(&a);
+  mw_buf_cleanup(&b);
+}
+#define PAGE(lit, http) page_eq(lit, sizeof(lit) - 1, http, 1 << 16)
+
+static void page_files(const char *dir, size_t *seen) {
+  DIR *d = opendir(dir);
+  if (!d) fail_msg("cannot open %s", dir);
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    size_t l = strlen(e->d_name);
+    if (S_ISDIR(st.st_mode)) {
+      page_files(path, seen);
+      continue;
+    }
+    if (l < 5 || strcmp(e->d_name + l - 5, ".html")) continue;
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc((size_t)st.st_size + 1);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, (size_t)st.st_size, f);
+    fclose(f);
+    page_eq(buf, n, NULL, 1 << 22);
+    page_eq(buf, n, "utf-8", 1 << 22);
+    page_eq(buf, n, "gbk", 1 << 22);
+    page_eq(buf, n, NULL, n / 2); /* over the ceiling */
+    free(buf);
+    (*seen)++;
+  }
+  closedir(d);
+}
+
+static void test_decode_page(void **state) {
+  (void)state;
+  PAGE("<p>垃圾分类</p>", NULL);
+  PAGE("<p>垃圾分类</p>", "gbk"); /* label ignored: valid UTF-8 */
+  PAGE("<p>" GBK_WUFEI GBK_LAJI "</p>", NULL);
+  PAGE("<meta charset=utf-8><p>" GBK_WUFEI GBK_LAJI "</p>", NULL);
+  PAGE("<p>plain ASCII</p>", NULL);
+  PAGE("", NULL);
+  PAGE("<p>无废\xE5\x9F", NULL); /* cut off: one U+FFFD */
+  PAGE("<p>无废\xE5\x9F", "utf-8");
+  PAGE("<p>无废\xFF城市分类宣传周无废城市</p>", "utf-8"); /* one bad byte */
+  PAGE("\xEF\xBB\xBF<p>无废</p>", NULL);        /* BOM */
+  PAGE("\xFF\xFE\x60\x4F\x7D\x59", NULL);       /* UTF-16 */
+  PAGE("\xED\xA0\x80\xF4\x90\x80\x80\xE0\x80\x80", "utf-8"); /* invalid */
+  page_eq(NULL, 0, NULL, 100);
+  page_eq("<p>无废城市</p>", strlen("<p>无废城市</p>"), NULL, 8); /* ceiling */
+  /* a page larger than the sniffed megabyte */
+  size_t big = 1200000;
+  char *p = malloc(big);
+  assert_non_null(p);
+  for (size_t i = 0; i + 3 <= big; i += 3) memcpy(p + i, "无", 3);
+  page_eq(p, big, NULL, 4u << 20);
+  free(p);
+  size_t seen = 0;
+  const char *root = getenv("MW_TEST_DATA");
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/crawler", root ? root : "tests/data");
+  page_files(dir, &seen);
+  snprintf(dir, sizeof dir, "%s/sites", root ? root : "tests/data");
+  page_files(dir, &seen);
+  assert_true(seen >= 40); /* every .html of the crawler and sites fixtures */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bom),
@@ -269,6 +364,7 @@ int main(void) {
       cmocka_unit_test(test_fixture_page),
       cmocka_unit_test(test_decode),
       cmocka_unit_test(test_decode_errors),
+      cmocka_unit_test(test_decode_page),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,8 @@
  * crawler/fetch.c) against the fixture server: what every transfer must
  * obey (robots.txt, schemes on redirects, redirect limits, the body
  * ceiling after decompression, loopback policy), what the next poll is
- * after 503 + Retry-After, conditional GETs, and a loop that closes with
- * no handle left.
+ * after 503 + Retry-After, conditional GETs, pausing and resuming, and a
+ * loop that closes with no handle left.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -288,6 +288,116 @@ static void test_pages(void **state) {
   mw_fixture_stop(fx);
 }
 
+/* Backpressure: paused before the run, the crawler sends nothing, not even
+ * robots.txt; paused from a result callback, the pages asked for there
+ * wait; each resume starts what waited and the crawl completes. */
+struct pause_run {
+  uv_timer_t timer;
+  struct mw_fixture *fx;
+  struct mw_crawler *c;
+  struct mw_crawl_source src;
+  char url[512], page[3][512];
+  int markers[3];
+  int polls, pages, checks;
+};
+
+static void on_pause_result(const struct mw_fetch_result *r, void *user) {
+  struct pause_run *p = user;
+  assert_false(mw_crawler_is_paused(p->c));
+  assert_int_equal(r->status, MW_FETCH_OK);
+  if (r->page) {
+    p->pages++;
+    return;
+  }
+  p->polls++;
+  mw_crawler_pause(p->c);
+  mw_crawler_pause(p->c); /* idempotent */
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(mw_crawler_fetch_page(p->c, r->source, p->page[i],
+                                           &p->markers[i]), MW_OK);
+}
+
+static void on_pause_prepare(uv_timer_t *t);
+
+/* Runs while paused: nothing may have started since the pause. */
+static void on_pause_check(uv_timer_t *t) {
+  struct pause_run *p = t->data;
+  size_t done, active, queued;
+  mw_crawler_progress(p->c, &done, &active, &queued);
+  assert_true(mw_crawler_is_paused(p->c));
+  assert_false(mw_crawler_is_idle(p->c));
+  assert_int_equal(active, 0);
+  if (p->checks++ == 0) {
+    /* Paused before the run: the poll waits, robots.txt too. */
+    assert_int_equal(queued, 1);
+    assert_int_equal(done, 0);
+    assert_int_equal(mw_fixture_requests(p->fx, NULL), 0);
+  } else {
+    /* Paused in the poll's callback: its three pages wait. */
+    assert_int_equal(queued, 3);
+    assert_int_equal(done, 1);
+    assert_int_equal(p->pages, 0);
+    assert_int_equal(mw_fixture_requests(p->fx, "/ok.xml"), 1);
+    assert_int_equal(mw_fixture_requests(p->fx, "/robots.txt"), 1);
+  }
+  mw_crawler_resume(p->c);
+  assert_false(mw_crawler_is_paused(p->c));
+  mw_crawler_resume(p->c); /* a no-op when running */
+  if (p->checks < 2) uv_timer_start(&p->timer, on_pause_prepare, 10, 0);
+}
+
+static void on_pause_idle(void *user) {
+  struct pause_run *p = user;
+  uv_close((uv_handle_t *)&p->timer, NULL);
+  mw_crawler_close(p->c, NULL, NULL);
+}
+
+/* Checks the pause once the loop has had time to start anything it would. */
+static void on_pause_prepare(uv_timer_t *t) {
+  struct pause_run *p = t->data;
+  if (mw_crawler_is_paused(p->c) && p->checks < 2)
+    uv_timer_start(&p->timer, on_pause_check, 150, 0);
+  else if (p->checks < 2)
+    uv_timer_start(&p->timer, on_pause_prepare, 10, 0);
+}
+
+static void test_pause_resume(void **state) {
+  (void)state;
+  struct mw_fixture *fx = start_fixture();
+  struct harness h;
+  const char *none[] = {NULL};
+  harness_init(&h, mw_fixture_base_url(fx), none); /* for its settings */
+  struct pause_run p = {.fx = fx};
+  snprintf(p.url, sizeof p.url, "%s/ok.xml", mw_fixture_base_url(fx));
+  for (int i = 0; i < 3; i++)
+    snprintf(p.page[i], sizeof p.page[i], "%s/ok.xml?page=%d",
+             mw_fixture_base_url(fx), i);
+  p.src = (struct mw_crawl_source){.id = 1, .url = p.url, .interval_s = 600};
+  uv_loop_t loop;
+  struct mw_err err;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  assert_int_equal(mw_crawler_new(&loop, &h.conf, on_pause_result, &p, &p.c,
+                                   &err), MW_OK);
+  assert_int_equal(mw_crawler_add(p.c, &p.src), MW_OK);
+  assert_false(mw_crawler_is_paused(p.c));
+  mw_crawler_resume(p.c); /* never paused: nothing happens */
+  mw_crawler_pause(p.c);
+  assert_int_equal(mw_crawler_run_once(p.c, on_pause_idle, &p), MW_OK);
+  assert_false(mw_crawler_is_idle(p.c));
+  uv_timer_init(&loop, &p.timer);
+  p.timer.data = &p;
+  uv_timer_start(&p.timer, on_pause_prepare, 0, 0);
+  assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  assert_int_equal(p.checks, 2);
+  assert_int_equal(p.polls, 1);
+  assert_int_equal(p.pages, 3);
+  assert_int_equal(mw_fixture_requests(fx, "/ok.xml"), 4);
+  assert_int_equal(mw_fixture_requests(fx, "/robots.txt"), 1);
+  assert_int_equal(uv_loop_close(&loop), 0);
+  mw_crawler_free(p.c);
+  mw_fixture_stop(fx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_policies),
@@ -295,6 +405,7 @@ int main(void) {
       cmocka_unit_test(test_private_address_refused),
       cmocka_unit_test(test_unreachable_host),
       cmocka_unit_test(test_pages),
+      cmocka_unit_test(test_pause_resume),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -319,7 +319,7 @@ static void test_seeds(void **state) {
     char *nl = strchr(text, '\n');
     struct mw_doc d = {.title = {text, (size_t)(nl - text)},
                        .body = {nl + 1, len - (size_t)(nl + 1 - text)}};
-    char v[8];
+    char v[17]; /* room for verdicts' 16 topics */
     verdicts(m, &d, v);
     if (strcmp(v, seeds[i].want))
       fail_msg("%s: %s, want %s", seeds[i].file, v, seeds[i].want);

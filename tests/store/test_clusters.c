@@ -2,7 +2,9 @@
  * reprints joining one cluster and its original (by 来源, else earliest),
  * hash 0 left out, the banded lookup finding neighbours 1 to 3 bits away
  * whatever bands the bits fall in, top stories, coverage counted per
- * story, and migration 2 on a file written by version 1. */
+ * story, articles hashed and clustered as they are inserted (without
+ * rewriting their rows), and migrations 2 to 4 on files written by
+ * versions 1 and 3. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -387,6 +389,148 @@ static void test_nearest_cluster_wins(void **state) {
   assert_int_equal(cluster_of(f, n3), ca < cb ? ca : cb);
 }
 
+/* ----------------------------------------------------- hash at insert */
+
+/* Adds an article with its hash, clustered at insert; returns its id. */
+static int64_t add_hashed(struct fixture *f, int64_t src, int64_t published,
+                          const char *origin, uint64_t h, int distance,
+                          bool *inserted) {
+  char url[64];
+  snprintf(url, sizeof url, "https://example.cn/a%d", ++f->next_url);
+  struct mw_err err = {0};
+  struct mw_article a = {.source_id = src, .url = url, .origin = origin,
+                         .published = published, .fetched = published + 10,
+                         .simhash = h, .cluster_distance = distance};
+  int64_t id;
+  bool ins;
+  if (mw_store_add_article(f->s, &a, &id, &ins, &err))
+    fail_msg("%s", err.msg);
+  if (inserted) *inserted = ins;
+  else assert_true(ins);
+  return id;
+}
+
+/* Counts UPDATEs of articles rows, whoever runs them: the trigger lives in
+ * the file, so the store's own connection fires it. */
+static void watch_article_updates(struct fixture *f) {
+  tu_exec(f->path, "CREATE TABLE updates_seen (id INTEGER);"
+                   "CREATE TRIGGER count_updates AFTER UPDATE ON articles"
+                   " BEGIN INSERT INTO updates_seen VALUES (new.id); END;");
+}
+
+static void test_hash_at_insert_clusters_like_cluster_article(void **state) {
+  struct fixture *f = *state;
+  watch_article_updates(f);
+  /* The story of test_reprints_join_one_cluster_original_by_origin, each
+   * article hashed as it is added. */
+  int64_t a1 = add_hashed(f, f->rm, FROM + 100, NULL, H, 3, NULL);
+  int64_t c = cluster_of(f, a1);
+  assert_true(c > 0);
+  expect_original(f, c, a1, "人民日报");
+  int64_t a2 = add_hashed(f, f->cj, FROM + 700, "吉林日报",
+                          H ^ (UINT64_C(1) << 5), 3, NULL);
+  assert_int_equal(cluster_of(f, a2), c);
+  expect_original(f, c, a1, "吉林日报");
+  int64_t a3 = add_hashed(f, f->jl, FROM + 1300, "\u3000吉林日报 ",
+                          H ^ (UINT64_C(1) << 20) ^ (UINT64_C(1) << 40), 3,
+                          NULL);
+  assert_int_equal(cluster_of(f, a3), c);
+  expect_original(f, c, a3, "吉林日报");
+  assert_int_equal(q(f, "SELECT article_count FROM clusters WHERE id = %lld",
+                     (long long)c), 3);
+  assert_int_equal(q(f, "SELECT outlet_count FROM clusters WHERE id = %lld",
+                     (long long)c), 3);
+  assert_int_equal(q(f, "SELECT first_seen FROM clusters WHERE id = %lld",
+                     (long long)c), FROM + 100);
+  /* The row holds hash and cluster; so does the narrow index. */
+  assert_int_equal(q(f, "SELECT simhash FROM articles WHERE id = %lld",
+                     (long long)a1), (int64_t)H);
+  assert_int_equal(q(f, "SELECT simhash FROM article_hashes WHERE"
+                        " article_id = %lld", (long long)a1), (int64_t)H);
+  assert_int_equal(q(f, "SELECT count(*) FROM article_hashes WHERE"
+                        " cluster_id = %lld", (long long)c), 3);
+  assert_int_equal(q(f, "SELECT counted_at FROM article_hashes WHERE"
+                        " article_id = %lld", (long long)a2), FROM + 700);
+  assert_int_equal(q(f, "SELECT count(*) FROM simhash_bands"), 12);
+  assert_int_equal(q(f, "SELECT count(*) FROM simhash_bands WHERE"
+                        " simhash = %lld", (long long)H), 4);
+  /* A far hash starts a cluster of its own. */
+  int64_t b = add_hashed(f, f->rm2, FROM + 100, NULL, ~H, 3, NULL);
+  assert_true(cluster_of(f, b) != c);
+  assert_int_equal(q(f, "SELECT count(*) FROM clusters"), 2);
+  /* None of it rewrote an article row. */
+  assert_int_equal(q(f, "SELECT count(*) FROM updates_seen"), 0);
+
+  /* An article hashed later (two steps) rewrites its row once, and a
+   * hashed insert then finds it. */
+  int64_t d = add(f, f->cj, FROM + 5, FROM + 5, NULL, NULL, NULL);
+  clus(f, d, UINT64_C(0x5555AAAA5555AAAA));
+  assert_int_equal(q(f, "SELECT count(*) FROM updates_seen"), 1);
+  int64_t e = add_hashed(f, f->jl, FROM + 6, NULL,
+                         UINT64_C(0x5555AAAA5555AAAB), 3, NULL);
+  assert_int_equal(cluster_of(f, e), cluster_of(f, d));
+  assert_int_equal(q(f, "SELECT count(*) FROM updates_seen"), 1);
+  /* Hashed insert and the two-step call agree: calling it again with the
+   * same hash changes nothing. */
+  clus(f, e, UINT64_C(0x5555AAAA5555AAAB));
+  assert_int_equal(q(f, "SELECT count(*) FROM updates_seen"), 1);
+  assert_int_equal(q(f, "SELECT article_count FROM clusters WHERE id = %lld",
+                     (long long)cluster_of(f, d)), 2);
+}
+
+static void test_hash_at_insert_known_url_and_limits(void **state) {
+  struct fixture *f = *state;
+  struct mw_err err = {0};
+  int64_t a = add_hashed(f, f->rm, FROM, NULL, H, 3, NULL);
+  int64_t c = cluster_of(f, a);
+  /* The same URL again, with a far hash: nothing changes, and no cluster
+   * is left behind for it. */
+  char url[64];
+  snprintf(url, sizeof url, "https://example.cn/a%d", f->next_url);
+  struct mw_article again = {.source_id = f->jl, .url = url, .published = FROM,
+                             .fetched = FROM, .simhash = ~H,
+                             .cluster_distance = 3};
+  int64_t id;
+  bool ins = true;
+  assert_int_equal(mw_store_add_article(f->s, &again, &id, &ins, &err), MW_OK);
+  assert_false(ins);
+  assert_int_equal(id, a);
+  assert_int_equal(cluster_of(f, a), c);
+  assert_int_equal(q(f, "SELECT count(*) FROM clusters"), 1);
+  assert_int_equal(q(f, "SELECT count(*) FROM article_hashes"), 1);
+  assert_int_equal(q(f, "SELECT count(*) FROM simhash_bands"), 4);
+  /* The caller's distance: 2 bits away with 1 allowed is apart, with 2
+   * together. */
+  int64_t b = add_hashed(f, f->jl, FROM, NULL, H ^ 0x30, 1, NULL);
+  assert_true(cluster_of(f, b) != c);
+  int64_t d = add_hashed(f, f->cj, FROM, NULL, H ^ 0x300, 2, NULL);
+  assert_int_equal(cluster_of(f, d), c);
+  /* Out of range: refused before anything is written. */
+  int64_t before = q(f, "SELECT count(*) FROM articles");
+  struct mw_article bad = {.source_id = f->rm, .url = "https://example.cn/x",
+                           .fetched = FROM, .simhash = H, .cluster_distance = 4};
+  assert_int_equal(mw_store_add_article(f->s, &bad, &id, &ins, &err),
+                   MW_EINVAL);
+  assert_non_null(strstr(err.msg, "0..3"));
+  bad.cluster_distance = -1;
+  assert_int_equal(mw_store_add_article(f->s, &bad, &id, &ins, &err),
+                   MW_EINVAL);
+  /* An unknown source: no row, and no cluster made for it either. */
+  bad = (struct mw_article){.source_id = 999, .url = "https://example.cn/y",
+                            .fetched = FROM, .simhash = UINT64_C(0x1234),
+                            .cluster_distance = 3};
+  assert_int_equal(mw_store_add_article(f->s, &bad, &id, &ins, &err),
+                   MW_ENOTFOUND);
+  assert_int_equal(q(f, "SELECT count(*) FROM articles"), before);
+  assert_int_equal(q(f, "SELECT count(*) FROM clusters"), 2);
+  /* Left 0, the hash leaves the article out of the index, as before. */
+  int64_t u = add(f, f->cj, FROM, FROM, NULL, NULL, NULL);
+  assert_int_equal(q(f, "SELECT count(*) FROM article_hashes WHERE"
+                        " article_id = %lld", (long long)u), 0);
+  assert_int_equal(q(f, "SELECT simhash IS NULL FROM articles WHERE"
+                        " id = %lld", (long long)u), 1);
+}
+
 /* --------------------------------------------------- top stories, coverage */
 
 struct stories {
@@ -708,6 +852,157 @@ static void test_migration_from_version_1_keeps_rows(void **state) {
   free(dir);
 }
 
+/* Migrations 2 and 3 as published (store/open.c). */
+static const char V2_V3_SCHEMA[] =
+    "CREATE TABLE clusters ("
+    "  id INTEGER PRIMARY KEY,"
+    "  original_article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,"
+    "  original_outlet TEXT,"
+    "  first_seen INTEGER NOT NULL,"
+    "  article_count INTEGER NOT NULL DEFAULT 0,"
+    "  outlet_count INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "ALTER TABLE articles ADD COLUMN simhash INTEGER;"
+    "ALTER TABLE articles ADD COLUMN cluster_id INTEGER"
+    "  REFERENCES clusters(id) ON DELETE SET NULL;"
+    "CREATE INDEX articles_cluster ON articles (cluster_id);"
+    "CREATE TABLE simhash_bands ("
+    "  band INTEGER NOT NULL,"
+    "  value INTEGER NOT NULL,"
+    "  article_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (band, value, article_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE attachments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id),"
+    "  url TEXT NOT NULL UNIQUE,"
+    "  text TEXT,"
+    "  first_seen INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX attachments_source ON attachments (source_id, first_seen);"
+    "PRAGMA user_version = 3;";
+
+/* Migration 4 on a file written by version 3: the hashes and clusters it
+ * holds move into the narrow index, and new articles join old clusters. */
+static void test_migration_from_version_3_keeps_clusters(void **state) {
+  (void)state;
+  char *dir = tu_tmpdir();
+  char *path = tu_path(dir, "v3.db");
+  tu_exec(path, V1_SCHEMA);
+  tu_exec(path, V2_V3_SCHEMA);
+  /* What version 3 wrote for a two-article cluster (1, 2: 人民日报 then
+   * 吉林日报's reprint naming it), a lone hashed article (3), a too-short
+   * one (4, hash 0) and one never hashed (5). Hashes as signed integers;
+   * bands of H are 0x5678 0x1234 0xC0DE 0xA5E1. */
+  char sql[4096];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO outlets (id, name, tier) VALUES (1, '人民日报',"
+           " 'central'), (2, '吉林日报', 'provincial');"
+           "INSERT INTO sources (id, outlet_id, url, kind, poll_interval_s)"
+           " VALUES (1, 1, 'http://rm.cn/rss.xml', 'feed', 900),"
+           " (2, 2, 'http://jl.cn/rss.xml', 'feed', 900);"
+           "INSERT INTO clusters (id, original_article_id, original_outlet,"
+           " first_seen, article_count, outlet_count) VALUES"
+           " (7, 1, '人民日报', %lld, 2, 2), (8, 3, '人民日报', %lld, 1, 1);"
+           "INSERT INTO articles (id, source_id, outlet_id, url, text,"
+           " published, fetched, simhash, cluster_id) VALUES"
+           " (1, 1, 1, 'http://rm.cn/1', '正文', %lld, %lld, %lld, 7),"
+           " (2, 2, 2, 'http://jl.cn/2', '正文', NULL, %lld, %lld, 7),"
+           " (3, 1, 1, 'http://rm.cn/3', '正文', %lld, %lld, %lld, 8),"
+           " (4, 1, 1, 'http://rm.cn/4', '短', %lld, %lld, 0, NULL),"
+           " (5, 2, 2, 'http://jl.cn/5', '旧', %lld, %lld, NULL, NULL);"
+           "UPDATE articles SET origin = '人民日报' WHERE id = 2;"
+           "INSERT INTO simhash_bands (band, value, article_id) VALUES"
+           " (0, 22136, 1), (1, 4660, 1), (2, 49374, 1), (3, 42465, 1),"
+           " (0, 22137, 2), (1, 4660, 2), (2, 49374, 2), (3, 42465, 2),"
+           " (0, 0, 3), (1, 0, 3), (2, 65535, 3), (3, 65535, 3),"
+           /* a row left behind by an article deleted since */
+           " (0, 22136, 99);",
+           (long long)(FROM + 100), (long long)(FROM + 300),
+           (long long)(FROM + 100), (long long)(FROM + 110), (long long)H,
+           (long long)(FROM + 200), (long long)(H ^ 1),
+           (long long)(FROM + 300), (long long)(FROM + 310),
+           (long long)UINT64_C(0xFFFFFFFF00000000),
+           (long long)(FROM + 400), (long long)(FROM + 410),
+           (long long)(FROM + 500), (long long)(FROM + 510));
+  tu_exec(path, sql);
+  assert_int_equal(tu_query_int(path, "PRAGMA user_version"), 3);
+
+  struct mw_store *s = NULL;
+  struct mw_err err = {0};
+  if (mw_store_open(path, &s, &err)) fail_msg("open: %s", err.msg);
+  assert_int_equal(tu_query_int(path, "PRAGMA user_version"),
+                   mw_store_schema_version());
+  /* Every hashed article, hash 0 included, with its cluster, outlet and
+   * coverage time; the unhashed one is not there. */
+  assert_int_equal(tu_query_int(path, "SELECT count(*) FROM article_hashes"),
+                   4);
+  assert_int_equal(tu_query_int(path, "SELECT count(*) FROM article_hashes"
+                                      " WHERE article_id = 5"), 0);
+  assert_int_equal(tu_query_int(path, "SELECT cluster_id FROM article_hashes"
+                                      " WHERE article_id = 2"), 7);
+  assert_int_equal(tu_query_int(path, "SELECT outlet_id FROM article_hashes"
+                                      " WHERE article_id = 2"), 2);
+  assert_int_equal(tu_query_int(path, "SELECT counted_at FROM article_hashes"
+                                      " WHERE article_id = 2"), FROM + 200);
+  assert_int_equal(tu_query_int(path, "SELECT simhash FROM article_hashes"
+                                      " WHERE article_id = 1"), (int64_t)H);
+  assert_int_equal(tu_query_int(path, "SELECT cluster_id FROM article_hashes"
+                                      " WHERE article_id = 4"), -1);
+  /* Band rows carry the whole hash; the orphan row has none. */
+  assert_int_equal(tu_query_int(path, "SELECT count(*) FROM simhash_bands b"
+                                      " WHERE simhash = (SELECT simhash FROM"
+                                      " articles WHERE id = b.article_id)"),
+                   12);
+  assert_int_equal(tu_query_int(path, "SELECT count(*) FROM simhash_bands"
+                                      " WHERE simhash IS NULL"), 1);
+  assert_int_equal(tu_query_int(path, "SELECT simhash FROM simhash_bands"
+                                      " WHERE band = 2 AND article_id = 2"),
+                   (int64_t)(H ^ 1));
+
+  /* A new reprint of story 1 joins cluster 7 at insert; the orphan band
+   * row (it shares band 0) is passed over. */
+  struct mw_article a = {.source_id = 2, .url = "http://jl.cn/6",
+                         .origin = "人民日报", .published = FROM + 50,
+                         .fetched = FROM + 60, .simhash = H ^ (1u << 16),
+                         .cluster_distance = 3};
+  int64_t id;
+  bool ins;
+  assert_int_equal(mw_store_add_article(s, &a, &id, &ins, &err), MW_OK);
+  assert_true(ins);
+  assert_int_equal(tu_query_int(path, "SELECT cluster_id FROM articles WHERE"
+                                      " id = 6"), 7);
+  assert_int_equal(tu_query_int(path, "SELECT article_count FROM clusters"
+                                      " WHERE id = 7"), 3);
+  assert_int_equal(tu_query_int(path, "SELECT first_seen FROM clusters"
+                                      " WHERE id = 7"), FROM + 50);
+  /* The earliest member whose outlet a member names: 人民日报's own copy
+   * (article 1), not the reprint that came first. */
+  assert_int_equal(tu_query_int(path, "SELECT original_article_id FROM"
+                                      " clusters WHERE id = 7"), 1);
+  /* The old article never hashed is hashed now like any other. */
+  assert_int_equal(mw_store_cluster_article(s, 5, UINT64_C(0xFFFFFFFF00000001),
+                                            3, &err), MW_OK);
+  assert_int_equal(tu_query_int(path, "SELECT cluster_id FROM articles WHERE"
+                                      " id = 5"), 8);
+  struct mw_cluster *top;
+  size_t n;
+  assert_int_equal(mw_store_top_clusters(s, FROM, TO, 0, &top, &n, &err),
+                   MW_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(top[0].id, 7);
+  assert_int_equal(top[0].article_count, 3);
+  assert_int_equal(top[0].n_outlets, 2);
+  assert_string_equal(top[0].outlets[0], "人民日报");
+  assert_int_equal(top[1].id, 8);
+  assert_int_equal(top[1].outlet_count, 2);
+  mw_store_clusters_free(top, n);
+  mw_store_close(s);
+  tu_rmtree(dir);
+  free(path);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(
@@ -724,10 +1019,15 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_nearest_cluster_wins, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(
+          test_hash_at_insert_clusters_like_cluster_article, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_hash_at_insert_known_url_and_limits,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(test_top_clusters, setup, teardown),
       cmocka_unit_test_setup_teardown(test_coverage_per_cluster, setup,
                                       teardown),
       cmocka_unit_test(test_migration_from_version_1_keeps_rows),
+      cmocka_unit_test(test_migration_from_version_3_keeps_clusters),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
