@@ -186,6 +186,15 @@ int mw_charset_decode(const char *data, size_t len, const char *charset,
                       struct mw_buf *out, size_t *replaced,
                       struct mw_err *err);
 
+/* Detects the charset (mw_charset_detect, into *guess) and decodes into out
+ * (as mw_charset_decode), with the same results; a page that is valid
+ * UTF-8 is validated once, by the detection, and copied rather than checked
+ * again. What a page is read with comes from here. */
+int mw_charset_decode_page(const char *data, size_t len,
+                           const char *http_charset,
+                           struct mw_charset_guess *guess, struct mw_buf *out,
+                           size_t *replaced, struct mw_err *err);
+
 /* -------------------------------------------------------------- articles */
 
 /* Per-source XPath overrides (XPath 1.0 over libxml2's HTML DOM) for pages

@@ -185,9 +185,8 @@ int mw_article_extract(const char *data, size_t len, const char *http_charset,
 
   struct mw_buf page;
   mw_buf_init(&page, DECODED_MAX(len));
-  mw_charset_detect(data, len, http_charset, &x->charset);
-  int rc = mw_charset_decode(data, len, x->charset.name, &page,
-                             &x->replaced_chars, err);
+  int rc = mw_charset_decode_page(data, len, http_charset, &x->charset, &page,
+                                  &x->replaced_chars, err);
   if (rc == MW_EINVAL) {
     /* detect names only charsets decode knows; should one slip through,
      * reading the bytes as UTF-8 (bad ones replaced) still gives text */

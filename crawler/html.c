@@ -380,7 +380,6 @@ static unsigned tag_flags(const char *name) {
   for (size_t i = 0; i < sizeof DROPPED / sizeof DROPPED[0]; i++)
     if (!strcmp(DROPPED[i], name)) return MW_HTML_B_DROP;
   if (!strcmp(name, "a")) return MW_HTML_B_A;
-  if (!strcmp(name, "p")) return MW_HTML_B_P;
   if (!strcmp(name, "head")) return MW_HTML_B_HEAD;
   if (!strcmp(name, "body")) return MW_HTML_B_BODY;
   if (!strcmp(name, "title")) return MW_HTML_B_TITLE;

@@ -1,7 +1,7 @@
 /*
- * html.h (private to crawler/): a light tree of an HTML page, built from
- * libxml2's HTML SAX events, for article extraction and listing-page link
- * discovery.
+ * html.h (private to crawler/): a light tree of an HTML page, built as
+ * libxml2's HTML parser would build it, for article extraction and
+ * listing-page link discovery.
  *
  * Why not libxml2's DOM: building an xmlDoc for a 22 KB portal page costs
  * about 0.5 ms of CPU, the whole per-page budget (DESIGN.md). The SAX
@@ -11,6 +11,12 @@
  * number of links, of <p>, punctuation), so text-density scoring needs no
  * second walk. <script>, <style>, <noscript>, <template>, <svg> and
  * comments are dropped; their text never reaches the tree.
+ *
+ * Our own tokenizer builds it (html_tok.c, at about 0.02 ms for such a
+ * page): it replays libxml2 2.9's tree construction, implied and
+ * auto-closed elements included, so that the tree is the one the libxml2
+ * SAX builder gives (mw_html_parse_libxml, kept for the tests and as a
+ * fallback) but for the void <embed>, <source>, <track> and <wbr>.
  *
  * Bytes are decoded to UTF-8 first (mw_charset_detect/mw_charset_decode in
  * crawler.h), so every string in the tree is UTF-8. All memory is one
@@ -66,7 +72,7 @@ struct mw_html_limits {
 
 /* Parses UTF-8 HTML (already decoded) into a light tree. Never fails on bad
  * markup: libxml2's HTML parser recovers, and what it cannot place is
- * dropped. Returns MW_ENOMEM only. The caller frees *out with
+ * dropped (html_tok.c recovers the same way). Returns MW_ENOMEM only. The caller frees *out with
  * mw_html_free. */
 int mw_html_parse(const char *utf8, size_t len,
                   const struct mw_html_limits *limits,
@@ -76,21 +82,10 @@ void mw_html_free(struct mw_html_doc *doc);
 /* The same tree built from libxml2's HTML SAX parser (html.c): the
  * reference the builder of html_tok.c is tested against node by node
  * (tests/crawler/test_html_tok.c), kept as a fallback. Same contract as
- * mw_html_parse; about four times slower. */
+ * mw_html_parse; about seven times slower. */
 int mw_html_parse_libxml(const char *utf8, size_t len,
                          const struct mw_html_limits *limits,
                          struct mw_html_doc **out, struct mw_err *err);
-
-/* mw_charset_detect, then mw_charset_decode into out with the charset
- * found (charset.c), with the same results, but a page that is valid UTF-8
- * is validated once, by the detection, and copied, instead of checked a
- * second time while decoding: about 8 us of CPU per 22 KB page. What a
- * page is read with should come from here (it belongs beside the two in
- * crawler.h). */
-int mw_charset_decode_page(const char *data, size_t len,
-                           const char *http_charset,
-                           struct mw_charset_guess *guess, struct mw_buf *out,
-                           size_t *replaced, struct mw_err *err);
 
 /* ------------------------------------------------------------------------
  * Shared by the two builders (html.c, html_tok.c, html_entities.c); not for
@@ -110,7 +105,6 @@ void mw_html_count_text(const unsigned char *s, size_t n, size_t *chars,
 enum {
   MW_HTML_B_DROP = 1,  /* skip the element and everything in it */
   MW_HTML_B_A = 2,     /* <a> */
-  MW_HTML_B_P = 4,     /* <p> */
   MW_HTML_B_HEAD = 8,  /* <head> */
   MW_HTML_B_BODY = 16, /* <body> */
   MW_HTML_B_TITLE = 32 /* <title> */

@@ -359,7 +359,6 @@ static void push(struct tok *t, unsigned id, bool with_attrs) {
   unsigned f = 0;
   if (id < T_COUNT && (TAG_FLAGS[id] & F_DROP)) f |= MW_HTML_B_DROP;
   if (id == T_A) f |= MW_HTML_B_A;
-  if (id == T_P) f |= MW_HTML_B_P;
   if (id == T_HEAD) f |= MW_HTML_B_HEAD;
   if (id == T_BODY) f |= MW_HTML_B_BODY;
   if (id == T_TITLE) f |= MW_HTML_B_TITLE;

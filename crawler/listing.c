@@ -376,8 +376,8 @@ int mw_listing_parse(const char *data, size_t len, const char *http_charset,
   struct lctx x = {0};
   struct url_set set = {0};
 
-  mw_charset_detect(data, len, http_charset, &l->charset);
-  rc = mw_charset_decode(data, len, l->charset.name, &html, NULL, err);
+  rc = mw_charset_decode_page(data, len, http_charset, &l->charset, &html,
+                              NULL, err);
   if (!rc) rc = mw_html_parse(html.data, html.len, NULL, &doc, err);
   if (rc) goto fail;
 

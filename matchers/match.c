@@ -181,7 +181,7 @@ static void take_hits(struct ctx *c) {
       mask[id] = mk | bit;
       if (!mk) {
         c->touched[c->n_touched++] = id;
-        queue_lit(c, id);
+        if (li & c->wakes) queue_lit(c, id);
       }
       first = c->mapped || (li & (LIT_ALL | LIT_GATE));
     }
@@ -219,6 +219,8 @@ int ctx_scan(const struct mw_matcher *m, struct ctx *c,
   /* The scan queues the rules each literal wakes as it first occurs. */
   c->queue[0] = what & QUEUE_TOPICS ? &m->topic_index : NULL;
   c->queue[1] = what & QUEUE_LEXICON ? &m->lex_index : NULL;
+  c->wakes = (what & QUEUE_TOPICS ? LIT_TOPICS : 0) |
+             (what & QUEUE_LEXICON ? LIT_LEXICON : 0);
   for (int f = 0; f < MW_FIELD_COUNT; f++) {
     const struct mw_str *s = fields[f];
     mw_buf_reset(&c->norm[f]);
@@ -528,30 +530,38 @@ bool eval_node(const struct mw_matcher *m, struct ctx *c, uint32_t ni) {
 
 /* --------------------------------------------------------------- match */
 
-static void add_term(struct mw_topic_result *r, const char *term) {
-  size_t used = strlen(r->terms), tl = strlen(term);
-  for (const char *p = r->terms; *p;) { /* already listed */
-    const char *comma = strchr(p, ',');
-    size_t n = comma ? (size_t)(comma - p) : strlen(p);
-    if (n == tl && !memcmp(p, term, n)) return;
-    p += n + (comma != NULL);
+/* A topic's list of terms being written, and its length. */
+struct terms {
+  char *s; /* mw_topic_result.terms */
+  size_t used;
+};
+
+static void add_term(struct terms *t, const char *term) {
+  size_t tl = strlen(term);
+  for (size_t p = 0; p < t->used;) { /* already listed */
+    const char *comma = memchr(t->s + p, ',', t->used - p);
+    size_t n = comma ? (size_t)(comma - (t->s + p)) : t->used - p;
+    if (n == tl && !memcmp(t->s + p, term, n)) return;
+    p += n + 1;
   }
-  if (used + tl + (used ? 1 : 0) >= sizeof r->terms) return; /* whole only */
-  if (used) r->terms[used++] = ',';
-  memcpy(r->terms + used, term, tl + 1);
+  /* Whole terms only. */
+  if (t->used + tl + (t->used ? 1 : 0) >= sizeof ((struct mw_topic_result *)0)->terms)
+    return;
+  if (t->used) t->s[t->used++] = ',';
+  memcpy(t->s + t->used, term, tl + 1);
+  t->used += tl;
 }
 
 /* The terms of a matched rule that were found, in the order written. */
 static void found_terms(const struct mw_matcher *m, struct ctx *c,
-                        uint32_t ni, struct mw_topic_result *r) {
+                        uint32_t ni, struct terms *t) {
   const struct node *n = &m->nodes[ni];
-  if (n->negative && (n->kind == R_LIT || n->kind == R_RE)) return;
   if (n->kind == R_LIT || n->kind == R_RE) {
-    if (eval_node(m, c, ni)) add_term(r, n->shown);
+    if (!n->negative && eval_node(m, c, ni)) add_term(t, n->shown);
     return;
   }
   const uint32_t *kids = node_kids_written(m, n);
-  for (uint32_t i = 0; i < n->n; i++) found_terms(m, c, kids[i], r);
+  for (uint32_t i = 0; i < n->n; i++) found_terms(m, c, kids[i], t);
 }
 
 int mw_matcher_match(const struct mw_matcher *m, const struct mw_doc *doc,
@@ -565,11 +575,11 @@ int mw_matcher_match(const struct mw_matcher *m, const struct mw_doc *doc,
   }
   int matched = 0;
   for (size_t i = 0; rc == MW_OK && i < c->n_cands; i++) {
-    uint32_t t = c->cands[i];
-    if (t >= m->n_topics || !rule_ok(&m->topics[t].r)) continue;
+    uint32_t t = c->cands[i]; /* a topic: only topics were queued */
     if (!topic_eval(m, c, t)) continue;
     results[t].matched = true;
-    found_terms(m, c, m->topics[t].r.root, &results[t]);
+    struct terms terms = {results[t].terms, 0};
+    found_terms(m, c, m->topics[t].r.root, &terms);
     matched++;
   }
   ctx_clear(m, c);

@@ -55,6 +55,8 @@ struct lit {
 #define LIT_ALL 0x80000000u
 #define LIT_GATE 0x40000000u
 #define LIT_LONG 0x20000000u
+#define LIT_TOPICS 0x10000000u  /* it wakes topics (topic_index) */
+#define LIT_LEXICON 0x08000000u /* it wakes lexicon entries */
 
 struct regex {
   pcre2_code *code;
@@ -182,6 +184,7 @@ struct ctx {
   struct mw_norm_map map[MW_FIELD_COUNT];
   bool mapped; /* map[] filled for this document */
   const struct rule_index *queue[2]; /* indexes whose rules are queued */
+  uint32_t wakes;                    /* ... as LIT_TOPICS | LIT_LEXICON */
   int field;   /* being scanned */
   uint8_t bit; /* ... as a FB_* bit */
   struct raw_hit raw[RAW_MAX]; /* reported, not taken in yet */

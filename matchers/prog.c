@@ -18,7 +18,9 @@
  *        stops at the first part that decides it and skips the rest
  *   NOT  op, then one part
  *   NODE op, then a node of the tree: NEAR and regexes are evaluated by
- *        match.c
+ *        match.c, behind an ANY of the literals they cannot be true
+ *        without (a regex's best factor, each part of a NEAR), so that
+ *        most documents never get that far
  *
  * What it leaves to others: compiling the trees and literals (compile.c),
  * evaluating NEAR and regexes (match.c).
@@ -192,9 +194,12 @@ static int index_rules(struct mw_matcher *m) {
     m->lit_info = malloc((m->n_lits + 1) * sizeof *m->lit_info);
     if (!m->lit_info) return MW_ENOMEM;
     for (size_t i = 0; i < m->n_lits; i++)
-      m->lit_info[i] = (m->lits[i].len > LIT_LEN ? LIT_LONG : m->lits[i].len) |
-                       (m->lits[i].all ? LIT_ALL : 0) |
-                       (m->lits[i].gate ? LIT_GATE : 0);
+      m->lit_info[i] =
+          (m->lits[i].len > LIT_LEN ? LIT_LONG : m->lits[i].len) |
+          (m->lits[i].all ? LIT_ALL : 0) | (m->lits[i].gate ? LIT_GATE : 0) |
+          (m->topic_index.off[i] < m->topic_index.off[i + 1] ? LIT_TOPICS
+                                                              : 0) |
+          (m->lex_index.off[i] < m->lex_index.off[i + 1] ? LIT_LEXICON : 0);
   }
   return rc;
 }
@@ -284,9 +289,40 @@ static int emit_node(const struct mw_matcher *m, uint32_t ni, struct words *w) {
       w->v[at + 1] = (uint32_t)(w->n - at);
       return MW_OK;
     }
-    default: /* NEAR, regexes */
-      if (put(w, OP_NODE)) return MW_ENOMEM;
-      return put(w, ni);
+    default: { /* NEAR, regexes: AND(ANY, [ANY,] NODE) */
+      struct ids need[2] = {{0}, {0}};
+      size_t parts = 0;
+      bool none = false;
+      int rc = MW_OK;
+      if (n->kind == R_RE) {
+        none = m->res[n->atom].n_gate == 0;
+        if (!none) rc = all_lits(m, ni, &need[parts++]);
+      } else {
+        for (uint32_t i = 0; i < 2 && !rc && !none; i++)
+          rc = trigger(m, m->kids[n->kid0 + i], &need[parts++], &none);
+      }
+      for (size_t k = 0; k < parts; k++) none |= need[k].n > PROG_N_MAX;
+      if (!rc && !none) {
+        rc = put(w, OP_AND | (uint32_t)(parts + 1) << 8);
+        size_t at = w->n;
+        if (!rc) rc = put(w, 0);
+        for (size_t k = 0; k < parts && !rc; k++) {
+          rc = put(w, OP_ANY | (uint32_t)n->fields << 4 |
+                          (uint32_t)need[k].n << 8);
+          for (size_t j = 0; j < need[k].n && !rc; j++)
+            rc = put(w, need[k].v[j]);
+        }
+        if (!rc) rc = put(w, OP_NODE);
+        if (!rc) rc = put(w, ni);
+        if (!rc) w->v[at] = (uint32_t)(w->n - at + 1);
+      } else if (!rc) {
+        rc = put(w, OP_NODE);
+        if (!rc) rc = put(w, ni);
+      }
+      free(need[0].v);
+      free(need[1].v);
+      return rc;
+    }
   }
 }
 

@@ -2,17 +2,27 @@
  * clusters.c: reprint clusters, the articles that carry one story.
  *
  * An article's simhash (computed by matchers/, which the store does not
- * link) is stored with it and cut into 4 bands of 16 bits in the
- * simhash_bands table. Two hashes at most 3 bits apart agree on at least
- * one band (pigeonhole: 3 differing bits touch at most 3 of the 4 bands),
- * so one indexed lookup per band finds every near neighbour; the real
- * distance is then checked here. The article joins the cluster of its
- * nearest neighbour within the caller's distance, or starts a new cluster.
+ * link) is cut into 4 bands of 16 bits in the simhash_bands table. Two
+ * hashes at most 3 bits apart agree on at least one band (pigeonhole: 3
+ * differing bits touch at most 3 of the 4 bands), so one indexed lookup
+ * per band finds every near neighbour; the real distance is then checked
+ * here. The article joins the cluster of its nearest neighbour within the
+ * caller's distance, or starts a new cluster.
+ *
+ * Everything this file reads per article lives in narrow rows: each band
+ * row carries the whole hash, and article_hashes holds hash, cluster,
+ * outlet and coverage time. The articles row has its 9 KB of text before
+ * simhash and cluster_id, so reading those walks overflow pages and
+ * setting them rewrites the row: its copies are written once, at insert,
+ * when the caller hands the hash to mw_store_add_article
+ * (store_cluster_insert places the article first), and updated only when
+ * an article is hashed later or again.
  *
  * Each cluster row carries its counts and its original, recomputed from
  * one indexed scan of its members whenever a member joins or leaves, so
  * "top stories" reads them without grouping the whole table. Clusters are
- * small (the outlets that ran one story), so this costs little.
+ * small (the outlets that ran one story), so this costs little; a cluster
+ * made for one new article gets its figures at once.
  *
  * What it leaves to others: hashing the text (mw_simhash, matchers/), when
  * to commit (the caller's batch; each call here is atomic on its own), and
@@ -59,7 +69,8 @@ static const char SQL_BAND_DELETE[] =
  * band, the whole hash in each row. An article found in several bands
  * comes several times; that changes no distance. */
 static const char SQL_CANDIDATES[] =
-    "SELECT article_id, simhash FROM simhash_bands WHERE band = 0 AND value = ?1"
+    "SELECT article_id, simhash FROM simhash_bands"
+    "  WHERE band = 0 AND value = ?1"
     " UNION ALL SELECT article_id, simhash FROM simhash_bands"
     "  WHERE band = 1 AND value = ?2"
     " UNION ALL SELECT article_id, simhash FROM simhash_bands"

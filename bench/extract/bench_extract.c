@@ -81,10 +81,9 @@ static int dump(const struct bench_corpus *c, const char *url) {
 /* Decode and light tree only: the floor under extraction. */
 static int tree_only(const struct bench_file *f) {
   struct mw_charset_guess g;
-  mw_charset_detect(f->data, f->len, NULL, &g);
   struct mw_buf b;
   mw_buf_init(&b, f->len * 3 + 1024);
-  int rc = mw_charset_decode(f->data, f->len, g.name, &b, NULL, NULL);
+  int rc = mw_charset_decode_page(f->data, f->len, NULL, &g, &b, NULL, NULL);
   struct mw_html_doc *doc = NULL;
   if (!rc) rc = mw_html_parse(b.data ? b.data : "", b.len, NULL, &doc, NULL);
   mw_html_free(doc);
