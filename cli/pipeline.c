@@ -1,27 +1,49 @@
 /*
  * pipeline.c: fetched bytes to stored, matched articles. See pipeline.h for
  * the threading and transaction rules; this file keeps to them: the worker
- * touches only the job batch, the store and the immutable matcher, and
+ * touches only its jobs, the store and the immutable matcher, and
  * everything else (summaries, the sources' validators) changes on the loop
- * thread in the after-work callback.
+ * thread once the worker hands a job back.
  *
- * Batches run on a thread of the pipeline's own rather than libuv's pool:
- * every batch then allocates from one malloc arena instead of one per pool
- * thread, which keeps the resident memory of a crawl down. The thread is
- * started by the first batch and joined once the pipeline drains, so an
- * idle pipeline holds no thread and no loop handle.
+ * The worker is a thread of the pipeline's own. It takes jobs one at a
+ * time from a queue the loop fills, frees each body once the job is
+ * processed, and commits when the queue runs dry, after
+ * TXN_MAX_JOBS jobs or after TXN_MAX_NS. Transactions are thereby as
+ * large as the work at hand allows, whatever the bodies held: every
+ * commit rewrites the index pages its articles touched (URL, times,
+ * reprint bands), so many small commits write the same pages over and
+ * over. One thread, rather than libuv's pool, also means one malloc
+ * arena. It is started by the first job and joined once the pipeline
+ * drains, so an idle pipeline holds no thread and no loop handle.
  *
- * Memory is bounded by backpressure: bodies waiting or being processed are
- * counted, and over a bound the crawler is paused until the worker has
- * caught up (held_max_for).
+ * Memory is bounded by backpressure: the bodies queued or being processed
+ * are counted, and over a bound the crawler is paused until the worker
+ * has caught up (held_max_for).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "cli/pipeline_int.h"
+
+/* A transaction ends after this many jobs or this long (or when the queue
+ * is empty): enough jobs to share each rewritten index page among many
+ * articles, soon enough that results flow (the pages a listing asks for
+ * are requested once it is committed) and a crash loses little. */
+#define TXN_MAX_JOBS 512
+#define TXN_MAX_NS (1000ull * 1000 * 1000)
+/* An empty queue ends the transaction only if no job comes this soon. */
+#define TXN_LINGER_NS (2ull * 1000 * 1000)
+
+/* The pages asked for and not done with yet, so each URL is fetched once
+ * while in flight: an open-addressing set of the requests themselves,
+ * keyed by their URL (linear probing, deletion by backward shift). A busy
+ * crawl holds thousands, so an entry is one pointer. */
+struct url_set {
+  struct page_ctx **slot; /* cap entries, NULL when free */
+  size_t cap, n;          /* cap a power of two, n at most cap / 2 */
+};
 
 struct mw_pipeline {
   uv_loop_t *loop;
@@ -29,11 +51,8 @@ struct mw_pipeline {
   struct mw_store *store;
   const struct mw_matcher *matcher;
   size_t n_topics;
-  struct job *pending, *pending_tail;
-  struct job *batch; /* handed to the worker */
   struct worker *worker; /* NULL while the pipeline is idle */
-  int batch_rc;
-  char batch_error[MW_ERR_MSG_MAX];
+  size_t in_worker;      /* jobs handed to the worker, not back yet */
   void (*on_drained)(void *);
   void *drained_user;
   struct mw_poll_summary *polls;
@@ -44,34 +63,29 @@ struct mw_pipeline {
   bool keep_polls;
   char store_error[MW_ERR_MSG_MAX];
   struct mw_crawler *crawler; /* for pages; NULL: pages are not fetched */
-  json_t *inflight;           /* URLs of pages asked for, as a set */
+  struct url_set inflight;    /* pages asked for and not done with */
   struct page_ctx *outstanding; /* handed to the crawler, not yet back */
-  /* Backpressure: bytes of the bodies of queued and running jobs. Over
-   * held_max the crawler is paused; it resumes at half of it. */
-  size_t held_bytes, held_max;
+  /* Backpressure: over held_max bytes of bodies queued or being processed
+   * the crawler is paused; it resumes at half of it. */
+  size_t held_max;
   bool paused_crawler;
 };
 
-/* The worker thread and its way back to the loop. The mutex guards
- * has_batch and stop; the batch itself is the worker's from has_batch set
- * to has_batch cleared, the loop's otherwise. */
+/* The worker thread and its way back to the loop. A job is the worker's
+ * from being queued until it is in the done list. */
 struct worker {
   struct mw_pipeline *p;
   uv_thread_t thread;
-  uv_mutex_t mu;
-  uv_cond_t cv;
-  uv_async_t done; /* the worker finished a batch */
-  bool has_batch, stop;
+  uv_async_t wake; /* jobs are done, or the queue fell to resume_at */
+  uv_mutex_t mu;   /* guards the fields below */
+  uv_cond_t cv;    /* a job was queued, or stop */
+  struct job *queue, *queue_tail; /* to process, oldest first */
+  size_t queued_bytes; /* bodies of the queue and of the job in hand */
+  size_t resume_at;    /* not 0: wake the loop once queued_bytes is at
+                          most this */
+  struct job *done, *done_tail; /* transaction over, for the loop */
+  bool stop;
 };
-
-/* Tells the idle worker to end and waits for it. */
-static void worker_join(struct worker *w) {
-  uv_mutex_lock(&w->mu);
-  w->stop = true;
-  uv_cond_signal(&w->cv);
-  uv_mutex_unlock(&w->mu);
-  uv_thread_join(&w->thread);
-}
 
 static void job_free(struct job *j) {
   if (!j) return;
@@ -89,16 +103,26 @@ static void job_free(struct job *j) {
   free(j->final_url);
   free(j->problem);
   free(j->topic_hits);
+  free(j->store_error);
   free(j);
 }
 
-/* Bodies held at most: a page or so per transfer slot, which is plenty
- * for the worker to have a batch ready while the crawler refills (the
- * crawl benchmark ran no faster with 8 MB than with 1 MB); no more, as
- * every byte held is resident memory. A single body over the bound is
- * still taken: the crawler pauses until its batch is done. */
-#define MW_PIPELINE_HELD_PER_SLOT (32 * 1024)
-#define MW_PIPELINE_HELD_MIN (1024 * 1024)
+static void jobs_free(struct job *j) {
+  while (j) {
+    struct job *next = j->next;
+    job_free(j);
+    j = next;
+  }
+}
+
+/* Bodies held at most: under a page per transfer slot, which keeps the
+ * worker's queue from running dry while the crawler refills (the crawl
+ * benchmark ran no faster with 8 MB than with 512 KB, as transactions do
+ * not end with the queue; see TXN_LINGER_NS); no more, as every byte held
+ * is resident memory. A single body over the bound is still taken: the
+ * crawler pauses until it is processed. */
+#define MW_PIPELINE_HELD_PER_SLOT (16 * 1024)
+#define MW_PIPELINE_HELD_MIN (512 * 1024)
 #define MW_PIPELINE_HELD_MAX (64 * 1024 * 1024)
 
 static size_t held_max_for(const struct mw_config *cfg) {
@@ -125,12 +149,6 @@ int mw_pipeline_new(uv_loop_t *loop, const struct mw_config *cfg,
     free(p);
     return mw_err_set(err, MW_ENOMEM, "out of memory");
   }
-  p->inflight = json_object();
-  if (!p->inflight) {
-    free(p->topic_matches);
-    free(p);
-    return mw_err_set(err, MW_ENOMEM, "out of memory");
-  }
   p->held_max = held_max_for(cfg);
   *out = p;
   return MW_OK;
@@ -140,36 +158,29 @@ void mw_pipeline_set_crawler(struct mw_pipeline *p, struct mw_crawler *c) {
   p->crawler = c;
 }
 
-/* Pauses the crawler while the jobs hold more than held_max bytes of
- * bodies and resumes it below half, so memory stays bounded however far
- * the fetching runs ahead of the worker. */
-static void apply_backpressure(struct mw_pipeline *p) {
-  if (!p->crawler) return;
-  if (!p->paused_crawler && p->held_bytes > p->held_max) {
-    p->paused_crawler = true;
-    mw_crawler_pause(p->crawler);
-  } else if (p->paused_crawler && p->held_bytes <= p->held_max / 2) {
-    p->paused_crawler = false;
-    mw_crawler_resume(p->crawler);
-  }
+/* Tells the worker to end and waits for it; what it still holds stays in
+ * its lists. */
+static void worker_join(struct worker *w) {
+  uv_mutex_lock(&w->mu);
+  w->stop = true;
+  uv_cond_signal(&w->cv);
+  uv_mutex_unlock(&w->mu);
+  uv_thread_join(&w->thread);
 }
 
 void mw_pipeline_free(struct mw_pipeline *p) {
   if (!p) return;
   if (p->worker) {
-    /* Only when the loop stopped before the pipeline drained: the thread
-     * is idle (a batch keeps the loop running), so it is joined; its
-     * handle belongs to a loop that is no longer run and is not touched. */
+    /* Only when the loop stopped before the pipeline drained (the worker
+     * keeps the loop running while it holds jobs): its handle belongs to
+     * a loop that is no longer run and is not touched. */
     struct worker *w = p->worker;
     worker_join(w);
+    jobs_free(w->queue);
+    jobs_free(w->done);
     uv_cond_destroy(&w->cv);
     uv_mutex_destroy(&w->mu);
     free(w);
-  }
-  while (p->pending) {
-    struct job *j = p->pending;
-    p->pending = j->next;
-    job_free(j);
   }
   for (size_t i = 0; i < p->n_polls; i++) {
     free(p->polls[i].outlet);
@@ -183,54 +194,90 @@ void mw_pipeline_free(struct mw_pipeline *p) {
     p->outstanding = c->next;
     mw_page_free(c);
   }
-  json_decref(p->inflight);
+  free(p->inflight.slot);
   free(p);
 }
 
 /* ---------------------------------------------------------- the worker */
 
-static void run_batch(struct mw_pipeline *p) {
-  struct mw_err err = {0};
+/* Ends the transaction of the jobs from head: commits it, or rolls it back
+ * when rc says a job could not be stored, and marks each job. */
+static void txn_end(struct mw_pipeline *p, int rc, struct mw_err *err,
+                    struct job *head) {
+  if (rc == MW_OK) rc = mw_store_commit(p->store, err);
+  if (rc != MW_OK) mw_store_rollback(p->store);
+  for (struct job *j = head; j; j = j->next) {
+    j->stored = rc == MW_OK;
+    if (!j->stored) j->store_error = mw_strdup(err->msg);
+  }
+}
+
+/* The job's body is not needed once processed: freed at once, so memory
+ * holds only the bodies still waiting. */
+static void release_body(struct worker *w, struct job *j) {
+  size_t n = j->body_len;
+  free(j->body);
+  j->body = NULL;
+  j->body_len = 0;
+  uv_mutex_lock(&w->mu);
+  w->queued_bytes -= n;
+  bool wake = w->resume_at && w->queued_bytes <= w->resume_at;
+  if (wake) w->resume_at = 0;
+  uv_mutex_unlock(&w->mu);
+  if (wake) uv_async_send(&w->wake);
+}
+
+static void worker_main(void *arg) {
+  struct worker *w = arg;
+  struct mw_pipeline *p = w->p;
   struct mw_topic_result *results =
       calloc(p->n_topics ? p->n_topics : 1, sizeof *results);
   struct work_ctx ctx = {.cfg = p->cfg, .store = p->store,
                          .matcher = p->matcher, .n_topics = p->n_topics,
                          .results = results};
-  int rc = results ? mw_store_begin(p->store, &err)
-                   : mw_err_set(&err, MW_ENOMEM, "out of memory");
-  for (struct job *j = p->batch; j && rc == MW_OK; j = j->next)
-    rc = mw_pipeline_work(&ctx, j, &err);
-  if (rc == MW_OK) rc = mw_store_commit(p->store, &err);
-  if (rc != MW_OK && results) mw_store_rollback(p->store);
-  free(results);
-  p->batch_rc = rc;
-  memcpy(p->batch_error, err.msg, sizeof p->batch_error);
-}
-
-static void worker_main(void *arg) {
-  struct worker *w = arg;
   uv_mutex_lock(&w->mu);
   for (;;) {
-    while (!w->has_batch && !w->stop) uv_cond_wait(&w->cv, &w->mu);
-    if (!w->has_batch) break; /* stopped, and nothing left to do */
+    while (!w->queue && !w->stop) uv_cond_wait(&w->cv, &w->mu);
+    if (w->stop) break;
     uv_mutex_unlock(&w->mu);
-    run_batch(w->p);
+    struct mw_err err = {0};
+    int rc = results ? mw_store_begin(p->store, &err)
+                     : mw_err_set(&err, MW_ENOMEM, "out of memory");
+    struct job *head = NULL, **tail = &head;
+    uint64_t start = uv_hrtime();
+    for (size_t n = 0;;) {
+      uv_mutex_lock(&w->mu);
+      if (!w->queue && n > 0 && !w->stop)
+        /* The crawler is likely refilling the queue right now. */
+        uv_cond_timedwait(&w->cv, &w->mu, TXN_LINGER_NS);
+      struct job *j = w->queue;
+      if (j && !(w->queue = j->next)) w->queue_tail = NULL;
+      uv_mutex_unlock(&w->mu);
+      if (!j) break;
+      j->next = NULL;
+      *tail = j;
+      tail = &j->next;
+      if (rc == MW_OK) rc = mw_pipeline_work(&ctx, j, &err);
+      release_body(w, j);
+      if (rc != MW_OK || ++n == TXN_MAX_JOBS ||
+          uv_hrtime() - start >= TXN_MAX_NS)
+        break;
+    }
+    txn_end(p, rc, &err, head);
     uv_mutex_lock(&w->mu);
-    w->has_batch = false;
-    uv_async_send(&w->done);
+    if (head) {
+      if (w->done_tail) w->done_tail->next = head;
+      else w->done = head;
+      for (w->done_tail = head; w->done_tail->next;)
+        w->done_tail = w->done_tail->next;
+    }
+    uv_async_send(&w->wake);
   }
   uv_mutex_unlock(&w->mu);
+  free(results);
 }
 
-static void batch_done(struct mw_pipeline *p);
-
-static void on_worker_done(uv_async_t *a) {
-  struct worker *w = a->data;
-  uv_mutex_lock(&w->mu); /* the worker's writes to the batch are seen */
-  bool finished = !w->has_batch && w->p->batch;
-  uv_mutex_unlock(&w->mu);
-  if (finished) batch_done(w->p);
-}
+static void on_worker_wake(uv_async_t *a);
 
 static void on_worker_closed(uv_handle_t *h) {
   struct worker *w = h->data;
@@ -253,15 +300,15 @@ static bool worker_start(struct mw_pipeline *p) {
     free(w);
     return false;
   }
-  if (uv_async_init(p->loop, &w->done, on_worker_done)) {
+  if (uv_async_init(p->loop, &w->wake, on_worker_wake)) {
     uv_cond_destroy(&w->cv);
     uv_mutex_destroy(&w->mu);
     free(w);
     return false;
   }
-  w->done.data = w;
+  w->wake.data = w;
   if (uv_thread_create(&w->thread, worker_main, w)) {
-    uv_close((uv_handle_t *)&w->done, on_worker_closed);
+    uv_close((uv_handle_t *)&w->wake, on_worker_closed);
     return false;
   }
   p->worker = w;
@@ -275,7 +322,7 @@ static void worker_stop(struct mw_pipeline *p) {
   if (!w) return;
   p->worker = NULL;
   worker_join(w);
-  uv_close((uv_handle_t *)&w->done, on_worker_closed);
+  uv_close((uv_handle_t *)&w->wake, on_worker_closed);
 }
 
 /* ---------------------------------------------------------- loop side */
@@ -298,7 +345,7 @@ static void summarise_page(struct mw_pipeline *p, struct job *j, bool stored) {
     if (j->status != MW_FETCH_OK || j->unusable || !stored) {
       s->pages_failed++;
       const char *why = stored ? (j->error ? j->error : j->problem)
-                               : p->batch_error;
+                               : j->store_error;
       if (why && !s->error) s->error = mw_strdup(why);
     }
     return;
@@ -331,11 +378,62 @@ static void summarise(struct mw_pipeline *p, struct job *j, bool stored) {
   s->new_articles = stored ? j->new_articles : 0;
   s->attachments = j->attachments;
   const char *why = j->error ? j->error : j->problem;
-  if (!stored) why = p->batch_error;
+  if (!stored) why = j->store_error;
   s->error = why ? mw_strdup(why) : NULL;
 }
 
-static void start_batch(struct mw_pipeline *p);
+static uint64_t url_hash(const char *s) { /* FNV-1a */
+  uint64_t h = UINT64_C(1469598103934665603);
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+  return h ^ (h >> 32);
+}
+
+/* The slot holding url, or the free slot where it would go. */
+static size_t set_find(const struct url_set *set, const char *url) {
+  size_t mask = set->cap - 1, i = (size_t)url_hash(url) & mask;
+  while (set->slot[i] && strcmp(set->slot[i]->url, url)) i = (i + 1) & mask;
+  return i;
+}
+
+static bool set_has(const struct url_set *set, const char *url) {
+  return set->cap && set->slot[set_find(set, url)];
+}
+
+/* Adds r, whose URL is not in the set; false when out of memory. */
+static bool set_add(struct url_set *set, struct page_ctx *r) {
+  if ((set->n + 1) * 2 > set->cap) {
+    struct url_set bigger = {.cap = set->cap ? set->cap * 2 : 64};
+    if (!(bigger.slot = calloc(bigger.cap, sizeof *bigger.slot))) return false;
+    for (size_t i = 0; i < set->cap; i++)
+      if (set->slot[i])
+        bigger.slot[set_find(&bigger, set->slot[i]->url)] = set->slot[i];
+    bigger.n = set->n;
+    free(set->slot);
+    *set = bigger;
+  }
+  set->slot[set_find(set, r->url)] = r;
+  set->n++;
+  return true;
+}
+
+/* Removes r, if it is the request the set holds for its URL. */
+static void set_del(struct url_set *set, const struct page_ctx *r) {
+  if (!set->cap) return;
+  size_t mask = set->cap - 1, i = set_find(set, r->url);
+  if (set->slot[i] != r) return;
+  set->slot[i] = NULL;
+  set->n--;
+  /* Moves back every entry after the hole whose probe started at or
+   * before it, so no search stops early at the hole. */
+  for (size_t j = (i + 1) & mask; set->slot[j]; j = (j + 1) & mask) {
+    size_t home = (size_t)url_hash(set->slot[j]->url) & mask;
+    if (((j - home) & mask) >= ((j - i) & mask)) {
+      set->slot[i] = set->slot[j];
+      set->slot[j] = NULL;
+      i = j;
+    }
+  }
+}
 
 /* Hands the pages a committed job asked for to the crawler, each URL once
  * while it is in flight. */
@@ -344,8 +442,8 @@ static void request_pages(struct mw_pipeline *p, struct job *j) {
     struct page_ctx *r = j->requests;
     j->requests = r->next;
     r->next = r->prev = NULL;
-    if (!p->crawler || json_object_get(p->inflight, r->url) ||
-        json_object_set_new_nocheck(p->inflight, r->url, json_true())) {
+    if (!p->crawler || set_has(&p->inflight, r->url) ||
+        !set_add(&p->inflight, r)) {
       mw_page_free(r);
       continue;
     }
@@ -356,18 +454,60 @@ static void request_pages(struct mw_pipeline *p, struct job *j) {
       /* The crawler is closing: the page is fetched at the next poll. */
       p->outstanding = r->next;
       if (r->next) r->next->prev = NULL;
-      json_object_del(p->inflight, r->url);
+      set_del(&p->inflight, r);
       mw_page_free(r);
     }
   }
 }
 
-static void batch_done(struct mw_pipeline *p) {
-  bool stored = p->batch_rc == MW_OK;
-  if (!stored && !p->store_error[0])
-    memcpy(p->store_error, p->batch_error, sizeof p->store_error);
-  for (struct job *j = p->batch; j;) {
+/* Pauses the crawler while the worker holds more than held_max bytes of
+ * bodies and resumes it at half, so memory stays bounded however far the
+ * fetching runs ahead of the worker. */
+static void apply_backpressure(struct mw_pipeline *p) {
+  if (!p->crawler) return;
+  size_t held = 0;
+  struct worker *w = p->worker;
+  bool pause = false;
+  if (w) {
+    uv_mutex_lock(&w->mu);
+    held = w->queued_bytes;
+    pause = !p->paused_crawler && held > p->held_max;
+    /* Read and armed under one lock: the worker cannot slip below the
+     * mark unseen. */
+    if (pause) w->resume_at = p->held_max / 2;
+    uv_mutex_unlock(&w->mu);
+  }
+  if (pause) {
+    p->paused_crawler = true;
+    mw_crawler_pause(p->crawler);
+  } else if (p->paused_crawler && held <= p->held_max / 2) {
+    p->paused_crawler = false;
+    mw_crawler_resume(p->crawler);
+  }
+}
+
+/* Once no job is left, the worker goes and whoever waits for the drain is
+ * told. */
+static void check_drained(struct mw_pipeline *p) {
+  if (p->in_worker) return;
+  worker_stop(p);
+  if (p->on_drained) {
+    void (*cb)(void *) = p->on_drained;
+    p->on_drained = NULL;
+    cb(p->drained_user);
+  }
+}
+
+/* Takes back jobs whose transaction is over: counts, summaries, the
+ * pages they asked for, the sources' validators. */
+static void jobs_done(struct mw_pipeline *p, struct job *j) {
+  while (j) {
     struct job *next = j->next;
+    bool stored = j->stored;
+    if (!stored && !p->store_error[0])
+      snprintf(p->store_error, sizeof p->store_error, "%s",
+               j->store_error ? j->store_error
+                              : "the store could not be written");
     if (stored) {
       p->new_articles += j->new_articles;
       for (size_t t = 0; t < p->n_topics; t++)
@@ -382,43 +522,44 @@ static void batch_done(struct mw_pipeline *p) {
       }
     }
     summarise(p, j, stored);
-    if (j->page) json_object_del(p->inflight, j->page->url);
-    p->held_bytes -= j->body_len;
+    if (j->page) set_del(&p->inflight, j->page);
     job_free(j);
+    p->in_worker--;
     j = next;
   }
-  p->batch = NULL;
-  /* Resuming may deliver results at once (refused requests): they queue
-   * behind this point and start the next batch themselves. */
-  apply_backpressure(p);
-  start_batch(p);
 }
 
-static void start_batch(struct mw_pipeline *p) {
-  if (p->batch) return;
-  if (!p->pending) {
-    worker_stop(p);
-    if (p->on_drained) {
-      void (*cb)(void *) = p->on_drained;
-      p->on_drained = NULL;
-      cb(p->drained_user);
-    }
-    return;
-  }
-  /* Everything fetched meanwhile goes into one transaction. */
-  p->batch = p->pending;
-  p->pending = p->pending_tail = NULL;
-  if (!p->worker && !worker_start(p)) {
-    /* No thread to be had: run inline rather than lose the batch. */
-    run_batch(p);
-    batch_done(p);
-    return;
-  }
-  struct worker *w = p->worker;
+static void on_worker_wake(uv_async_t *a) {
+  struct worker *w = a->data;
+  struct mw_pipeline *p = w->p;
   uv_mutex_lock(&w->mu);
-  w->has_batch = true;
-  uv_cond_signal(&w->cv);
+  struct job *done = w->done;
+  w->done = w->done_tail = NULL;
   uv_mutex_unlock(&w->mu);
+  /* Handing pages to the crawler and resuming it may deliver results at
+   * once (refused requests): they are queued to the worker meanwhile. */
+  jobs_done(p, done);
+  apply_backpressure(p);
+  check_drained(p);
+}
+
+/* No thread to be had: the job is processed here, in a transaction of its
+ * own, rather than lost. */
+static void run_inline(struct mw_pipeline *p, struct job *j) {
+  struct mw_err err = {0};
+  struct mw_topic_result *results =
+      calloc(p->n_topics ? p->n_topics : 1, sizeof *results);
+  struct work_ctx ctx = {.cfg = p->cfg, .store = p->store,
+                         .matcher = p->matcher, .n_topics = p->n_topics,
+                         .results = results};
+  int rc = results ? mw_store_begin(p->store, &err)
+                   : mw_err_set(&err, MW_ENOMEM, "out of memory");
+  if (rc == MW_OK) rc = mw_pipeline_work(&ctx, j, &err);
+  txn_end(p, rc, &err, j);
+  free(results);
+  p->in_worker++;
+  jobs_done(p, j);
+  check_drained(p);
 }
 
 static char *dup_or_null(const char *s) { return s ? mw_strdup(s) : NULL; }
@@ -464,22 +605,27 @@ void mw_pipeline_on_fetch(const struct mw_fetch_result *res, void *user) {
     job_free(j);
     return;
   }
-  if (p->pending_tail) p->pending_tail->next = j;
-  else p->pending = j;
-  p->pending_tail = j;
-  p->held_bytes += j->body_len;
+  if (!p->worker && !worker_start(p)) {
+    run_inline(p, j);
+    return;
+  }
+  struct worker *w = p->worker;
+  p->in_worker++;
+  uv_mutex_lock(&w->mu);
+  if (w->queue_tail) w->queue_tail->next = j;
+  else w->queue = j;
+  w->queue_tail = j;
+  w->queued_bytes += j->body_len;
+  uv_cond_signal(&w->cv);
+  uv_mutex_unlock(&w->mu);
   apply_backpressure(p);
-  start_batch(p);
 }
 
 void mw_pipeline_drain(struct mw_pipeline *p, void (*done)(void *),
                        void *user) {
   p->on_drained = done;
   p->drained_user = user;
-  if (!p->batch && !p->pending) {
-    p->on_drained = NULL;
-    done(user);
-  }
+  check_drained(p);
 }
 
 void mw_pipeline_keep_polls(struct mw_pipeline *p, bool keep) {

@@ -3,12 +3,13 @@
  * bytes to stored, matched articles, off the loop thread.
  *
  * The crawler's callback copies each fetch result into a job; jobs run on
- * the pipeline's worker thread one batch at a time, so the store has
- * exactly one writer and a batch is one transaction: the articles of a
- * poll and the source's new fetch state (validators, next due time) commit
- * together, so a crash loses at most the batch in flight and a restart
- * re-fetches it. While too many fetched bodies wait, the crawler is
- * paused.
+ * the pipeline's worker thread in order, so the store has exactly one
+ * writer, and are committed in transactions of several jobs: the articles
+ * of a poll and the source's new fetch state (validators, next due time)
+ * commit together, so a crash loses at most the transaction in flight and
+ * a restart re-fetches it. What a job asks for (the pages of a listing)
+ * is requested once it is committed. While too many fetched bodies wait,
+ * the crawler is paused.
  */
 #ifndef MW_CLI_PIPELINE_H
 #define MW_CLI_PIPELINE_H
@@ -88,7 +89,7 @@ int64_t mw_pipeline_polls_done(const struct mw_pipeline *p);
 /* New articles that matched topic i (mw_matcher_topic_name order). */
 int64_t mw_pipeline_topic_matches(const struct mw_pipeline *p, size_t topic);
 int64_t mw_pipeline_new_articles(const struct mw_pipeline *p);
-/* First store error, if a batch could not be written ("" otherwise). */
+/* First store error, if a transaction could not be written ("" otherwise). */
 const char *mw_pipeline_store_error(const struct mw_pipeline *p);
 
 #endif

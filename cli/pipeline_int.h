@@ -21,7 +21,7 @@ enum page_kind { PAGE_ARTICLE, PAGE_LISTING, PAGE_SITEMAP };
  * then by the job of its result. */
 struct page_ctx {
   enum page_kind kind;
-  char *url;
+  char *url;         /* both strings live in the struct's allocation */
   char *link_text;   /* the anchor text or sitemap title, may be NULL */
   int64_t link_date; /* printed beside the link, or MW_TIME_UNKNOWN */
   int depth;         /* listing pages: 0 is the source itself */
@@ -50,8 +50,11 @@ struct job {
   bool unusable;        /* fetched, but nothing usable in it */
   char *problem;
   int64_t *topic_hits;
-  struct page_ctx *requests; /* to fetch once the batch is committed */
+  struct page_ctx *requests; /* to fetch once the job is committed */
   size_t n_requests;
+  /* how its transaction ended */
+  bool stored;
+  char *store_error; /* why it was not stored (malloc'd; may be NULL) */
   struct job *next;
 };
 
@@ -64,7 +67,7 @@ struct work_ctx {
   struct mw_topic_result *results; /* n_topics entries, scratch */
 };
 
-/* Processes one job inside the batch's open transaction: parses, extracts,
+/* Processes one job inside the open transaction: parses, extracts,
  * stores, matches, records the poll. Returns a store error only; problems
  * of the document are recorded on the job. */
 int mw_pipeline_work(struct work_ctx *w, struct job *j, struct mw_err *err);

@@ -5,7 +5,7 @@
  * page is extracted and stored. Every stored article is matched against
  * the topics and joined to its reprint cluster.
  *
- * Runs on libuv's thread pool inside the batch's transaction; touches
+ * Runs on the pipeline's worker thread inside the open transaction; touches
  * only the job, the store and the immutable matcher and config.
  */
 #include <stdlib.h>
@@ -13,28 +13,24 @@
 
 #include "cli/pipeline_int.h"
 
+/* A busy crawl has thousands of pages asked for and not fetched yet, so a
+ * request is one allocation: the struct, then its URL and link text. */
 struct page_ctx *mw_page_new(enum page_kind kind, const char *url,
                              const char *text, int64_t date, int depth) {
-  struct page_ctx *p = calloc(1, sizeof *p);
+  size_t ulen = strlen(url), tlen = text && *text ? strlen(text) + 1 : 0;
+  struct page_ctx *p = malloc(sizeof *p + ulen + 1 + tlen);
   if (!p) return NULL;
-  p->kind = kind;
-  p->url = mw_strdup(url);
-  p->link_text = text && *text ? mw_strdup(text) : NULL;
-  p->link_date = date;
-  p->depth = depth;
-  if (!p->url) {
-    mw_page_free(p);
-    return NULL;
+  *p = (struct page_ctx){.kind = kind, .link_date = date, .depth = depth};
+  p->url = (char *)(p + 1);
+  memcpy(p->url, url, ulen + 1);
+  if (tlen) {
+    p->link_text = p->url + ulen + 1;
+    memcpy(p->link_text, text, tlen);
   }
   return p;
 }
 
-void mw_page_free(struct page_ctx *p) {
-  if (!p) return;
-  free(p->url);
-  free(p->link_text);
-  free(p);
-}
+void mw_page_free(struct page_ctx *p) { free(p); }
 
 static void request(struct job *j, struct page_ctx *p) {
   if (!p) return;
@@ -107,7 +103,7 @@ static int process_feed(struct work_ctx *w, struct job *j, int offset,
   struct mw_err perr;
   if (mw_feed_parse(j->body, j->body_len, j->charset, j->final_url, offset,
                     NULL, &feed, &perr)) {
-    /* A broken document is the source's problem, not the batch's. */
+    /* A broken document is the source's problem, not the transaction's. */
     note(j, "%s", perr.msg);
     j->unusable = true;
     return MW_OK;

@@ -11,7 +11,8 @@
  * whose first occurrence is enough made the scan about 15% slower (it
  * tracks which patterns are spent), more than the callbacks it saves cost.
  * Start offsets come from the literal's length, so no pattern needs
- * HS_FLAG_SOM_LEFTMOST.
+ * HS_FLAG_SOM_LEFTMOST. The literals are compiled twice: as UTF-8, and
+ * in the two-byte form Chinese text is scanned in (see mw_norm_wide).
  *
  * What it leaves to others: parsing (rule.c), the topic forms
  * (keywords.c), the lexicon file (score.c), which rules a literal wakes and
@@ -110,8 +111,11 @@ struct walk {
 /* The longest a match of the pattern can be, in bytes, when that bound is
  * known and the pattern looks at nothing outside its match (no lookahead,
  * end anchors or word boundaries, which a cut text would change); else 0.
- * Hyperscan's parser gives the bound. */
-static uint32_t regex_window(const char *pat, size_t len) {
+ * Hyperscan's parser gives the bound; an empty pattern is 0 bytes long
+ * (*empty set). */
+static uint32_t regex_width(const char *pat, size_t len, bool *empty) {
+  if (empty) *empty = len == 0;
+  if (len == 0) return 0;
   static const char *const risky[] = {"(?", "$", "\\b", "\\B", "\\z",
                                       "\\Z", "\\G", "\\K", "(*"};
   char *z = malloc(len + 1);
@@ -133,6 +137,10 @@ static uint32_t regex_window(const char *pat, size_t len) {
   hs_free_compile_error(cerr);
   free(z);
   return w;
+}
+
+static uint32_t regex_window(const char *pat, size_t len) {
+  return regex_width(pat, len, NULL);
 }
 
 static int add_regex(struct walk *w, struct rnode *rn, uint32_t *id) {
@@ -157,6 +165,20 @@ static int add_regex(struct walk *w, struct rnode *rn, uint32_t *id) {
   r->gate0 = (uint32_t)m->n_gates;
   r->n_gate = (uint32_t)n;
   r->window = n ? regex_window(rn->norm, rn->norm_len) : 0;
+  /* The best factor at one place of the pattern: a match is the part
+   * before it (at most pre bytes), it, and the part after (at most post). */
+  r->pre = r->post = 0;
+  r->split = false;
+  if (r->window && f[0].top) {
+    bool e0, e1;
+    uint32_t a = regex_width(rn->norm, f[0].ps, &e0);
+    uint32_t z = regex_width(rn->norm + f[0].pe, rn->norm_len - f[0].pe, &e1);
+    if ((a || e0) && (z || e1)) {
+      r->pre = a;
+      r->post = z;
+      r->split = true;
+    }
+  }
   /* Every occurrence of the best factor is recorded: a match can only be
    * near one. */
   for (size_t k = 0; k < n; k++) {
@@ -346,39 +368,62 @@ int add_error(struct mw_matcher *m, const char *topic, const char *where,
 
 /* ---------------------------------------------------------- finishing */
 
-static int build_db(struct mw_matcher *m, struct mw_err *err) {
-  if (m->n_lits == 0) return MW_OK;
-  const char **exprs = malloc(m->n_lits * sizeof *exprs);
-  unsigned *flags = malloc(m->n_lits * sizeof *flags);
+/* One database over every literal, as UTF-8 (wide false) or in the scan's
+ * wide form (struct mw_norm_wide). */
+static int compile_db(struct mw_matcher *m, bool wide, hs_database_t **db,
+                      struct mw_err *err) {
+  const char **exprs = calloc(m->n_lits, sizeof *exprs);
+  unsigned *flags = calloc(m->n_lits, sizeof *flags);
   unsigned *ids = malloc(m->n_lits * sizeof *ids);
   size_t *lens = malloc(m->n_lits * sizeof *lens);
-  int rc = MW_OK;
-  if (!exprs || !flags || !ids || !lens) {
-    rc = mw_err_set(err, MW_ENOMEM, "out of memory");
+  struct mw_norm_wide w;
+  mw_norm_wide_init(&w);
+  int rc = exprs && flags && ids && lens ? MW_OK : MW_ENOMEM;
+  for (size_t i = 0; !rc && i < m->n_lits; i++) {
+    exprs[i] = m->lits[i].s;
+    lens[i] = m->lits[i].len;
+    ids[i] = (unsigned)i;
+    flags[i] = 0; /* see the top of the file */
+    if (!wide) continue;
+    char *u = NULL;
+    rc = mw_norm_wide(m->lits[i].s, m->lits[i].len, &w);
+    if (!rc && !(u = mw_arena_alloc(m->arena, 2 * w.n + 1))) rc = MW_ENOMEM;
+    if (rc) break;
+    memcpy(u, w.u, 2 * w.n);
+    exprs[i] = u;
+    lens[i] = 2 * w.n;
+  }
+  mw_norm_wide_cleanup(&w);
+  if (rc) {
+    mw_err_set(err, rc, "out of memory");
   } else {
-    for (size_t i = 0; i < m->n_lits; i++) {
-      exprs[i] = m->lits[i].s;
-      lens[i] = m->lits[i].len;
-      ids[i] = (unsigned)i;
-      flags[i] = 0; /* see the top of the file */
-    }
     hs_compile_error_t *cerr = NULL;
     if (hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)m->n_lits,
-                             HS_MODE_BLOCK, NULL, &m->db,
-                             &cerr) != HS_SUCCESS) {
+                             HS_MODE_BLOCK, NULL, db, &cerr) != HS_SUCCESS) {
       rc = mw_err_set(err, MW_EINVAL,
                       "the keyword database could not be built: %s",
                       cerr && cerr->message ? cerr->message : "unknown error");
       hs_free_compile_error(cerr);
-      m->db = NULL;
-    } else {
-      hs_database_size(m->db, &m->db_bytes);
+      *db = NULL;
     }
   }
   free(exprs);
   free(flags);
   free(ids);
   free(lens);
+  return rc;
+}
+
+static int build_db(struct mw_matcher *m, struct mw_err *err) {
+  if (m->n_lits == 0) return MW_OK;
+  int rc = compile_db(m, false, &m->db, err);
+  if (!rc) rc = compile_db(m, true, &m->db16, err);
+  size_t a = 0, b = 0;
+  if (!rc) {
+    hs_database_size(m->db, &a);
+    hs_database_size(m->db16, &b);
+    m->db_bytes = a + b;
+  }
   return rc;
 }
 
@@ -491,6 +536,7 @@ void mw_matcher_free(struct mw_matcher *m) {
   }
   for (size_t i = 0; i < m->n_res; i++) pcre2_code_free(m->res[i].code);
   hs_free_database(m->db);
+  hs_free_database(m->db16);
   free(m->topics);
   free(m->lex);
   free(m->cues);

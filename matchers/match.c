@@ -2,24 +2,31 @@
  * match.c: one document against every rule.
  *
  * Each field is normalised and scanned once with the one Hyperscan
- * database. The scan callback records, per literal, the fields it occurs
- * in and its first occurrence, for a regex's factors their last one, and
- * for literals that NEAR or the lexicon need, every occurrence (up to
- * HITS_MAX per document); it allocates nothing. Only rules a literal of
- * whose trigger set occurred are evaluated (compile.c), plus the few whose
- * regexes have no literal factor. Evaluation short-circuits with
- * regex-free parts first, and a regex runs (PCRE2, JIT) only in a field
- * where one of its factors occurred, at most once per field and document,
- * and only over the stretch of text where a match can lie.
+ * database, Chinese text in its two-byte wide form (wide.c). The scan's
+ * callback only notes each hit; taken in after the scan, a hit records
+ * per literal the fields it occurs in, its first occurrence where needed,
+ * for a regex's best factor every occurrence and the last, and for
+ * literals that NEAR or the lexicon need every occurrence (up to HITS_MAX
+ * per document); the first occurrence of a literal queues the topics it
+ * wakes (its trigger set, prog.c). Only those topics are evaluated, by
+ * their programs (prog.c), plus the few whose regexes have no literal
+ * factor. A regex runs (PCRE2, JIT) only in a field where its best factor
+ * occurred, at most once per field and document, and only over the
+ * stretches near that factor's occurrences where a match can lie, once
+ * its other factors were seen there.
  *
  * The matcher is immutable; the per-call state lives in a struct ctx taken
  * from a pool under a mutex and given back after the call, so concurrent
  * calls each have their own Hyperscan scratch and buffers.
  *
- * What it leaves to others: explanations (explain.c), scores (score.c).
+ * What it leaves to others: the plan and the programs (prog.c),
+ * explanations (explain.c), scores (score.c).
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "matchers/matchers_int.h"
 
@@ -48,6 +55,7 @@ void ctx_free(struct ctx *c) {
   free(c->va);
   free(c->vb);
   free(c->vw);
+  mw_norm_wide_cleanup(&c->wide);
   free(c);
 }
 
@@ -72,9 +80,11 @@ static struct ctx *ctx_new(const struct mw_matcher *m) {
   c->mctx = pcre2_match_context_create(NULL);
   c->cap_vw = 64; /* so one stretch always fits */
   c->vw = malloc(c->cap_vw * sizeof *c->vw);
-  if (!c->mask || !c->first || !c->last || !c->head || !c->touched || !c->re_state ||
-      !c->re_first || !c->re_touched || !c->stamp || !c->cands || !c->md ||
-      !c->mctx || !c->vw || (m->db && hs_alloc_scratch(m->db, &c->scratch) != HS_SUCCESS)) {
+  if (!c->mask || !c->first || !c->last || !c->head || !c->touched ||
+      !c->re_state || !c->re_first || !c->re_touched || !c->stamp ||
+      !c->cands || !c->md || !c->mctx || !c->vw ||
+      (m->db && (hs_alloc_scratch(m->db, &c->scratch) != HS_SUCCESS ||
+                 hs_alloc_scratch(m->db16, &c->scratch) != HS_SUCCESS))) {
     ctx_free(c);
     return NULL;
   }
@@ -125,15 +135,16 @@ static void queue(struct ctx *c, uint32_t rule) {
   c->cands[c->n_cands++] = rule;
 }
 
-/* The rules literal l wakes in the indexes asked for. Out of line, like
- * record(), so that the common hit costs on_match no register saves. */
-__attribute__((noinline)) static void queue_lit(struct ctx *c, uint32_t l) {
-  for (int k = 0; k < 2; k++) {
-    const struct rule_index *ix = c->queue[k];
-    if (!ix) continue;
+/* The rules literal l wakes in the indexes asked for: its topics from
+ * lit_info (read already), the lexicon entries from their index. */
+static void queue_lit(struct ctx *c, const struct lit_info *li, uint32_t l) {
+  if ((li->info & LIT_TOPICS) && c->queue[0])
+    for (uint32_t r = li->topics; r < li[1].topics; r++)
+      queue(c, c->queue[0]->refs[r]);
+  const struct rule_index *ix = c->queue[1];
+  if ((li->info & LIT_LEXICON) && ix)
     for (uint32_t r = ix->off[l]; r < ix->off[l + 1]; r++)
       queue(c, ix->refs[r]);
-  }
 }
 
 /* The less common part of a hit: the first occurrence where it is needed,
@@ -171,22 +182,23 @@ __attribute__((noinline)) static void record(struct ctx *c, unsigned id,
 
 /* Takes in the occurrences the scan reported, in order. */
 static void take_hits(struct ctx *c) {
-  const uint32_t *info = c->info;
+  const struct lit_info *info = c->info;
   uint8_t *mask = c->mask, bit = c->bit;
   for (size_t i = 0; i < c->n_raw; i++) {
-    uint32_t id = c->raw[i].id, li = info[id];
+    uint32_t id = c->raw[i].id, li = info[id].info;
     uint8_t mk = mask[id];
     bool first = !(mk & bit);
     if (first) {
       mask[id] = mk | bit;
       if (!mk) {
         c->touched[c->n_touched++] = id;
-        if (li & c->wakes) queue_lit(c, id);
+        if (li & c->wakes) queue_lit(c, &info[id], id);
       }
       first = c->mapped || (li & (LIT_ALL | LIT_GATE));
     }
     if (first || (li & (LIT_ALL | LIT_GATE)))
-      record(c, id, li, first, c->raw[i].end);
+      record(c, id, li, first,
+             c->scan_wide ? c->wide.off[c->raw[i].end] : c->raw[i].end);
   }
   c->n_raw = 0;
 }
@@ -201,6 +213,21 @@ static int on_match(unsigned int id, unsigned long long from,
   (void)flags;
   struct ctx *c = user;
   c->raw[c->n_raw++] = (struct raw_hit){id, (uint32_t)to};
+  if (c->n_raw == RAW_MAX) take_hits(c);
+  return 0;
+}
+
+/* The same for the wide form: a match that does not end on a character
+ * (an odd offset) straddles two and is not one; the end is noted as a
+ * unit, made a UTF-8 offset only where one is recorded. */
+static int on_match_wide(unsigned int id, unsigned long long from,
+                         unsigned long long to, unsigned int flags,
+                         void *user) {
+  (void)from;
+  (void)flags;
+  struct ctx *c = user;
+  if (to & 1) return 0;
+  c->raw[c->n_raw++] = (struct raw_hit){id, (uint32_t)(to >> 1)};
   if (c->n_raw == RAW_MAX) take_hits(c);
   return 0;
 }
@@ -237,8 +264,17 @@ int ctx_scan(const struct mw_matcher *m, struct ctx *c,
     if (!m->db || !c->norm[f].len) continue;
     c->field = f;
     c->bit = (uint8_t)(1u << f);
-    hs_error_t hr = hs_scan(m->db, c->norm[f].data, (unsigned)c->norm[f].len,
-                            0, c->scratch, on_match, c);
+    const char *t = c->norm[f].data;
+    size_t len = c->norm[f].len;
+    hs_error_t hr;
+    /* The wide form when it is the shorter (Chinese text). */
+    c->scan_wide = len <= WIDE_MAX && mw_norm_wide(t, len, &c->wide) == MW_OK &&
+                   2 * c->wide.n < len;
+    if (c->scan_wide)
+      hr = hs_scan(m->db16, (const char *)c->wide.u, (unsigned)(2 * c->wide.n),
+                   0, c->scratch, on_match_wide, c);
+    else
+      hr = hs_scan(m->db, t, (unsigned)len, 0, c->scratch, on_match, c);
     take_hits(c);
     if (hr != HS_SUCCESS)
       return mw_err_set(err, MW_EINVAL, "scanning the document's %s failed "
@@ -295,11 +331,15 @@ static size_t re_stretches(const struct mw_matcher *m, const struct regex *r,
     if (start > last) last = start;
     /* The list runs from the last occurrence back: reversed into place. */
     size_t n0 = n;
+    /* Around an occurrence o: [o.end - w, o.start + w), or when the
+     * factor has one place in the pattern [o.start - pre, o.end + post). */
+    uint32_t back = r->split ? r->pre : w, ahead = r->split ? r->post : w;
     for (uint32_t h = c->head[l]; !c->lost && h != NONE32; h = c->hits[h].next)
       if (c->hits[h].field == f) {
-        uint64_t hi = (uint64_t)c->hits[h].start + w;
-        if (push_span(&c->vw, &n, &c->cap_vw,
-                      c->hits[h].end > w ? c->hits[h].end - w : 0,
+        const struct hit *x = &c->hits[h];
+        uint32_t lo = r->split ? x->start : x->end;
+        uint64_t hi = (uint64_t)(r->split ? x->end : x->start) + ahead;
+        if (push_span(&c->vw, &n, &c->cap_vw, lo > back ? lo - back : 0,
                       hi < len ? (uint32_t)hi : (uint32_t)len))
           c->lost = true;
       }
@@ -320,7 +360,8 @@ static size_t re_stretches(const struct mw_matcher *m, const struct regex *r,
     for (size_t i = 1; i < n; i++) {
       struct span t = c->vw[i];
       size_t j = i;
-      for (; j > 0 && c->vw[j - 1].start > t.start; j--) c->vw[j] = c->vw[j - 1];
+      for (; j > 0 && c->vw[j - 1].start > t.start; j--)
+        c->vw[j] = c->vw[j - 1];
       c->vw[j] = t;
     }
   }
@@ -335,18 +376,38 @@ static size_t re_stretches(const struct mw_matcher *m, const struct regex *r,
   return k + 1;
 }
 
-/* Whether s[0, n) holds needle[0, k): the needle's last byte (in CJK text
- * a continuation byte, about one byte in a hundred) is looked for first.
- * Faster than memmem on the short stretches searched here. */
+/* Whether s[0, n) holds needle[0, k). The stretches searched are short
+ * (a hundred bytes), where a call to memmem costs more than the search:
+ * sixteen places at a time are checked for the needle's last two bytes
+ * (in Chinese text, a pair seen about once in a few thousand), then the
+ * rest compared. */
 static bool contains(const char *s, size_t n, const char *needle, size_t k) {
   if (k == 0) return true;
   if (k > n) return false;
-  unsigned char last = (unsigned char)needle[k - 1];
-  const char *p = s + k - 1, *end = s + n;
-  while (p < end && (p = memchr(p, last, (size_t)(end - p)))) {
-    if (!memcmp(p - (k - 1), needle, k - 1)) return true;
-    p++;
+  if (k == 1) return memchr(s, needle[0], n) != NULL;
+#ifdef __SSE2__
+  if (n >= k + 15) {
+    __m128i z = _mm_set1_epi8(needle[k - 1]), y = _mm_set1_epi8(needle[k - 2]);
+    for (size_t i = k - 1;; i += 16) { /* i: where the needle's end may be */
+      size_t at = i + 16 <= n ? i : n - 16; /* the last block overlaps */
+      unsigned bits = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+          _mm_cmpeq_epi8(
+              _mm_loadu_si128((const __m128i *)(const void *)(s + at)), z),
+          _mm_cmpeq_epi8(
+              _mm_loadu_si128((const __m128i *)(const void *)(s + at - 1)),
+              y)));
+      bits &= ~0u << (i - at); /* places already looked at */
+      for (; bits; bits &= bits - 1) {
+        size_t e = at + (size_t)__builtin_ctz(bits);
+        if (!memcmp(s + e - (k - 1), needle, k - 2)) return true;
+      }
+      if (at + 16 >= n) return false;
+    }
   }
+#endif
+  for (size_t i = k - 1; i < n; i++)
+    if (s[i] == needle[k - 1] && !memcmp(s + i - (k - 1), needle, k - 1))
+      return true;
   return false;
 }
 
@@ -376,10 +437,10 @@ static bool re_search(const struct mw_matcher *m, const struct regex *r,
   size_t n = re_stretches(m, r, c, f, len);
   for (size_t i = 0; i < n; i++) {
     size_t from = c->vw[i].start, to = c->vw[i].end;
-    /* Widened to character boundaries. */
+    if (from >= to || !other_factors(m, r, text, from, to)) continue;
+    /* Widened to character boundaries for PCRE2. */
     while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80) from--;
     while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80) to++;
-    if (from >= to || !other_factors(m, r, text, from, to)) continue;
     if (pcre2_match(r->code, (PCRE2_SPTR)text, to, from, PCRE2_NO_UTF_CHECK,
                     c->md, c->mctx) >= 0)
       return true;
@@ -536,8 +597,7 @@ struct terms {
   size_t used;
 };
 
-static void add_term(struct terms *t, const char *term) {
-  size_t tl = strlen(term);
+static void add_term(struct terms *t, const char *term, size_t tl) {
   for (size_t p = 0; p < t->used;) { /* already listed */
     const char *comma = memchr(t->s + p, ',', t->used - p);
     size_t n = comma ? (size_t)(comma - (t->s + p)) : t->used - p;
@@ -545,23 +605,29 @@ static void add_term(struct terms *t, const char *term) {
     p += n + 1;
   }
   /* Whole terms only. */
-  if (t->used + tl + (t->used ? 1 : 0) >= sizeof ((struct mw_topic_result *)0)->terms)
+  if (t->used + tl + (t->used ? 1 : 0) >=
+      sizeof((struct mw_topic_result *)0)->terms)
     return;
   if (t->used) t->s[t->used++] = ',';
   memcpy(t->s + t->used, term, tl + 1);
   t->used += tl;
 }
 
-/* The terms of a matched rule that were found, in the order written. */
-static void found_terms(const struct mw_matcher *m, struct ctx *c,
-                        uint32_t ni, struct terms *t) {
-  const struct node *n = &m->nodes[ni];
-  if (n->kind == R_LIT || n->kind == R_RE) {
-    if (!n->negative && eval_node(m, c, ni)) add_term(t, n->shown);
-    return;
+/* The terms of matched topic tp that were found, in the order written. */
+static void found_terms(const struct mw_matcher *m, struct ctx *c, size_t tp,
+                        struct terms *t) {
+  for (uint32_t i = m->topic_leaf0[tp]; i < m->topic_leaf0[tp + 1]; i++) {
+    const struct leaf *l = &m->leaves[i];
+    bool found = false;
+    if (l->kind == R_LIT) {
+      found = c->mask[l->atom] & l->fields;
+    } else {
+      for (int f = 0; f < MW_FIELD_COUNT && !found; f++)
+        found = (l->fields & (1u << f)) &&
+                regex_in_field(m, c, l->atom, f, NULL, NULL);
+    }
+    if (found) add_term(t, l->shown, l->len ? l->len : strlen(l->shown));
   }
-  const uint32_t *kids = node_kids_written(m, n);
-  for (uint32_t i = 0; i < n->n; i++) found_terms(m, c, kids[i], t);
 }
 
 int mw_matcher_match(const struct mw_matcher *m, const struct mw_doc *doc,
@@ -579,7 +645,7 @@ int mw_matcher_match(const struct mw_matcher *m, const struct mw_doc *doc,
     if (!topic_eval(m, c, t)) continue;
     results[t].matched = true;
     struct terms terms = {results[t].terms, 0};
-    found_terms(m, c, m->topics[t].r.root, &terms);
+    found_terms(m, c, t, &terms);
     matched++;
   }
   ctx_clear(m, c);

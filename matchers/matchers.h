@@ -93,7 +93,9 @@ struct mw_matcher_stats {
   size_t regexes;          /* /regex/ atoms */
   size_t regexes_ungated;  /* with no literal that must occur: they run on
                               every document their rule reaches */
-  size_t db_bytes;         /* the compiled Hyperscan database */
+  size_t db_bytes;         /* the compiled Hyperscan databases (the
+                              literals as UTF-8 and in the two-byte form
+                              Chinese text is scanned in) */
 };
 void mw_matcher_stats(const struct mw_matcher *m, struct mw_matcher_stats *out);
 

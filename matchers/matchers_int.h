@@ -1,14 +1,15 @@
 /*
  * matchers_int.h (private to matchers/): the compiled matcher and the
- * per-call scratch that compile.c builds and match.c, explain.c and
- * score.c read.
+ * per-call scratch that compile.c and prog.c build and match.c,
+ * explain.c and score.c read.
  *
  * Rules are flattened into one node array. Every literal of every rule,
  * regex factor, lexicon entry and negation cue is one entry of lits and
- * one pattern of the Hyperscan database (its index is the pattern id).
+ * one pattern of the Hyperscan databases (its index is the pattern id).
  * A rule is looked at only when a literal of its trigger set hit (a set
  * one of whose literals occurs in every document the rule matches; see
- * compile.c), or always when its regexes have no factor.
+ * prog.c), or always when its regexes have no factor. Topics are also
+ * written as programs (prog.c) evaluated without their trees.
  */
 #ifndef MW_MATCHERS_INT_H
 #define MW_MATCHERS_INT_H
@@ -23,6 +24,9 @@
 #define NONE32 UINT32_MAX
 /* Largest field accepted; the normal form may grow to three times that. */
 #define FIELD_MAX (256u << 20)
+/* Longest normal form scanned in the wide form (six bytes of scratch a
+ * character); longer fields are scanned as UTF-8. */
+#define WIDE_MAX (1u << 20)
 /* Occurrences recorded per document for NEAR and scoring. */
 #define HITS_MAX 200000u
 /* Regex matches collected per field for NEAR. */
@@ -45,12 +49,19 @@ struct lit {
   const char *s;
   uint32_t len;
   bool all;       /* every occurrence is recorded (NEAR, scoring) */
-  bool gate;      /* a regex's factor: its last occurrence is recorded */
+  bool gate;      /* a regex's best factor: every occurrence and the last
+                     are recorded, for where a match can lie */
   int32_t cue;    /* index in m->cues, or -1 */
 };
 
-/* What the scan callback reads per literal (m->lit_info): the length, or
- * LIT_LONG when it does not fit and lits[].len has it. */
+/* What taking in a hit reads per literal (m->lit_info), in one place: the
+ * length, or LIT_LONG when it does not fit and lits[].len has it, the
+ * flags below, and where the topics it wakes start in topic_index.refs
+ * (they end where the next literal's start: n_lits + 1 entries). */
+struct lit_info {
+  uint32_t info;
+  uint32_t topics;
+};
 #define LIT_LEN 0x00FFFFFFu
 #define LIT_ALL 0x80000000u
 #define LIT_GATE 0x40000000u
@@ -64,6 +75,9 @@ struct regex {
                              gates: always runs */
   uint32_t window; /* > 0: no match is longer than this many bytes, so the
                       search looks only near the best factor's occurrences */
+  bool split;      /* the best factor is one place of the pattern, with at
+                      most pre bytes of match before it and post after */
+  uint32_t pre, post;
   uint32_t x0, n_x; /* its other factors, m->xsets[x0 .. x0 + n_x) */
 };
 
@@ -104,6 +118,16 @@ struct cue {
 struct ctx;
 struct build;
 
+/* A term or regex of a topic that counts for it when found (not under a
+ * NOT), for listing the terms of a matched topic without its tree. */
+struct leaf {
+  const char *shown; /* as written */
+  uint32_t len;      /* of shown */
+  uint32_t atom;     /* literal or regex */
+  uint8_t kind;      /* R_LIT or R_RE */
+  uint8_t fields;
+};
+
 /* Literal -> the rules whose trigger set holds it (rule numbers: topics
  * 0..n_topics-1, then lexicon entries), and the rules to look at on every
  * document. */
@@ -129,7 +153,7 @@ struct mw_matcher {
   size_t n_kids;
   struct lit *lits;
   size_t n_lits;
-  uint32_t *lit_info; /* per literal: length | LIT_ALL | LIT_GATE */
+  struct lit_info *lit_info; /* per literal, see struct lit_info */
   uint32_t *cue_lits; /* the literal of each cue */
   struct regex *res;
   size_t n_res;
@@ -143,8 +167,11 @@ struct mw_matcher {
   uint32_t *prog;       /* the topics as programs (prog.c) */
   size_t n_prog;
   uint32_t *topic_prog; /* per topic: its program in prog, or NONE32 */
-  hs_database_t *db; /* NULL when there are no literals */
-  size_t db_bytes;
+  struct leaf *leaves;  /* per topic, in the order written */
+  uint32_t *topic_leaf0; /* n_topics + 1 offsets into leaves */
+  hs_database_t *db;   /* NULL when there are no literals */
+  hs_database_t *db16; /* the same in the scan's wide form */
+  size_t db_bytes;     /* both */
   struct mw_rule_error *errors;
   size_t n_errors;
   bool scored; /* a lexicon was given */
@@ -176,7 +203,7 @@ struct span {
 struct ctx {
   struct ctx *next;
   const struct mw_matcher *m;
-  const uint32_t *info; /* m->lit_info */
+  const struct lit_info *info; /* m->lit_info */
   hs_scratch_t *scratch;
   pcre2_match_data *md;
   pcre2_match_context *mctx;
@@ -189,6 +216,9 @@ struct ctx {
   uint8_t bit; /* ... as a FB_* bit */
   struct raw_hit raw[RAW_MAX]; /* reported, not taken in yet */
   size_t n_raw;
+  struct mw_norm_wide wide;    /* the field being scanned, in wide form */
+  bool scan_wide;              /* ... which is what the scan reads: raw
+                                  ends are units of it */
   uint8_t *mask;      /* per literal: FB_* bits where it occurs */
   uint32_t *first;    /* per literal and field: start, end of the first */
   uint32_t *last;     /* per gate literal and field: start of the last */
@@ -243,6 +273,7 @@ int plan_build(struct mw_matcher *m);
 void plan_free(struct mw_matcher *m);
 /* The verdict of topic t on the scanned document. */
 bool topic_eval(const struct mw_matcher *m, struct ctx *c, size_t t);
+
 
 /* ----------------------------------------------------------- score.c */
 

@@ -57,6 +57,26 @@ int mw_norm_text(const struct mw_norm_table *t, const char *s, size_t len,
 size_t mw_norm_map_start(const struct mw_norm_map *m, size_t off);
 size_t mw_norm_map_end(const struct mw_norm_map *m, size_t off);
 
+/* The normal form re-encoded for the scan: two bytes a character of the
+ * BMP (UTF-16 code units, surrogate pairs beyond it, each shuffled one to
+ * one), so that Chinese text, three bytes a character in UTF-8, is a third
+ * shorter for Hyperscan to read (and it reads it a third faster); and per
+ * unit the UTF-8 offset of the character it starts, so hits are reported
+ * at UTF-8 offsets. Literals are encoded the same way; a match at an odd
+ * offset straddles characters and is not one. Caller-owned; reuse across
+ * texts. */
+struct mw_norm_wide {
+  unsigned char *u; /* 2 * n bytes */
+  uint32_t *off;    /* n + 1 entries; off[n] is the UTF-8 length */
+  size_t n, cap;    /* units */
+};
+
+void mw_norm_wide_init(struct mw_norm_wide *w);
+void mw_norm_wide_cleanup(struct mw_norm_wide *w);
+/* Re-encodes s[0, len), well-formed UTF-8 (what mw_norm_text writes) of
+ * at most 1 GB, into w. MW_OK, MW_ETOOBIG or MW_ENOMEM. */
+int mw_norm_wide(const char *s, size_t len, struct mw_norm_wide *w);
+
 /* Characters (code points) in s[0, len) of well-formed UTF-8. */
 static inline size_t mw_utf8_count(const char *s, size_t len) {
   size_t n = 0;

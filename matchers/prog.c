@@ -8,19 +8,21 @@
  * evaluated only on documents where a literal of that set occurred, so
  * the rule `(a | b) (c | d) -e` waits for c or d however often a occurs.
  *
- * A topic's tree is also written as a program of 32-bit words in the
- * order it is evaluated, so that evaluating the few dozen topics a
- * document wakes reads a short run of memory instead of chasing nodes:
+ * A topic's tree is also written as jumping code: a list of tests, each
+ * naming the test to go to when it is true and when it is false (or the
+ * verdict), in 32-bit words, so that evaluating the few dozen topics a
+ * document wakes reads a short run of memory with no recursion:
  *
- *   ANY  op | fields << 4 | n << 8, then n literals: true when one of
- *        them occurs in the fields (a term, or an OR of terms)
- *   AND, OR  op | n << 8, then the words this part takes, then n parts;
- *        stops at the first part that decides it and skips the rest
- *   NOT  op, then one part
- *   NODE op, then a node of the tree: NEAR and regexes are evaluated by
- *        match.c, behind an ANY of the literals they cannot be true
- *        without (a regex's best factor, each part of a NEAR), so that
- *        most documents never get that far
+ *   op | fields << 4 | n << 8, then the two targets, then
+ *   ANY   n literals: true when one of them occurs in the fields (a term,
+ *         or an OR of terms)
+ *   NODE  a node of the tree: NEAR and regexes are evaluated by match.c,
+ *         behind ANYs of the literals they cannot be true without (a
+ *         regex's best factor, each part of a NEAR), so that most
+ *         documents never get that far
+ *
+ * AND, OR and NOT are only targets: an AND's part goes on to the next
+ * part when true and to the AND's false target when false.
  *
  * What it leaves to others: compiling the trees and literals (compile.c),
  * evaluating NEAR and regexes (match.c).
@@ -193,13 +195,17 @@ static int index_rules(struct mw_matcher *m) {
   if (!rc) {
     m->lit_info = malloc((m->n_lits + 1) * sizeof *m->lit_info);
     if (!m->lit_info) return MW_ENOMEM;
-    for (size_t i = 0; i < m->n_lits; i++)
-      m->lit_info[i] =
+    for (size_t i = 0; i <= m->n_lits; i++) {
+      m->lit_info[i].topics = m->topic_index.off[i];
+      if (i == m->n_lits) break;
+      m->lit_info[i].info =
           (m->lits[i].len > LIT_LEN ? LIT_LONG : m->lits[i].len) |
           (m->lits[i].all ? LIT_ALL : 0) | (m->lits[i].gate ? LIT_GATE : 0) |
           (m->topic_index.off[i] < m->topic_index.off[i + 1] ? LIT_TOPICS
                                                               : 0) |
           (m->lex_index.off[i] < m->lex_index.off[i + 1] ? LIT_LEXICON : 0);
+    }
+    m->lit_info[m->n_lits].info = 0;
   }
   return rc;
 }
@@ -207,9 +213,11 @@ static int index_rules(struct mw_matcher *m) {
 
 /* ------------------------------------------------------------ programs */
 
-enum { OP_ANY, OP_AND, OP_OR, OP_NOT, OP_NODE };
+enum { OP_ANY, OP_NODE };
 
 #define PROG_N_MAX 0x00FFFFFFu
+#define PC_TRUE (UINT32_MAX - 1)  /* the topic matches */
+#define PC_FALSE (UINT32_MAX - 2) /* it does not */
 
 struct words {
   uint32_t *v;
@@ -228,112 +236,129 @@ static int put(struct words *w, uint32_t x) {
   return MW_OK;
 }
 
+/* Writes a test: ANY of lits[0, n) in fields, or NODE ni (lits NULL),
+ * going to t when true, f when false. *pc: where it starts. */
+static int test(struct words *w, unsigned fields, const uint32_t *lits,
+                size_t n, uint32_t ni, uint32_t t, uint32_t f, uint32_t *pc) {
+  if (w->n >= PC_FALSE - 4 - n) return MW_ENOMEM; /* absurdly large */
+  *pc = (uint32_t)w->n;
+  int rc = put(w, (lits ? OP_ANY : OP_NODE) | fields << 4 |
+                      (uint32_t)(lits ? n : 1) << 8);
+  if (!rc) rc = put(w, t);
+  if (!rc) rc = put(w, f);
+  for (size_t i = 0; !rc && lits && i < n; i++) rc = put(w, lits[i]);
+  if (!rc && !lits) rc = put(w, ni);
+  return rc;
+}
+
 static bool is_lit(const struct mw_matcher *m, uint32_t ni) {
   return m->nodes[ni].kind == R_LIT;
 }
 
-/* Writes node ni. Consecutive terms of an OR that look in the same fields
- * become one ANY (an OR keeps its order: regex-free parts first). */
-static int emit_node(const struct mw_matcher *m, uint32_t ni, struct words *w) {
+/* One part of an AND or OR as it is tested: a run of terms looking in the
+ * same fields (one ANY), or one other node. */
+struct part {
+  uint32_t first, n; /* kids[first, first + n) */
+  bool terms;
+};
+
+static int gen(const struct mw_matcher *m, uint32_t ni, uint32_t t,
+               uint32_t f, struct words *w, uint32_t *pc);
+
+/* The parts of node n (AND or OR): an OR's runs of terms become one ANY;
+ * an AND's terms are one ANY each. ANYs first, then the rest in order:
+ * verdicts are pure, so the order changes only the work. */
+static size_t parts_of(const struct mw_matcher *m, const struct node *n,
+                       struct part *out) {
+  const uint32_t *kids = m->kids + n->kid0;
+  size_t np = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (uint32_t i = 0; i < n->n;) {
+      uint32_t j = i + 1;
+      bool lit = is_lit(m, kids[i]);
+      if (lit && n->kind == R_OR)
+        while (j < n->n && is_lit(m, kids[j]) &&
+               m->nodes[kids[j]].fields == m->nodes[kids[i]].fields)
+          j++;
+      if (lit == (pass == 0)) out[np++] = (struct part){i, j - i, lit};
+      i = j;
+    }
+  return np;
+}
+
+/* Writes node ni as jumping code: tests that go to t when it is true and
+ * to f when false. The last part of an AND or OR is written first, so
+ * every target is known when its test is written. */
+static int gen(const struct mw_matcher *m, uint32_t ni, uint32_t t,
+               uint32_t f, struct words *w, uint32_t *pc) {
   const struct node *n = &m->nodes[ni];
   switch (n->kind) {
     case R_LIT:
-      if (put(w, OP_ANY | (uint32_t)n->fields << 4 | 1u << 8)) return MW_ENOMEM;
-      return put(w, n->atom);
+      return test(w, n->fields, &n->atom, 1, 0, t, f, pc);
     case R_NOT:
-      if (put(w, OP_NOT)) return MW_ENOMEM;
-      return emit_node(m, m->kids[n->kid0], w);
+      return gen(m, m->kids[n->kid0], f, t, w, pc);
     case R_AND:
     case R_OR: {
-      const uint32_t *kids = m->kids + n->kid0;
-      /* Parts: runs of terms (OR only) or single kids. */
-      uint32_t parts = 0;
-      for (uint32_t i = 0; i < n->n; parts++) {
-        uint32_t j = i + 1;
-        if (n->kind == R_OR && is_lit(m, kids[i]))
-          while (j < n->n && is_lit(m, kids[j]) &&
-                 m->nodes[kids[j]].fields == m->nodes[kids[i]].fields)
-            j++;
-        i = j;
-      }
-      if (parts == 1 && n->kind == R_OR && n->n > 1) { /* all one ANY */
-        if (put(w, OP_ANY | (uint32_t)m->nodes[kids[0]].fields << 4 |
-                       n->n << 8))
-          return MW_ENOMEM;
-        for (uint32_t i = 0; i < n->n; i++)
-          if (put(w, m->nodes[kids[i]].atom)) return MW_ENOMEM;
+      if (n->n == 0) { /* not written by the parser; as a tree would */
+        *pc = n->kind == R_AND ? t : f;
         return MW_OK;
       }
-      if (parts == 1) return emit_node(m, kids[0], w);
-      size_t at = w->n;
-      if (put(w, (n->kind == R_AND ? OP_AND : OP_OR) | parts << 8) ||
-          put(w, 0))
+      if (n->n > PROG_N_MAX) return test(w, 0, NULL, 0, ni, t, f, pc);
+      struct part small[16], *parts = small;
+      if (n->n > 16 && !(parts = malloc(n->n * sizeof *parts)))
         return MW_ENOMEM;
-      for (uint32_t i = 0; i < n->n;) {
-        uint32_t j = i + 1;
-        if (n->kind == R_OR && is_lit(m, kids[i]))
-          while (j < n->n && is_lit(m, kids[j]) &&
-                 m->nodes[kids[j]].fields == m->nodes[kids[i]].fields)
-            j++;
-        if (j - i == 1) {
-          if (emit_node(m, kids[i], w)) return MW_ENOMEM;
+      size_t np = parts_of(m, n, parts);
+      const uint32_t *kids = m->kids + n->kid0;
+      uint32_t *lits = NULL;
+      uint32_t at = t; /* where the part after this one starts */
+      int rc = MW_OK;
+      for (size_t k = np; k-- > 0 && !rc;) {
+        const struct part *q = &parts[k];
+        uint32_t pt = n->kind == R_AND ? (k + 1 < np ? at : t) : t;
+        uint32_t pf = n->kind == R_AND ? f : (k + 1 < np ? at : f);
+        if (q->terms && q->n > 1) {
+          uint32_t *v = realloc(lits, q->n * sizeof *v);
+          if (!v) {
+            rc = MW_ENOMEM;
+            break;
+          }
+          lits = v;
+          for (uint32_t i = 0; i < q->n; i++)
+            lits[i] = m->nodes[kids[q->first + i]].atom;
+          rc = test(w, m->nodes[kids[q->first]].fields, lits, q->n, 0, pt, pf,
+                    &at);
         } else {
-          if (put(w, OP_ANY | (uint32_t)m->nodes[kids[i]].fields << 4 |
-                         (j - i) << 8))
-            return MW_ENOMEM;
-          for (uint32_t k = i; k < j; k++)
-            if (put(w, m->nodes[kids[k]].atom)) return MW_ENOMEM;
+          rc = gen(m, kids[q->first], pt, pf, w, &at);
         }
-        i = j;
       }
-      w->v[at + 1] = (uint32_t)(w->n - at);
-      return MW_OK;
+      free(lits);
+      if (parts != small) free(parts);
+      *pc = at;
+      return rc;
     }
-    default: { /* NEAR, regexes: AND(ANY, [ANY,] NODE) */
+    default: { /* NEAR, regexes: behind the literals they need */
       struct ids need[2] = {{0}, {0}};
-      size_t parts = 0;
+      size_t nn = 0;
       bool none = false;
       int rc = MW_OK;
       if (n->kind == R_RE) {
         none = m->res[n->atom].n_gate == 0;
-        if (!none) rc = all_lits(m, ni, &need[parts++]);
+        if (!none) rc = all_lits(m, ni, &need[nn++]);
       } else {
         for (uint32_t i = 0; i < 2 && !rc && !none; i++)
-          rc = trigger(m, m->kids[n->kid0 + i], &need[parts++], &none);
+          rc = trigger(m, m->kids[n->kid0 + i], &need[nn++], &none);
       }
-      for (size_t k = 0; k < parts; k++) none |= need[k].n > PROG_N_MAX;
-      if (!rc && !none) {
-        rc = put(w, OP_AND | (uint32_t)(parts + 1) << 8);
-        size_t at = w->n;
-        if (!rc) rc = put(w, 0);
-        for (size_t k = 0; k < parts && !rc; k++) {
-          rc = put(w, OP_ANY | (uint32_t)n->fields << 4 |
-                          (uint32_t)need[k].n << 8);
-          for (size_t j = 0; j < need[k].n && !rc; j++)
-            rc = put(w, need[k].v[j]);
-        }
-        if (!rc) rc = put(w, OP_NODE);
-        if (!rc) rc = put(w, ni);
-        if (!rc) w->v[at] = (uint32_t)(w->n - at + 1);
-      } else if (!rc) {
-        rc = put(w, OP_NODE);
-        if (!rc) rc = put(w, ni);
-      }
+      for (size_t k = 0; k < nn; k++) none |= need[k].n > PROG_N_MAX;
+      uint32_t at = 0;
+      if (!rc) rc = test(w, 0, NULL, 0, ni, t, f, &at);
+      for (size_t k = nn; !rc && !none && k-- > 0;)
+        rc = test(w, n->fields, need[k].v, need[k].n, 0, at, f, &at);
       free(need[0].v);
       free(need[1].v);
+      *pc = at;
       return rc;
     }
   }
-}
-
-/* Whether a program can hold the tree under ni: counts fit in 24 bits. */
-static bool fits(const struct mw_matcher *m, uint32_t ni) {
-  const struct node *n = &m->nodes[ni];
-  if (n->kind == R_LIT || n->kind == R_RE || n->kind == R_NEAR) return true;
-  if (n->n > PROG_N_MAX) return false;
-  for (uint32_t i = 0; i < n->n; i++)
-    if (!fits(m, m->kids[n->kid0 + i])) return false;
-  return true;
 }
 
 static int build_progs(struct mw_matcher *m) {
@@ -343,65 +368,92 @@ static int build_progs(struct mw_matcher *m) {
   for (size_t t = 0; t < m->n_topics; t++) {
     const struct rule *r = &m->topics[t].r;
     m->topic_prog[t] = NONE32;
-    if (!rule_ok(r)) continue;
-    size_t at = w.n;
-    if (!fits(m, r->root)) { /* absurdly wide: the tree itself */
-      if (put(&w, OP_NODE) || put(&w, r->root)) goto nomem;
-    } else if (emit_node(m, r->root, &w)) {
-      goto nomem;
+    if (rule_ok(r) && gen(m, r->root, PC_TRUE, PC_FALSE, &w,
+                          &m->topic_prog[t])) {
+      free(w.v);
+      return MW_ENOMEM;
     }
-    m->topic_prog[t] = (uint32_t)at;
   }
   m->prog = w.v;
   m->n_prog = w.n;
   return MW_OK;
-nomem:
-  free(w.v);
-  return MW_ENOMEM;
 }
 
-/* Runs the program at *pp and leaves *pp after it. */
-static bool run(const struct mw_matcher *m, struct ctx *c, const uint32_t **pp) {
-  const uint32_t *p = *pp;
-  uint32_t w = p[0];
-  switch (w & 15) {
-    case OP_ANY: {
-      uint32_t n = w >> 8;
-      uint8_t fields = (uint8_t)(w >> 4 & 15);
-      const uint32_t *l = p + 1;
-      *pp = l + n;
-      for (uint32_t i = 0; i < n; i++)
-        if (c->mask[l[i]] & fields) return true;
-      return false;
-    }
-    case OP_AND:
-    case OP_OR: {
-      bool stop = (w & 15) == OP_OR; /* the verdict that decides it */
-      uint32_t n = w >> 8;
-      const uint32_t *q = p + 2;
-      *pp = p + p[1];
-      for (uint32_t i = 0; i < n; i++)
-        if (run(m, c, &q) == stop) return stop;
-      return !stop;
-    }
-    case OP_NOT:
-      *pp = p + 1;
-      return !run(m, c, pp);
-    default:
-      *pp = p + 2;
-      return eval_node(m, c, p[1]);
-  }
-}
-
+/* Runs topic t's tests from its entry until a verdict. Each test is an
+ * ANY (every literal looked at, no early exit: whether a literal occurred
+ * is what a processor cannot guess) or a node of the tree (NEAR, regex:
+ * match.c); the next test is chosen by the verdict, with no stack. */
 bool topic_eval(const struct mw_matcher *m, struct ctx *c, size_t t) {
-  if (m->topic_prog[t] == NONE32) return false;
-  const uint32_t *p = m->prog + m->topic_prog[t];
-  return run(m, c, &p);
+  uint32_t pc = m->topic_prog[t];
+  if (pc == NONE32) return false;
+  const uint32_t *prog = m->prog;
+  const uint8_t *mask = c->mask;
+  while (pc < PC_FALSE) {
+    const uint32_t *p = prog + pc;
+    uint32_t h = p[0];
+    bool v;
+    if ((h & 15) == OP_ANY) {
+      uint8_t acc = 0;
+      for (uint32_t i = 0, n = h >> 8; i < n; i++) acc |= mask[p[3 + i]];
+      v = acc & (uint8_t)(h >> 4 & 15);
+    } else {
+      v = eval_node(m, c, p[3]);
+    }
+    pc = v ? p[1] : p[2];
+  }
+  return pc == PC_TRUE;
+}
+
+/* ------------------------------------------------------------- leaves */
+
+struct leaves {
+  struct leaf *v;
+  size_t n, cap;
+};
+
+static int add_leaves(const struct mw_matcher *m, uint32_t ni,
+                      struct leaves *l) {
+  const struct node *n = &m->nodes[ni];
+  if (n->kind == R_LIT || n->kind == R_RE) {
+    if (n->negative) return MW_OK;
+    if (l->n == l->cap) {
+      size_t c = l->cap ? l->cap * 2 : 1024;
+      struct leaf *p = realloc(l->v, c * sizeof *p);
+      if (!p) return MW_ENOMEM;
+      l->v = p;
+      l->cap = c;
+    }
+    size_t len = strlen(n->shown);
+    l->v[l->n++] = (struct leaf){n->shown, len > UINT32_MAX ? 0 : (uint32_t)len,
+                                 n->atom, n->kind, n->fields};
+    return MW_OK;
+  }
+  const uint32_t *kids = node_kids_written(m, n);
+  for (uint32_t i = 0; i < n->n; i++)
+    if (add_leaves(m, kids[i], l)) return MW_ENOMEM;
+  return MW_OK;
+}
+
+static int build_leaves(struct mw_matcher *m) {
+  struct leaves l = {0};
+  m->topic_leaf0 = malloc((m->n_topics + 1) * sizeof *m->topic_leaf0);
+  if (!m->topic_leaf0) return MW_ENOMEM;
+  for (size_t t = 0; t < m->n_topics; t++) {
+    m->topic_leaf0[t] = (uint32_t)l.n;
+    if (rule_ok(&m->topics[t].r) && add_leaves(m, m->topics[t].r.root, &l)) {
+      free(l.v);
+      return MW_ENOMEM;
+    }
+  }
+  m->topic_leaf0[m->n_topics] = (uint32_t)l.n;
+  m->leaves = l.v;
+  return MW_OK;
 }
 
 int plan_build(struct mw_matcher *m) {
   int rc = index_rules(m);
-  return rc ? rc : build_progs(m);
+  if (!rc) rc = build_progs(m);
+  return rc ? rc : build_leaves(m);
 }
 
 void plan_free(struct mw_matcher *m) {
@@ -409,4 +461,6 @@ void plan_free(struct mw_matcher *m) {
   index_free(&m->lex_index);
   free(m->prog);
   free(m->topic_prog);
+  free(m->leaves);
+  free(m->topic_leaf0);
 }

@@ -71,13 +71,17 @@ static void consider(struct flist *best, const struct regex_factor *f) {
   if (best->n < REGEX_FACTORS_MAX) best->n++;
 }
 
+/* A run of literal characters, pattern bytes [ps, pe); top: of the
+ * pattern's own sequence (not in a group or alternation) and not repeated,
+ * so the pattern splits around it. */
 static void consider_run(struct rx *r, struct flist *best, const char *run,
-                         size_t rl) {
+                         size_t rl, size_t ps, size_t pe, bool top) {
   if (!rl) return;
   struct mw_buf b;
   mw_buf_init(&b, 20 * rl + 64);
   if (mw_norm_text(r->nt, run, rl, &b, NULL) == MW_OK && b.len) {
-    struct regex_factor f = {.n = 1};
+    struct regex_factor f = {.n = 1, .ps = ps, .pe = pe,
+                             .top = top && r->depth == 0};
     f.v[0] = mw_arena_strndup(r->a, b.data, b.len);
     f.l[0] = b.len;
     if (f.v[0]) consider(best, &f);
@@ -219,8 +223,9 @@ static bool group_prefix(struct rx *r, bool *zero_width) {
 static struct flist parse_seq(struct rx *r) {
   struct flist best = {0};
   char run[RUN_MAX + 8];
-  size_t rl = 0;
+  size_t rl = 0, rs = 0; /* the run, and where it starts in the pattern */
   while (r->i < r->len && !r->give_up) {
+    size_t at = r->i; /* where this atom starts */
     char c = r->s[r->i];
     if (c == '|' || c == ')') break;
     if (c == '(') {
@@ -240,7 +245,7 @@ static struct flist parse_seq(struct rx *r) {
       }
       r->i++;
       long min = quantifier(r);
-      consider_run(r, &best, run, rl);
+      consider_run(r, &best, run, rl, rs, at, true);
       rl = 0;
       for (size_t k = 0; !zero_width && min != 0 && k < inner.n; k++)
         consider(&best, &inner.f[k]); /* each holds in every match */
@@ -255,7 +260,7 @@ static struct flist parse_seq(struct rx *r) {
       r->i++;
     } else if (c == '^' || c == '$') {
       r->i++;
-      consider_run(r, &best, run, rl);
+      consider_run(r, &best, run, rl, rs, at, true);
       rl = 0;
       continue;
     } else if (c == '\\') {
@@ -296,24 +301,26 @@ static struct flist parse_seq(struct rx *r) {
         literal = false; /* case variants or marks: not one string */
       }
     }
+    size_t end = r->i; /* of the character, before any quantifier */
     long min = quantifier(r);
     if (!literal || min == 0) {
-      consider_run(r, &best, run, rl);
+      consider_run(r, &best, run, rl, rs, at, true);
       rl = 0;
       continue;
     }
     if (rl + ll > RUN_MAX) {
-      consider_run(r, &best, run, rl);
+      consider_run(r, &best, run, rl, rs, at, true);
       rl = 0;
     }
+    if (!rl) rs = at;
     memcpy(run + rl, lit, ll);
     rl += ll;
     if (min > 0) { /* repeated: what follows is not adjacent */
-      consider_run(r, &best, run, rl);
+      consider_run(r, &best, run, rl, rs, end, false);
       rl = 0;
     }
   }
-  consider_run(r, &best, run, rl);
+  consider_run(r, &best, run, rl, rs, r->i, true);
   return best;
 }
 
@@ -335,6 +342,7 @@ static struct flist parse_alt(struct rx *r) {
     }
   }
   struct flist out = {0};
+  all.top = false; /* one string of several: no single place in the pattern */
   if (!none && all.n) out.f[out.n++] = all;
   return out;
 }

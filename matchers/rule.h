@@ -89,6 +89,11 @@ struct regex_factor {
   size_t n;
   const char *v[REGEX_SET_MAX];
   size_t l[REGEX_SET_MAX];
+  /* top: one run of literal characters of the pattern's own sequence, at
+   * pattern bytes [ps, pe), so that every match is the part before it, an
+   * occurrence of v[0], and the part after it. */
+  bool top;
+  size_t ps, pe;
 };
 /* The factors of a regex that all hold, into out[REGEX_FACTORS_MAX], best
  * first (the shortest string longest, then the fewest strings). Returns

@@ -2,8 +2,9 @@
  * test_match.c: matchers/match.c and matchers/explain.c. Field scopes,
  * NEAR distances, regex atoms and their literal factors, the terms
  * reported per topic, explanations with original offsets and snippets,
- * and one matcher used from several threads at once. Texts come from the
- * seed documents (tests/data/matchers/).
+ * regexes run only near their factors, the scan of Chinese text in its
+ * wide form, and one matcher used from several threads at once. Texts
+ * come from the seed documents (tests/data/matchers/).
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "matchers/matchers.h"
+#include "matchers/norm.h"
 
 static struct mw_matcher *build(const char *const *rules, size_t n) {
   struct mw_topic_conf t[16];
@@ -363,6 +365,152 @@ static void test_threads(void **state) {
   mw_matcher_free(m);
 }
 
+/* A body of n copies of filler between the pieces given. */
+static char *body_of(const char *a, const char *filler, size_t n,
+                     const char *b) {
+  size_t fl = strlen(filler), len = strlen(a) + n * fl + strlen(b);
+  char *s = malloc(len + 1);
+  assert_non_null(s);
+  size_t w = 0;
+  memcpy(s, a, strlen(a));
+  w += strlen(a);
+  for (size_t i = 0; i < n; i++, w += fl) memcpy(s + w, filler, fl);
+  memcpy(s + w, b, strlen(b) + 1);
+  return s;
+}
+
+static const char *verdicts_of(const struct mw_matcher *m, const char *body) {
+  static char v[17];
+  struct mw_doc d = {.body = {body, strlen(body)}};
+  verdicts(m, &d, v);
+  return v;
+}
+
+/* A regex runs only near the occurrences of its best factor (within the
+ * longest match, or the parts of the pattern before and after the
+ * factor), after its other factors were seen there: a match near any
+ * occurrence is found, and nothing farther. */
+static void test_regex_windows(void **state) {
+  (void)state;
+  static const char *const rules[] = {
+      "/会公众.{0,8}作为/",        /* the factor starts the pattern */
+      "/甲.{0,3}会公众.{0,4}作为/", /* ... or is in the middle */
+      "/(会公众|众参与).{0,2}作为/", /* two strings: symmetric windows */
+      "/会公众.*作为/",             /* no bound: the whole field */
+  };
+  struct mw_matcher *m = build(rules, 4);
+  char *b;
+  b = body_of("会公众在", "宣传", 100, "会公众在作为");
+  assert_string_equal(verdicts_of(m, b), "1011"); /* the last occurrence */
+  free(b);
+  b = body_of("会公众在", "宣传", 100, "会公众在宣传作为");
+  assert_string_equal(verdicts_of(m, b), "1001"); /* 3 between: not rule 2 */
+  free(b);
+  b = body_of("会公众在作为", "宣传", 100, "会公众");
+  assert_string_equal(verdicts_of(m, b), "1011"); /* the first */
+  free(b);
+  b = body_of("宣传会公众", "宣传", 3, "会公众一二三四五六七八作为");
+  assert_string_equal(verdicts_of(m, b), "1001"); /* 8 between: in reach */
+  free(b);
+  b = body_of("会公众一二三四五六七八九作为", "宣传", 50, "会公众");
+  assert_string_equal(verdicts_of(m, b), "0001"); /* 9 between: too far */
+  free(b);
+  assert_string_equal(verdicts_of(m, "甲乙丙会公众丁作为"), "1111");
+  assert_string_equal(verdicts_of(m, "甲乙丙丁戊会公众作为"), "1011");
+  assert_string_equal(verdicts_of(m, "宣传众参与在作为"), "0010");
+  b = body_of("众参与在作为", "宣传", 80, "会公众");
+  assert_string_equal(verdicts_of(m, b), "0010");
+  free(b);
+  mw_matcher_free(m);
+}
+
+/* Over HITS_MAX recorded occurrences the later ones are lost; a regex
+ * then looks between its factor's first and last occurrences. */
+static void test_regex_many_hits(void **state) {
+  (void)state;
+  static const char *const rules[] = {
+      "NEAR/1(甲, 乙)", /* every 甲 is recorded */
+      "/会公众.{0,8}作为/",
+  };
+  struct mw_matcher *m = build(rules, 2);
+  char *b = body_of("会公众", "甲", 210000, "会公众在作为");
+  assert_string_equal(verdicts_of(m, b), "01");
+  free(b);
+  b = body_of("会公众在作为", "甲", 210000, "会公众");
+  assert_string_equal(verdicts_of(m, b), "01");
+  free(b);
+  b = body_of("甲乙", "甲", 210000, "会公众");
+  assert_string_equal(verdicts_of(m, b), "10");
+  free(b);
+  mw_matcher_free(m);
+}
+
+/* 40503's inverse modulo 65536, for undoing the wide form's shuffle. */
+static uint32_t unshuffle(uint32_t v) {
+  uint32_t inv = 40503; /* Newton: each step doubles the bits right */
+  for (int i = 0; i < 4; i++) inv = inv * (2 - 40503 * inv);
+  uint32_t u = (v * inv) & 0xFFFF;
+  return u ^ u >> 8;
+}
+
+static size_t put_utf8(char *o, uint32_t cp) {
+  if (cp < 0x80) return o[0] = (char)cp, 1;
+  if (cp < 0x800)
+    return o[0] = (char)(0xC0 | cp >> 6), o[1] = (char)(0x80 | (cp & 0x3F)), 2;
+  o[0] = (char)(0xE0 | cp >> 12);
+  o[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+  o[2] = (char)(0x80 | (cp & 0x3F));
+  return 3;
+}
+
+/* Chinese text is scanned two bytes a character: a literal whose bytes
+ * there straddle two characters is not found; characters outside the BMP
+ * (two units) are; mostly-ASCII text is scanned as UTF-8, the same. */
+static void test_wide_scan(void **state) {
+  (void)state;
+  struct mw_norm_wide w;
+  mw_norm_wide_init(&w);
+  struct mw_buf one;
+  mw_buf_init(&one, 64);
+  int tried = 0;
+  static const char *const pairs[] = {"无废", "城市", "建设", "垃圾", "分类",
+                                      "宣传", "长春", "吉林", "生态", "环境"};
+  for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+    assert_int_equal(mw_norm_wide(pairs[p], 6, &w), MW_OK);
+    assert_int_equal(w.n, 2);
+    /* The unit made of the first's low byte and the second's high one. */
+    uint32_t cp = unshuffle((uint32_t)w.u[1] << 8 | w.u[2]);
+    if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) continue;
+    char lit[8];
+    size_t n = put_utf8(lit, cp);
+    lit[n] = '\0';
+    mw_buf_reset(&one);
+    if (mw_text_normalize(lit, n, &one) || one.len != n ||
+        memcmp(one.data, lit, n))
+      continue; /* not its own normal form: no literal of it */
+    if (!memcmp(lit, pairs[p], 3) || !memcmp(lit, pairs[p] + 3, 3)) continue;
+    const char *rules[] = {lit, pairs[p]};
+    struct mw_matcher *m = build(rules, 2);
+    assert_string_equal(verdicts_of(m, pairs[p]), "01");
+    mw_matcher_free(m);
+    tried++;
+  }
+  assert_true(tried > 0);
+  mw_norm_wide_cleanup(&w);
+  mw_buf_cleanup(&one);
+  static const char *const rules[] = {
+      "\xF0\xA0\x80\x80无", /* U+20000 and an ideograph */
+      "pm2.5 超标",
+      "\xF0\xA0\x80\x80",
+  };
+  struct mw_matcher *m = build(rules, 3);
+  assert_string_equal(verdicts_of(m, "无废\xF0\xA0\x80\x80无城市"), "101");
+  assert_string_equal(verdicts_of(m, "无废\xF0\xA0\x80\x80城市"), "001");
+  assert_string_equal(verdicts_of(m, "The PM2.5 figure is high: 超标"), "010");
+  assert_string_equal(verdicts_of(m, "长春市ＰＭ２．５超标"), "010");
+  mw_matcher_free(m);
+}
+
 static void test_no_topics(void **state) {
   (void)state;
   struct mw_matcher *m;
@@ -384,6 +532,9 @@ int main(void) {
       cmocka_unit_test(test_regex),    cmocka_unit_test(test_terms),
       cmocka_unit_test(test_explain),  cmocka_unit_test(test_seeds),
       cmocka_unit_test(test_threads),  cmocka_unit_test(test_no_topics),
+      cmocka_unit_test(test_regex_windows),
+      cmocka_unit_test(test_regex_many_hits),
+      cmocka_unit_test(test_wide_scan),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
