@@ -29,6 +29,7 @@ struct mw_cli_source {
   struct mw_crawl_source crawl;
   const struct mw_source_conf *conf; /* rules and limits; NULL if the
                                         source left the config */
+  enum mw_tier tier;                 /* of its outlet: weighs sensitivity */
   char *url;
   char *outlet;
   char *etag;

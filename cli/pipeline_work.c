@@ -65,6 +65,9 @@ static int store_article(struct work_ctx *w, struct job *j,
   struct mw_doc doc = {
       .title = {a->title, a->title ? strlen(a->title) : 0},
       .body = {a->text, text_len},
+      .source = {a->origin, a->origin ? strlen(a->origin) : 0},
+      .outlet = {j->src->outlet, j->src->outlet ? strlen(j->src->outlet) : 0},
+      .kind = mw_doc_kind_of_tier(j->src->tier),
   };
   struct mw_err merr;
   if (mw_matcher_match(w->matcher, &doc, w->results, &merr) >= 0) {

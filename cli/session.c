@@ -12,12 +12,15 @@
 #include "cli/commands.h"
 #include "cli/session.h"
 
+/* The config's entry for a stored source, and its outlet's tier. */
 static const struct mw_source_conf *find_source_conf(
-    const struct mw_config *cfg, const char *url) {
+    const struct mw_config *cfg, const char *url, enum mw_tier *tier) {
   for (size_t i = 0; i < cfg->n_outlets; i++)
     for (size_t k = 0; k < cfg->outlets[i].n_sources; k++)
-      if (!strcmp(cfg->outlets[i].sources[k].url, url))
+      if (!strcmp(cfg->outlets[i].sources[k].url, url)) {
+        *tier = cfg->outlets[i].tier;
         return &cfg->outlets[i].sources[k];
+      }
   return NULL;
 }
 
@@ -70,7 +73,8 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
   mw_store_sources_free(st, n);
   if (rc) return rc;
   for (size_t i = 0; i < s->n_sources; i++)
-    s->sources[i].conf = find_source_conf(s->cfg, s->sources[i].url);
+    s->sources[i].conf =
+        find_source_conf(s->cfg, s->sources[i].url, &s->sources[i].tier);
   if (uv_loop_init(&s->loop) != 0)
     return mw_err_set(err, MW_EIO, "cannot create the event loop");
   s->loop_ready = true;
