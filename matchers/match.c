@@ -457,8 +457,9 @@ bool regex_in_field(const struct mw_matcher *m, struct ctx *c, uint32_t re,
     bool gated = r->n_gate == 0;
     for (uint32_t k = 0; k < r->n_gate && !gated; k++)
       gated = c->mask[m->gates[r->gate0 + k]] & (1u << f);
+    if (!gated || !c->norm[f].len) return false; /* nothing to remember */
     st = 1;
-    if (gated && c->norm[f].len && re_search(m, r, c, f)) {
+    if (re_search(m, r, c, f)) {
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
       st = 2;
       c->re_first[2 * idx] = (uint32_t)ov[0];

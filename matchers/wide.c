@@ -87,58 +87,6 @@ __attribute__((target("ssse3"))) static size_t wide_ssse3(
   *pk = k;
   return i;
 }
-
-#include <immintrin.h>
-
-/* The same ten characters (30 bytes) at a time, with AVX2 where there is
- * (checked at run time): five in each half, as wide_ssse3 does. Writing
- * goes at most 6 units past the last kept. */
-__attribute__((target("avx2"))) static size_t wide_avx2(
-    const unsigned char *s, size_t len, size_t i, unsigned char *u,
-    uint32_t *off, size_t *pk) {
-  const __m256i lo = _mm256_setr_epi8(
-      2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1, -1, -1, /* */
-      2, 1, 5, 4, 8, 7, 11, 10, 14, 13, -1, -1, -1, -1, -1, -1);
-  const __m256i hi = _mm256_setr_epi8(
-      0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1, -1, -1, -1, /* */
-      0, -1, 3, -1, 6, -1, 9, -1, 12, -1, -1, -1, -1, -1, -1, -1);
-  size_t k = *pk;
-  while (i + 31 <= len) {
-    __m256i v = _mm256_inserti128_si256(
-        _mm256_castsi128_si256(
-            _mm_loadu_si128((const __m128i *)(const void *)(s + i))),
-        _mm_loadu_si128((const __m128i *)(const void *)(s + i + 15)), 1);
-    __m256i lead = _mm256_cmpeq_epi8(
-        _mm256_and_si256(v, _mm256_set1_epi8((char)0xF0)),
-        _mm256_set1_epi8((char)0xE0));
-    if (((unsigned)_mm256_movemask_epi8(lead) & 0x12491249u) != 0x12491249u)
-      break;
-    __m256i t1 = _mm256_shuffle_epi8(v, lo), t0 = _mm256_shuffle_epi8(v, hi);
-    __m256i cp = _mm256_or_si256(
-        _mm256_or_si256(_mm256_and_si256(t1, _mm256_set1_epi16(0x3F)),
-                        _mm256_and_si256(_mm256_srli_epi16(t1, 2),
-                                         _mm256_set1_epi16(0x0FC0))),
-        _mm256_slli_epi16(t0, 12));
-    cp = _mm256_xor_si256(cp, _mm256_srli_epi16(cp, 8));
-    cp = _mm256_mullo_epi16(cp, _mm256_set1_epi16((short)40503));
-    cp = _mm256_or_si256(_mm256_slli_epi16(cp, 8), _mm256_srli_epi16(cp, 8));
-    /* Five units from each half: the second half's write covers the
-     * first's junk. */
-    _mm_storeu_si128((__m128i *)(void *)(u + 2 * k),
-                     _mm256_castsi256_si128(cp));
-    _mm_storeu_si128((__m128i *)(void *)(u + 2 * k + 10),
-                     _mm256_extracti128_si256(cp, 1));
-    __m256i at = _mm256_add_epi32(_mm256_set1_epi32((int)i),
-                                  _mm256_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21));
-    _mm256_storeu_si256((__m256i *)(void *)(off + k), at);
-    off[k + 8] = (uint32_t)(i + 24);
-    off[k + 9] = (uint32_t)(i + 27);
-    k += 10;
-    i += 30;
-  }
-  *pk = k;
-  return i;
-}
 #endif
 
 int mw_norm_wide(const char *text, size_t len, struct mw_norm_wide *w) {
@@ -159,11 +107,9 @@ int mw_norm_wide(const char *text, size_t len, struct mw_norm_wide *w) {
   size_t k = 0;
 #ifdef WIDE_SSSE3
   bool ssse3 = __builtin_cpu_supports("ssse3");
-  bool avx2 = __builtin_cpu_supports("avx2");
 #endif
   for (size_t i = 0; i < len;) {
 #ifdef WIDE_SSSE3
-    if (avx2 && (s[i] & 0xF0) == 0xE0) i = wide_avx2(s, len, i, u, off, &k);
     if (ssse3 && (s[i] & 0xF0) == 0xE0) i = wide_ssse3(s, len, i, u, off, &k);
 #endif
     /* Runs of three-byte characters (Chinese text): a step of fixed size
