@@ -49,8 +49,10 @@ struct mw_pipeline {
   uv_loop_t *loop;
   const struct mw_config *cfg;
   struct mw_store *store;
-  const struct mw_matcher *matcher;
+  const struct mw_matcher *matcher; /* the newest rules */
   size_t n_topics;
+  void (*on_retired)(const struct mw_matcher *old, void *user);
+  void *retired_user;
   struct worker *worker; /* NULL while the pipeline is idle */
   size_t in_worker;      /* jobs handed to the worker, not back yet */
   void (*on_drained)(void *);
@@ -85,6 +87,9 @@ struct worker {
                           most this */
   struct job *done, *done_tail; /* transaction over, for the loop */
   bool stop;
+  /* Rules reloaded on SIGHUP: the worker takes next_matcher at the start
+   * of its next transaction and hands the one it used back as retired. */
+  const struct mw_matcher *matcher, *next_matcher, *retired;
 };
 
 static void job_free(struct job *j) {
@@ -154,6 +159,38 @@ int mw_pipeline_new(uv_loop_t *loop, const struct mw_config *cfg,
   return MW_OK;
 }
 
+static void retire(struct mw_pipeline *p, const struct mw_matcher *m);
+
+int mw_pipeline_set_matcher(struct mw_pipeline *p,
+                            const struct mw_matcher *m,
+                            void (*on_retired)(const struct mw_matcher *old,
+                                               void *user),
+                            void *user) {
+  size_t n = mw_matcher_topic_count(m);
+  int64_t *counts = calloc(n + 1, sizeof *counts);
+  if (!counts) return MW_ENOMEM;
+  struct worker *w = p->worker;
+  if (w) {
+    uv_mutex_lock(&w->mu);
+    bool busy = w->next_matcher || w->retired;
+    if (!busy) w->next_matcher = m;
+    uv_mutex_unlock(&w->mu);
+    if (busy) {
+      free(counts);
+      return MW_EINVAL; /* the previous reload is still being taken up */
+    }
+  }
+  const struct mw_matcher *old = p->matcher;
+  p->on_retired = on_retired;
+  p->retired_user = user;
+  p->matcher = m;
+  free(p->topic_matches);
+  p->topic_matches = counts;
+  p->n_topics = n;
+  if (!w) retire(p, old); /* no thread holds it */
+  return MW_OK;
+}
+
 void mw_pipeline_set_crawler(struct mw_pipeline *p, struct mw_crawler *c) {
   p->crawler = c;
 }
@@ -176,6 +213,8 @@ void mw_pipeline_free(struct mw_pipeline *p) {
      * a loop that is no longer run and is not touched. */
     struct worker *w = p->worker;
     worker_join(w);
+    retire(p, w->retired);
+    if (w->next_matcher) retire(p, w->matcher);
     jobs_free(w->queue);
     jobs_free(w->done);
     uv_cond_destroy(&w->cv);
@@ -227,18 +266,36 @@ static void release_body(struct worker *w, struct job *j) {
   if (wake) uv_async_send(&w->wake);
 }
 
+/* Takes the reloaded rules, if any, between two transactions. Called with
+ * w->mu held. */
+static void take_new_matcher(struct worker *w, struct work_ctx *ctx) {
+  if (!w->next_matcher) return;
+  size_t n = mw_matcher_topic_count(w->next_matcher);
+  struct mw_topic_result *r = calloc(n ? n : 1, sizeof *r);
+  if (!r) return; /* keep the old rules; try again next time */
+  free(ctx->results);
+  ctx->results = r;
+  w->retired = ctx->matcher;
+  ctx->matcher = w->matcher = w->next_matcher;
+  ctx->n_topics = n;
+  w->next_matcher = NULL;
+  uv_async_send(&w->wake);
+}
+
 static void worker_main(void *arg) {
   struct worker *w = arg;
   struct mw_pipeline *p = w->p;
-  struct mw_topic_result *results =
-      calloc(p->n_topics ? p->n_topics : 1, sizeof *results);
+  size_t n_topics = mw_matcher_topic_count(w->matcher);
   struct work_ctx ctx = {.cfg = p->cfg, .store = p->store,
-                         .matcher = p->matcher, .n_topics = p->n_topics,
-                         .results = results};
+                         .matcher = w->matcher, .n_topics = n_topics,
+                         .results = calloc(n_topics ? n_topics : 1,
+                                           sizeof(struct mw_topic_result))};
   uv_mutex_lock(&w->mu);
   for (;;) {
     while (!w->queue && !w->stop) uv_cond_wait(&w->cv, &w->mu);
     if (w->stop) break;
+    take_new_matcher(w, &ctx);
+    struct mw_topic_result *results = ctx.results;
     uv_mutex_unlock(&w->mu);
     struct mw_err err = {0};
     int rc = results ? mw_store_begin(p->store, &err)
@@ -274,7 +331,7 @@ static void worker_main(void *arg) {
     uv_async_send(&w->wake);
   }
   uv_mutex_unlock(&w->mu);
-  free(results);
+  free(ctx.results);
 }
 
 static void on_worker_wake(uv_async_t *a);
@@ -291,6 +348,7 @@ static bool worker_start(struct mw_pipeline *p) {
   struct worker *w = calloc(1, sizeof *w);
   if (!w) return false;
   w->p = p;
+  w->matcher = p->matcher;
   if (uv_mutex_init(&w->mu)) {
     free(w);
     return false;
@@ -317,11 +375,19 @@ static bool worker_start(struct mw_pipeline *p) {
 
 /* Joins the idle worker and closes its handle (freed in the close
  * callback). */
+static void retire(struct mw_pipeline *p, const struct mw_matcher *m) {
+  if (m && p->on_retired) p->on_retired(m, p->retired_user);
+}
+
 static void worker_stop(struct mw_pipeline *p) {
   struct worker *w = p->worker;
   if (!w) return;
   p->worker = NULL;
   worker_join(w);
+  /* Rules swapped but not collected, or sent but never taken (the pipeline
+   * already uses the newest, p->matcher). */
+  retire(p, w->retired);
+  if (w->next_matcher) retire(p, w->matcher);
   uv_close((uv_handle_t *)&w->wake, on_worker_closed);
 }
 
@@ -510,8 +576,10 @@ static void jobs_done(struct mw_pipeline *p, struct job *j) {
                               : "the store could not be written");
     if (stored) {
       p->new_articles += j->new_articles;
-      for (size_t t = 0; t < p->n_topics; t++)
-        p->topic_matches[t] += j->topic_hits[t];
+      /* Counted under other rules before a reload: not comparable. */
+      if (j->topic_hits && j->n_topic_hits == p->n_topics)
+        for (size_t t = 0; t < p->n_topics; t++)
+          p->topic_matches[t] += j->topic_hits[t];
       request_pages(p, j);
       if (!j->page && j->status == MW_FETCH_OK && !j->unusable) {
         /* The next poll is conditional on what this 200 said. */
@@ -535,7 +603,10 @@ static void on_worker_wake(uv_async_t *a) {
   uv_mutex_lock(&w->mu);
   struct job *done = w->done;
   w->done = w->done_tail = NULL;
+  const struct mw_matcher *retired = w->retired;
+  w->retired = NULL;
   uv_mutex_unlock(&w->mu);
+  retire(p, retired);
   /* Handing pages to the crawler and resuming it may deliver results at
    * once (refused requests): they are queued to the worker meanwhile. */
   jobs_done(p, done);
@@ -592,7 +663,6 @@ void mw_pipeline_on_fetch(const struct mw_fetch_result *res, void *user) {
   }
   j->failures = res->source->failures;
   j->when = (int64_t)time(NULL);
-  j->topic_hits = calloc(p->n_topics + 1, sizeof *j->topic_hits);
   if (res->status == MW_FETCH_OK) {
     j->body = malloc(res->body_len + 1);
     if (j->body) {
@@ -601,7 +671,7 @@ void mw_pipeline_on_fetch(const struct mw_fetch_result *res, void *user) {
       j->body_len = res->body_len;
     }
   }
-  if (!j->topic_hits || (res->status == MW_FETCH_OK && !j->body)) {
+  if (res->status == MW_FETCH_OK && !j->body) {
     job_free(j);
     return;
   }

@@ -65,6 +65,16 @@ int mw_pipeline_new(uv_loop_t *loop, const struct mw_config *cfg,
                     struct mw_store *store, const struct mw_matcher *matcher,
                     struct mw_pipeline **out, struct mw_err *err);
 void mw_pipeline_free(struct mw_pipeline *p);
+/* Switches to new rules (SIGHUP): documents from the next transaction on
+ * are matched with m. The caller keeps owning every matcher: the one
+ * replaced is handed to on_retired(old, user) once no thread uses it (at
+ * once, or later from the loop). MW_EINVAL while a previous switch is
+ * still being taken up; MW_ENOMEM. Per-topic totals start again at 0. */
+int mw_pipeline_set_matcher(struct mw_pipeline *p,
+                            const struct mw_matcher *m,
+                            void (*on_retired)(const struct mw_matcher *old,
+                                               void *user),
+                            void *user);
 /* Lets the pipeline ask c for the pages listings and sitemaps link to.
  * Without it those links are counted but not fetched. */
 void mw_pipeline_set_crawler(struct mw_pipeline *p, struct mw_crawler *c);

@@ -49,7 +49,8 @@ struct job {
   bool recovered;
   bool unusable;        /* fetched, but nothing usable in it */
   char *problem;
-  int64_t *topic_hits;
+  int64_t *topic_hits;  /* per topic of the rules the worker used */
+  size_t n_topic_hits;
   struct page_ctx *requests; /* to fetch once the job is committed */
   size_t n_requests;
   /* how its transaction ended */

@@ -70,7 +70,11 @@ static int store_article(struct work_ctx *w, struct job *j,
       .kind = mw_doc_kind_of_tier(j->src->tier),
   };
   struct mw_err merr;
-  if (mw_matcher_match(w->matcher, &doc, w->results, &merr) >= 0) {
+  if (!j->topic_hits) {
+    j->topic_hits = calloc(w->n_topics + 1, sizeof *j->topic_hits);
+    j->n_topic_hits = j->topic_hits ? w->n_topics : 0;
+  }
+  if (j->topic_hits && mw_matcher_match(w->matcher, &doc, w->results, &merr) >= 0) {
     for (size_t t = 0; t < w->n_topics; t++) {
       if (!w->results[t].matched) continue;
       rc = mw_store_add_match(w->store, id,

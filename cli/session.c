@@ -183,8 +183,45 @@ static void close_signals(struct mw_session *s) {
     return;
   uv_signal_stop(&s->sigint);
   uv_signal_stop(&s->sigterm);
+  uv_signal_stop(&s->sighup);
   uv_close((uv_handle_t *)&s->sigint, NULL);
   uv_close((uv_handle_t *)&s->sigterm, NULL);
+  uv_close((uv_handle_t *)&s->sighup, NULL);
+}
+
+static void on_matcher_retired(const struct mw_matcher *old, void *user) {
+  (void)user;
+  mw_matcher_free((struct mw_matcher *)old);
+}
+
+/* New rules without a restart: the config is read again and its topics
+ * and lexicon compiled; on any error the rules in force stay. */
+static void on_sighup(uv_signal_t *sig, int signum) {
+  (void)signum;
+  struct mw_session *s = sig->data;
+  struct mw_err err = {0};
+  struct mw_config *cfg = NULL;
+  struct mw_matcher *m = NULL;
+  if (mw_config_load(s->cfg->path, &cfg, &err) ||
+      mw_matcher_new_config(cfg, &m, &err)) {
+    fprintf(stderr, "mediawatch: SIGHUP: %s; the rules in force are kept\n",
+            err.msg);
+    mw_config_free(cfg);
+    return;
+  }
+  mw_cli_print_rule_errors(cfg, m, "mediawatch: warning: ");
+  if (mw_pipeline_set_matcher(s->pipeline, m, on_matcher_retired, s)) {
+    fprintf(stderr, "mediawatch: SIGHUP: the previous reload is still being "
+                    "taken up; send SIGHUP again shortly\n");
+    mw_matcher_free(m);
+  } else {
+    s->matcher = m; /* the old one is freed once the worker lets go */
+    fprintf(stderr,
+            "mediawatch: SIGHUP: rules reloaded from %s: %zu topics, %zu "
+            "with errors; sources are read at start only\n",
+            cfg->path, mw_matcher_topic_count(m), mw_matcher_error_count(m));
+  }
+  mw_config_free(cfg);
 }
 
 int mw_session_run(struct mw_session *s, struct mw_err *err) {
@@ -193,6 +230,9 @@ int mw_session_run(struct mw_session *s, struct mw_err *err) {
   s->sigint.data = s->sigterm.data = s;
   uv_signal_start(&s->sigint, on_signal, SIGINT);
   uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+  uv_signal_init(&s->loop, &s->sighup);
+  s->sighup.data = s;
+  uv_signal_start(&s->sighup, on_sighup, SIGHUP);
   s->progress = false; /* a daemon's stderr is a log, not a terminal line */
   mw_crawler_start(s->crawler);
   uv_run(&s->loop, UV_RUN_DEFAULT);

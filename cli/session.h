@@ -25,7 +25,7 @@ struct mw_session {
   struct mw_pipeline *pipeline;
   bool progress;       /* draw a progress line on stderr */
   uv_timer_t progress_timer;
-  uv_signal_t sigint, sigterm;
+  uv_signal_t sigint, sigterm, sighup;
   bool stopping;
   bool crawler_closed;
   int exit_code;
@@ -39,7 +39,8 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
 /* Polls every source once and returns when all are stored. */
 int mw_session_crawl_once(struct mw_session *s, struct mw_err *err);
 /* Polls on schedule until SIGINT or SIGTERM, then finishes the writes in
- * flight and returns. */
+ * flight and returns. SIGHUP reloads the topics and the lexicon from the
+ * config file (sources are read at start only). */
 int mw_session_run(struct mw_session *s, struct mw_err *err);
 /* Prints the outcome of the polls so far: sources ok / not modified /
  * failed with reason, new articles, matches per topic. */

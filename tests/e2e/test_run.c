@@ -28,6 +28,20 @@ static int64_t stored_articles(const char *db) {
   return n;
 }
 
+/* Waits (bounded) until the daemon's log holds text. */
+static bool log_has(const struct e2e_scratch *d, const char *text) {
+  char path[1024];
+  e2e_path(d, "spawn.err", path, sizeof path);
+  for (int i = 0; i < 100; i++) {
+    char *log = e2e_read_file(path, NULL);
+    bool found = log && strstr(log, text);
+    free(log);
+    if (found) return true;
+    usleep(50 * 1000);
+  }
+  return false;
+}
+
 static void test_daemon_polls_and_stops(void **state) {
   (void)state;
   struct e2e_scratch d;
@@ -50,6 +64,29 @@ static void test_daemon_polls_and_stops(void **state) {
     n = stored_articles(db);
   }
   assert_int_equal(n, 49);
+
+  /* SIGHUP: new rules are taken up without a restart... */
+  char *text = e2e_read_file(cfg, NULL);
+  const char *anchor = "    keywords: [垃圾分类, 生活垃圾分类]\n";
+  char *hit = strstr(text, anchor);
+  assert_non_null(hit);
+  struct mw_buf c;
+  mw_buf_init(&c, 1u << 20);
+  mw_buf_append(&c, text, (size_t)(hit - text) + strlen(anchor));
+  mw_buf_puts(&c, "  - name: 焚烧厂\n    rule: \"NEAR/20(焚烧厂, 反对)\"\n");
+  mw_buf_puts(&c, hit + strlen(anchor));
+  e2e_write_file(cfg, c.data);
+  assert_int_equal(kill(pid, SIGHUP), 0);
+  assert_true(log_has(&d, "SIGHUP: rules reloaded from"));
+  assert_true(log_has(&d, "3 topics, 0 with errors"));
+  /* ...and a config that no longer parses leaves the rules in force. */
+  e2e_write_file(cfg, "topics: [\n");
+  assert_int_equal(kill(pid, SIGHUP), 0);
+  assert_true(log_has(&d, "the rules in force are kept"));
+  e2e_write_file(cfg, text);
+  mw_buf_cleanup(&c);
+  free(text);
+
   assert_int_equal(kill(pid, SIGTERM), 0);
   char *err = NULL;
   assert_int_equal(e2e_wait(&d, pid, NULL, &err), 0);
