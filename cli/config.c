@@ -1,54 +1,38 @@
 /*
  * config.c: loads the YAML configuration into struct mw_config.
  *
- * Two passes. libyaml's event parser builds a small tree of our own in an
- * arena (every node keeps its line and column); aliases are refused so a
- * hostile file cannot multiply itself, and the file (4 MB) and the nesting
- * (32 levels) are bounded. The tree is then walked against the option
- * table of config_table.c: unknown keys (with the nearest known one
+ * Reads the file (at most 4 MB) and has config_yaml.c turn it into a tree
+ * of nodes with their line and column. That tree is walked against the
+ * option table of config_table.c: unknown keys (with the nearest known one
  * suggested), duplicate keys, wrong types, values out of bounds and
  * missing required keys each stop the load with "FILE:LINE:COL: what is
  * wrong". Last come the checks across sections: unique outlet names, topic
  * names and source URLs, targets naming defined topics and outlets, the
  * time zone, and the storage path made relative to the config's folder.
  *
- * What it leaves to others: the option table and the reference
- * (config_table.c), what the options mean (every library reading them),
- * printing the message (cli/ commands).
+ * What it leaves to others: YAML syntax, aliases and the nesting limit
+ * (config_yaml.c), the option table and the reference (config_table.c),
+ * what the options mean (every library reading them), printing the
+ * message (cli/ commands).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "cli/cli.h"
 #include "cli/config_table.h"
+#include "cli/config_yaml.h"
 
 #define CONFIG_MAX_BYTES (4 * 1024 * 1024)
-#define CONFIG_MAX_DEPTH 32
-#define CONFIG_ARENA_MAX (64 * 1024 * 1024)
 /* Bytes of a value quoted back in a message. */
 #define QUOTE_MAX 80
-
-enum node_kind { NODE_SCALAR, NODE_SEQ, NODE_MAP };
-
-/* One YAML node. A mapping's children alternate key, value. */
-struct node {
-  enum node_kind kind;
-  int line, col; /* 1-based */
-  bool plain;    /* an unquoted scalar */
-  const char *text; /* scalar, NUL-terminated (len bytes) */
-  size_t len;
-  struct node *first, *last, *next;
-  size_t n; /* children */
-};
 
 /* A value that must be unique within its section, for the final check. */
 struct uniq {
   const char *s;
-  const struct node *at;
+  const struct mw_cfg_node *at;
   size_t ord;
 };
 
@@ -59,24 +43,24 @@ struct uniq_list {
 
 struct loader {
   const char *name; /* the file, as messages name it */
-  struct mw_arena *arena;
   struct mw_err *err;
   struct mw_config *cfg;
   struct uniq_list uniq[MW_CFG_SECTION_COUNT];
   size_t ord;
-  const struct node *tz_at;          /* the timezone value, NULL if default */
-  const struct node **target_at;     /* the mapping of each target */
-  const struct node **topic_at;      /* the mapping of each topic */
-  const struct node *sens_at;        /* the sensitivity mapping, if given */
+  const struct mw_cfg_node *tz_at;      /* the timezone value, if given */
+  const struct mw_cfg_node **target_at; /* the mapping of each target */
+  const struct mw_cfg_node **topic_at;  /* the mapping of each topic */
+  const struct mw_cfg_node *sens_at;    /* the sensitivity mapping, if given */
 };
 
 /* --------------------------------------------------------------- errors */
 
-static int fail_at(struct loader *L, const struct node *n, const char *fmt, ...)
+static int fail_at(struct loader *L, const struct mw_cfg_node *n,
+                   const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int fail_at(struct loader *L, const struct node *n, const char *fmt,
-                   ...) {
+static int fail_at(struct loader *L, const struct mw_cfg_node *n,
+                   const char *fmt, ...) {
   char msg[MW_ERR_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
@@ -90,12 +74,6 @@ static int nomem(struct loader *L) {
   return mw_err_set(L->err, MW_ENOMEM, "%s: out of memory", L->name);
 }
 
-static bool is_null(const struct node *n) {
-  if (n->kind != NODE_SCALAR || !n->plain) return false;
-  return n->len == 0 || !strcmp(n->text, "~") || !strcmp(n->text, "null") ||
-         !strcmp(n->text, "Null") || !strcmp(n->text, "NULL");
-}
-
 /* Length of s cut to at most max bytes without splitting a UTF-8
  * character. */
 static size_t cut_utf8(const char *s, size_t len, size_t max) {
@@ -106,10 +84,10 @@ static size_t cut_utf8(const char *s, size_t len, size_t max) {
 
 /* "'many'", "a list", "a mapping", "nothing": what was found, for
  * messages. */
-static void found(const struct node *n, char *buf, size_t size) {
-  if (n->kind == NODE_SEQ) snprintf(buf, size, "a list");
-  else if (n->kind == NODE_MAP) snprintf(buf, size, "a mapping");
-  else if (is_null(n)) snprintf(buf, size, "nothing");
+static void found(const struct mw_cfg_node *n, char *buf, size_t size) {
+  if (n->kind == MW_CFG_NODE_SEQ) snprintf(buf, size, "a list");
+  else if (n->kind == MW_CFG_NODE_MAP) snprintf(buf, size, "a mapping");
+  else if (mw_cfg_node_is_null(n)) snprintf(buf, size, "nothing");
   else {
     size_t len = cut_utf8(n->text, strlen(n->text), QUOTE_MAX);
     snprintf(buf, size, "'%.*s%s'", (int)len, n->text,
@@ -123,131 +101,14 @@ static void quoted(const char *s, char *buf, size_t size) {
   snprintf(buf, size, "%.*s%s", (int)len, s, s[len] ? "..." : "");
 }
 
-/* ------------------------------------------------------------ the tree */
-
-static struct node *new_node(struct loader *L, enum node_kind kind,
-                             yaml_mark_t mark) {
-  struct node *n = mw_arena_alloc(L->arena, sizeof *n);
-  if (!n) return NULL;
-  memset(n, 0, sizeof *n);
-  n->kind = kind;
-  n->line = (int)mark.line + 1;
-  n->col = (int)mark.column + 1;
-  return n;
-}
-
-static int syntax_error(struct loader *L, const yaml_parser_t *p) {
-  if (p->error == YAML_MEMORY_ERROR) return nomem(L);
-  if (p->error == YAML_READER_ERROR)
-    return mw_err_set(L->err, MW_EINVAL,
-                      "%s: cannot read as YAML: %s at byte %zu (save the "
-                      "file as UTF-8)",
-                      L->name, p->problem ? p->problem : "error",
-                      p->problem_offset);
-  const char *problem = p->problem ? p->problem : "malformed YAML";
-  if (p->context)
-    return mw_err_set(L->err, MW_EINVAL,
-                      "%s:%d:%d: YAML syntax error: %s (%s at %d:%d)", L->name,
-                      (int)p->problem_mark.line + 1,
-                      (int)p->problem_mark.column + 1, problem, p->context,
-                      (int)p->context_mark.line + 1,
-                      (int)p->context_mark.column + 1);
-  return mw_err_set(L->err, MW_EINVAL, "%s:%d:%d: YAML syntax error: %s",
-                    L->name, (int)p->problem_mark.line + 1,
-                    (int)p->problem_mark.column + 1, problem);
-}
-
-/* Handles one event; *done is set at the end of the stream. */
-static int on_event(struct loader *L, const yaml_event_t *ev,
-                    struct node **stack, int *depth, struct node **root,
-                    int *docs, bool *done) {
-  struct node *n = NULL;
-  struct node mark_only = {.line = (int)ev->start_mark.line + 1,
-                           .col = (int)ev->start_mark.column + 1};
-  switch (ev->type) {
-    case YAML_STREAM_END_EVENT:
-      *done = true;
-      return MW_OK;
-    case YAML_DOCUMENT_START_EVENT:
-      if (++*docs > 1)
-        return fail_at(L, &mark_only,
-                       "a second YAML document starts here; the "
-                       "configuration is one document");
-      return MW_OK;
-    case YAML_ALIAS_EVENT:
-      return fail_at(L, &mark_only,
-                     "YAML aliases (*%s) are not supported; write the value "
-                     "out in full",
-                     (const char *)ev->data.alias.anchor);
-    case YAML_SCALAR_EVENT:
-      n = new_node(L, NODE_SCALAR, ev->start_mark);
-      if (!n) return nomem(L);
-      n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-      n->len = ev->data.scalar.length;
-      n->text = mw_arena_strndup(L->arena, (const char *)ev->data.scalar.value,
-                                 n->len);
-      if (!n->text) return nomem(L);
-      break;
-    case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT:
-      if (*depth >= CONFIG_MAX_DEPTH)
-        return fail_at(L, &mark_only, "nesting deeper than %d levels",
-                       CONFIG_MAX_DEPTH);
-      n = new_node(L,
-                   ev->type == YAML_SEQUENCE_START_EVENT ? NODE_SEQ : NODE_MAP,
-                   ev->start_mark);
-      if (!n) return nomem(L);
-      break;
-    case YAML_SEQUENCE_END_EVENT:
-    case YAML_MAPPING_END_EVENT:
-      if (*depth > 0) (*depth)--;
-      return MW_OK;
-    default:
-      return MW_OK;
-  }
-  if (*depth == 0) {
-    *root = n;
-  } else {
-    struct node *parent = stack[*depth - 1];
-    if (parent->last) parent->last->next = n;
-    else parent->first = n;
-    parent->last = n;
-    parent->n++;
-  }
-  if (n->kind != NODE_SCALAR) stack[(*depth)++] = n;
-  return MW_OK;
-}
-
-static int build_tree(struct loader *L, const char *yaml, size_t len,
-                      struct node **root) {
-  yaml_parser_t p;
-  if (!yaml_parser_initialize(&p)) return nomem(L);
-  yaml_parser_set_input_string(&p, (const unsigned char *)yaml, len);
-  struct node *stack[CONFIG_MAX_DEPTH];
-  int depth = 0, docs = 0, rc = MW_OK;
-  bool done = false;
-  *root = NULL;
-  while (!done && rc == MW_OK) {
-    yaml_event_t ev;
-    if (!yaml_parser_parse(&p, &ev)) {
-      rc = syntax_error(L, &p);
-      break;
-    }
-    rc = on_event(L, &ev, stack, &depth, root, &docs, &done);
-    yaml_event_delete(&ev);
-  }
-  yaml_parser_delete(&p);
-  return rc;
-}
-
 /* ------------------------------------------------------------ the walk */
 
-static int walk_map(struct loader *L, const struct node *map,
+static int walk_map(struct loader *L, const struct mw_cfg_node *map,
                     enum mw_cfg_section sec, void *base, const char *where,
                     const char *subject);
 
 static int uniq_add(struct loader *L, enum mw_cfg_section sec, const char *s,
-                    const struct node *at) {
+                    const struct mw_cfg_node *at) {
   struct uniq_list *u = &L->uniq[sec];
   if (u->n == u->cap) {
     size_t cap = u->cap ? u->cap * 2 : 16;
@@ -273,13 +134,13 @@ static const char *section_word(enum mw_cfg_section sec) {
 }
 
 static int set_scalar(struct loader *L, const struct mw_cfg_option *o,
-                      const struct node *v, void *base) {
+                      const struct mw_cfg_node *v, void *base) {
   char want[160], got[QUOTE_MAX + 16];
   mw_cfg_describe(o, want, sizeof want);
   found(v, got, sizeof got);
-  if (v->kind != NODE_SCALAR)
+  if (v->kind != MW_CFG_NODE_SCALAR)
     return fail_at(L, v, "'%s' must be %s, got %s", o->name, want, got);
-  if (is_null(v)) {
+  if (mw_cfg_node_is_null(v)) {
     if (o->type == MW_CFG_STRING && !(o->flags & MW_CFG_REQUIRED)) {
       char **f = (char **)((char *)base + o->offset);
       free(*f);
@@ -300,11 +161,12 @@ static int set_scalar(struct loader *L, const struct mw_cfg_option *o,
 }
 
 static int set_strlist(struct loader *L, const struct mw_cfg_option *o,
-                       const struct node *v, void *base, const char *subject) {
+                       const struct mw_cfg_node *v, void *base,
+                       const char *subject) {
   char want[160], got[QUOTE_MAX + 16];
   mw_cfg_describe(o, want, sizeof want);
   found(v, got, sizeof got);
-  if (v->kind != NODE_SEQ)
+  if (v->kind != MW_CFG_NODE_SEQ)
     return fail_at(L, v, "'%s' must be %s, got %s", o->name, want, got);
   if (v->n == 0)
     return fail_at(L, v, "'%s' of %s must not be empty", o->name, subject);
@@ -314,10 +176,10 @@ static int set_strlist(struct loader *L, const struct mw_cfg_option *o,
   if (!*list) return nomem(L);
   *count = v->n;
   size_t i = 0;
-  for (const struct node *it = v->first; it; it = it->next, i++) {
+  for (const struct mw_cfg_node *it = v->first; it; it = it->next, i++) {
     found(it, got, sizeof got);
-    if (it->kind != NODE_SCALAR || is_null(it) || it->len == 0 ||
-        strlen(it->text) != it->len)
+    if (it->kind != MW_CFG_NODE_SCALAR || mw_cfg_node_is_null(it) ||
+        it->len == 0 || strlen(it->text) != it->len)
       return fail_at(L, it, "each of the '%s' of %s must be a non-empty "
                      "string, got %s", o->name, subject, got);
     (*list)[i] = mw_strdup(it->text);
@@ -328,15 +190,17 @@ static int set_strlist(struct loader *L, const struct mw_cfg_option *o,
 
 /* The name a list item goes by in messages: "outlet '人民网'", or
  * "source 'https://...'", or by position when it has none yet. */
-static void item_subject(const struct node *item, enum mw_cfg_section sec,
+static void item_subject(const struct mw_cfg_node *item,
+                         enum mw_cfg_section sec,
                          size_t index, const char *parent, char *buf,
                          size_t size) {
   const char *key = sec == MW_CFG_SOURCE ? "url" : "name";
-  if (item->kind == NODE_MAP) {
-    for (const struct node *k = item->first; k && k->next; k = k->next->next) {
-      const struct node *v = k->next;
-      if (k->kind == NODE_SCALAR && !strcmp(k->text, key) &&
-          v->kind == NODE_SCALAR && !is_null(v) && v->len) {
+  if (item->kind == MW_CFG_NODE_MAP) {
+    for (const struct mw_cfg_node *k = item->first; k && k->next;
+         k = k->next->next) {
+      const struct mw_cfg_node *v = k->next;
+      if (k->kind == MW_CFG_NODE_SCALAR && !strcmp(k->text, key) &&
+          v->kind == MW_CFG_NODE_SCALAR && !mw_cfg_node_is_null(v) && v->len) {
         char q[QUOTE_MAX + 8];
         quoted(v->text, q, sizeof q);
         snprintf(buf, size, "%s '%s'", section_word(sec), q);
@@ -402,11 +266,12 @@ static int *item_line(enum mw_cfg_section sec, void *item) {
 }
 
 static int walk_list(struct loader *L, const struct mw_cfg_option *o,
-                     const struct node *v, void *base, const char *subject) {
+                     const struct mw_cfg_node *v, void *base,
+                     const char *subject) {
   char got[QUOTE_MAX + 16];
   found(v, got, sizeof got);
-  if (is_null(v) && !(o->flags & MW_CFG_REQUIRED)) return MW_OK;
-  if (v->kind != NODE_SEQ)
+  if (mw_cfg_node_is_null(v) && !(o->flags & MW_CFG_REQUIRED)) return MW_OK;
+  if (v->kind != MW_CFG_NODE_SEQ)
     return fail_at(L, v, "'%s' must be a list, got %s", o->name, got);
   if (v->n == 0 && o->child == MW_CFG_SOURCE)
     return fail_at(L, v, "'%s' of %s must not be empty", o->name, subject);
@@ -415,10 +280,10 @@ static int walk_list(struct loader *L, const struct mw_cfg_option *o,
   size_t size = 0;
   int rc = alloc_items(L, o, base, v->n, &items, &size);
   size_t i = 0;
-  for (const struct node *it = v->first; !rc && it; it = it->next, i++) {
+  for (const struct mw_cfg_node *it = v->first; !rc && it; it = it->next, i++) {
     void *item = items + i * size;
     found(it, got, sizeof got);
-    if (it->kind != NODE_MAP)
+    if (it->kind != MW_CFG_NODE_MAP)
       return fail_at(L, it, "each item of '%s' must be a mapping, got %s",
                      o->name, got);
     *item_line(o->child, item) = it->line;
@@ -434,12 +299,13 @@ static int walk_list(struct loader *L, const struct mw_cfg_option *o,
 }
 
 static int set_value(struct loader *L, const struct mw_cfg_option *o,
-                     const struct node *v, void *base, const char *subject) {
+                     const struct mw_cfg_node *v, void *base,
+                     const char *subject) {
   char got[QUOTE_MAX + 16];
   switch (o->type) {
     case MW_CFG_MAP:
-      if (is_null(v)) return MW_OK;
-      if (v->kind != NODE_MAP) {
+      if (mw_cfg_node_is_null(v)) return MW_OK;
+      if (v->kind != MW_CFG_NODE_MAP) {
         found(v, got, sizeof got);
         return fail_at(L, v, "'%s' must be a mapping of settings, got %s",
                        o->name, got);
@@ -460,18 +326,21 @@ static int set_value(struct loader *L, const struct mw_cfg_option *o,
   }
 }
 
-static const struct node *find_key(const struct node *map, const char *key) {
-  for (const struct node *k = map->first; k && k->next; k = k->next->next)
-    if (k->kind == NODE_SCALAR && !strcmp(k->text, key)) return k;
+static const struct mw_cfg_node *find_key(const struct mw_cfg_node *map,
+                                          const char *key) {
+  for (const struct mw_cfg_node *k = map->first; k && k->next;
+       k = k->next->next)
+    if (k->kind == MW_CFG_NODE_SCALAR && !strcmp(k->text, key)) return k;
   return NULL;
 }
 
-static int walk_map(struct loader *L, const struct node *map,
+static int walk_map(struct loader *L, const struct mw_cfg_node *map,
                     enum mw_cfg_section sec, void *base, const char *where,
                     const char *subject) {
-  for (const struct node *k = map->first; k && k->next; k = k->next->next) {
+  for (const struct mw_cfg_node *k = map->first; k && k->next;
+       k = k->next->next) {
     char got[QUOTE_MAX + 16];
-    if (k->kind != NODE_SCALAR || is_null(k)) {
+    if (k->kind != MW_CFG_NODE_SCALAR || mw_cfg_node_is_null(k)) {
       found(k, got, sizeof got);
       return fail_at(L, k, "keys must be plain names, got %s %s", got, where);
     }
@@ -484,7 +353,7 @@ static int walk_map(struct loader *L, const struct node *map,
                        where, near);
       return fail_at(L, k, "unknown key %s %s", got, where);
     }
-    const struct node *first = find_key(map, o->name);
+    const struct mw_cfg_node *first = find_key(map, o->name);
     if (first != k)
       return fail_at(L, k, "duplicate key '%s' %s (first at line %d)",
                      o->name, where, first->line);
@@ -578,8 +447,8 @@ static int check_targets(struct loader *L) {
 static int check_topics(struct loader *L) {
   for (size_t i = 0; i < L->cfg->n_topics; i++) {
     struct mw_topic_conf *t = &L->cfg->topics[i];
-    const struct node *at = L->topic_at[i];
-    const struct node *rk = find_key(at, "rule");
+    const struct mw_cfg_node *at = L->topic_at[i];
+    const struct mw_cfg_node *rk = find_key(at, "rule");
     if (rk && t->rule) {
       t->rule_line = rk->next->line;
       t->rule_col = rk->next->col;
@@ -644,25 +513,27 @@ static int resolve_path(struct loader *L, char **path) {
 static int load(const char *yaml, size_t len, const char *name,
                 struct mw_config **out, struct mw_err *err) {
   struct loader L = {.name = name, .err = err};
-  struct node *root = NULL;
+  struct mw_cfg_tree tree = {0};
+  const struct mw_cfg_node *root;
   int rc;
   L.cfg = calloc(1, sizeof *L.cfg);
-  L.arena = mw_arena_new(64 * 1024, CONFIG_ARENA_MAX);
-  if (!L.cfg || !L.arena || !(L.cfg->path = mw_strdup(name)) ||
+  if (!L.cfg || !(L.cfg->path = mw_strdup(name)) ||
       mw_cfg_set_defaults(MW_CFG_TOP, L.cfg) ||
       mw_cfg_set_defaults(MW_CFG_CRAWLER, &L.cfg->crawler) ||
       mw_cfg_set_defaults(MW_CFG_SENSITIVITY, &L.cfg->sensitivity)) {
     rc = nomem(&L);
     goto out;
   }
-  if ((rc = build_tree(&L, yaml, len, &root)) != MW_OK) goto out;
-  if (!root || is_null(root)) {
+  if ((rc = mw_cfg_yaml_parse(yaml, len, name, &tree, err)) != MW_OK)
+    goto out;
+  root = tree.root;
+  if (!root || mw_cfg_node_is_null(root)) {
     rc = mw_err_set(err, MW_EINVAL,
                     "%s: the configuration is empty; it needs at least "
                     "'outlets'", name);
     goto out;
   }
-  if (root->kind != NODE_MAP) {
+  if (root->kind != MW_CFG_NODE_MAP) {
     char got[QUOTE_MAX + 16];
     found(root, got, sizeof got);
     rc = fail_at(&L, root,
@@ -680,7 +551,7 @@ static int load(const char *yaml, size_t len, const char *name,
   if (!rc) rc = resolve_path(&L, &L.cfg->storage_path);
   if (!rc) rc = resolve_path(&L, &L.cfg->sensitivity.lexicon);
 out:
-  mw_arena_free(L.arena);
+  mw_cfg_yaml_free(&tree);
   for (int s = 0; s < MW_CFG_SECTION_COUNT; s++) free(L.uniq[s].v);
   free(L.target_at);
   free(L.topic_at);

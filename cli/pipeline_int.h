@@ -2,7 +2,9 @@
  * pipeline_int.h (private to cli/pipeline*.c): the job that carries one
  * fetch result from the loop thread to the worker and back, and the page
  * requests a job makes (articles found on a listing, its next page, the
- * children of a sitemap index).
+ * children of a sitemap index); the pipeline itself, which the loop side
+ * (pipeline.c) and the worker thread (pipeline_worker.c) share, and the
+ * few calls each makes into the other.
  */
 #ifndef MW_CLI_PIPELINE_INT_H
 #define MW_CLI_PIPELINE_INT_H
@@ -76,5 +78,79 @@ int mw_pipeline_work(struct work_ctx *w, struct job *j, struct mw_err *err);
 struct page_ctx *mw_page_new(enum page_kind kind, const char *url,
                              const char *text, int64_t date, int depth);
 void mw_page_free(struct page_ctx *p);
+
+/* The pages asked for and not done with yet, so each URL is fetched once
+ * while in flight: an open-addressing set of the requests themselves,
+ * keyed by their URL (linear probing, deletion by backward shift). A busy
+ * crawl holds thousands, so an entry is one pointer. */
+struct url_set {
+  struct page_ctx **slot; /* cap entries, NULL when free */
+  size_t cap, n;          /* cap a power of two, n at most cap / 2 */
+};
+
+/* The worker thread (pipeline_worker.c); its fields are its own. */
+struct worker;
+
+/* Every field is the loop thread's, but for cfg, store and matcher, which
+ * the worker reads while it runs. */
+struct mw_pipeline {
+  uv_loop_t *loop;
+  const struct mw_config *cfg;
+  struct mw_store *store;
+  const struct mw_matcher *matcher; /* the newest rules */
+  size_t n_topics;
+  void (*on_retired)(const struct mw_matcher *old, void *user);
+  void *retired_user;
+  struct worker *worker; /* NULL while the pipeline is idle */
+  size_t in_worker;      /* jobs handed to the worker, not back yet */
+  void (*on_drained)(void *);
+  void *drained_user;
+  struct mw_poll_summary *polls;
+  size_t n_polls, cap_polls;
+  int64_t *topic_matches;
+  int64_t new_articles;
+  int64_t n_fetched;
+  bool keep_polls;
+  char store_error[MW_ERR_MSG_MAX];
+  struct mw_crawler *crawler; /* for pages; NULL: pages are not fetched */
+  struct url_set inflight;    /* pages asked for and not done with */
+  struct page_ctx *outstanding; /* handed to the crawler, not yet back */
+  /* Backpressure: over held_max bytes of bodies queued or being processed
+   * the crawler is paused; it resumes at half of it. */
+  size_t held_max;
+  bool paused_crawler;
+};
+
+/* pipeline_worker.c, all called on the loop thread. */
+/* The backpressure bound for cfg's transfer slots, in bytes. */
+size_t mw_pipeline_held_max(const struct mw_config *cfg);
+/* Starts p->worker; false when the system refuses a thread. */
+bool mw_pipeline_worker_start(struct mw_pipeline *p);
+/* Joins the idle worker, retires the rules it holds, sets p->worker NULL. */
+void mw_pipeline_worker_stop(struct mw_pipeline *p);
+/* Joins a worker whose loop is no longer run and frees it with the jobs
+ * it still holds; does nothing without one. */
+void mw_pipeline_worker_free(struct mw_pipeline *p);
+/* Hands reloaded rules to the worker; false while it has not taken up the
+ * previous ones. */
+bool mw_pipeline_worker_offer(struct worker *w, const struct mw_matcher *m);
+/* Queues j (now the worker's) and counts its body as held. */
+void mw_pipeline_worker_queue(struct worker *w, struct job *j);
+/* Pauses or resumes the crawler by the bytes the worker holds. */
+void mw_pipeline_backpressure(struct mw_pipeline *p);
+/* Commits the transaction of the jobs from head, or rolls it back when rc
+ * is an error, and marks each job stored or not. */
+void mw_pipeline_txn_end(struct mw_pipeline *p, int rc, struct mw_err *err,
+                         struct job *head);
+
+/* pipeline.c, on the loop thread. */
+/* Hands rules no longer used (may be NULL) to the on_retired callback. */
+void mw_pipeline_retire(struct mw_pipeline *p, const struct mw_matcher *m);
+/* Takes back (and frees) jobs whose transaction is over. */
+void mw_pipeline_jobs_done(struct mw_pipeline *p, struct job *j);
+/* Stops the worker and tells the drain waiter once no job is left. */
+void mw_pipeline_check_drained(struct mw_pipeline *p);
+/* Frees a list of jobs that will not be taken back. */
+void mw_pipeline_jobs_free(struct job *j);
 
 #endif
