@@ -12,27 +12,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/testdata.h"
 #include "matchers/matchers.h"
 
 /* ----------------------------------------------------------- helpers */
 
 static char *load(const char *name, size_t *len) {
-  const char *root = getenv("MW_TEST_DATA");
-  char path[1024];
-  snprintf(path, sizeof path, "%s/matchers/simhash/%s",
-           root ? root : "tests/data", name);
-  FILE *f = fopen(path, "rb");
-  if (!f) fail_msg("cannot open %s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  assert_non_null(buf);
-  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
-  buf[n] = '\0';
-  *len = (size_t)n;
-  return buf;
+  return mw_test_data_read("matchers/simhash", name, len);
 }
 
 static uint64_t hash_str(const char *s) { return mw_simhash(s, strlen(s)); }
