@@ -18,6 +18,7 @@ static const struct {
     {"crawl", mw_cmd_crawl, "poll every source once (--once), store, summarise"},
     {"run", mw_cmd_run, "the daemon: poll on schedule until SIGINT/SIGTERM"},
     {"rematch", mw_cmd_rematch, "match stored articles again after a rule change"},
+    {"alerts", mw_cmd_alerts, "the on-duty workflow: list, show, ack, assign, close, silence"},
     {"report", mw_cmd_report, "coverage report of a week: outlets by topic"},
     {"sources", mw_cmd_sources, "check a feed, import or export OPML"},
     {"demo", mw_cmd_demo, "crawl the bundled fixture sites and write reports"},

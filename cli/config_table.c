@@ -4,18 +4,21 @@
  * Each row gives an option's name, section, type, bounds, default and one
  * line of documentation, and where its value lands in struct mw_config.
  * The loader (config.c) checks a file against this table and fills the
- * structs through mw_cfg_set; mw_config_write_reference prints the
- * Markdown reference from the same rows, so the two cannot drift. Defaults
+ * structs through mw_cfg_set; mw_config_write_reference (config_sections.c)
+ * prints the Markdown reference from the same rows, so the two cannot
+ * drift. Defaults
  * are written as they would be in YAML and go through the same parser as
  * the file's values.
  *
  * What it leaves to others: reading YAML, positions, messages with
- * file:line:col, cross-checks between sections (all in config.c).
+ * file:line:col, cross-checks between sections (config.c,
+ * config_alerts.c), the sections and the reference (config_sections.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts/alerts.h"
 #include "cli/cli.h"
 #include "cli/config_table.h"
 
@@ -33,6 +36,11 @@
 #define TOPIC(f) offsetof(struct mw_topic_conf, f)
 #define TARGET(f) offsetof(struct mw_target_conf, f)
 #define SENS(f) offsetof(struct mw_sensitivity_conf, f)
+#define ALERTS(f) offsetof(struct mw_alerts_conf, f)
+#define RECV(f) offsetof(struct mw_receiver_conf, f)
+#define ROUTE(f) offsetof(struct mw_route_conf, f)
+#define PERSON(f) offsetof(struct mw_person_conf, f)
+#define SHIFT(f) offsetof(struct mw_shift_conf, f)
 
 /* clang-format off */
 const struct mw_cfg_option mw_cfg_options[] = {
@@ -43,16 +51,18 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "zone of reports, weeks and dates written without one: an IANA name or an offset such as +08:00"},
   {"office", MW_CFG_TOP, MW_CFG_STRING, 0, 0, 0, NULL, TOP(office_name), 0, 0,
    "name of the office shown in report headers, such as 吉林省生态环境厅宣传教育中心"},
-  {"crawler", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, 0, 0, MW_CFG_CRAWLER,
+  {"crawler", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, TOP(crawler), 0, MW_CFG_CRAWLER,
    "how sources are fetched (see crawler below)"},
-  {"outlets", MW_CFG_TOP, MW_CFG_LIST, MW_CFG_REQUIRED, 0, 0, NULL, 0, 0, MW_CFG_OUTLET,
+  {"outlets", MW_CFG_TOP, MW_CFG_LIST, MW_CFG_REQUIRED, 0, 0, NULL, TOP(outlets), TOP(n_outlets), MW_CFG_OUTLET,
    "the outlets watched, each with its sources (see outlets[] below)"},
-  {"topics", MW_CFG_TOP, MW_CFG_LIST, 0, 0, 0, NULL, 0, 0, MW_CFG_TOPIC,
+  {"topics", MW_CFG_TOP, MW_CFG_LIST, 0, 0, 0, NULL, TOP(topics), TOP(n_topics), MW_CFG_TOPIC,
    "topics whose coverage is counted (see topics[] below)"},
-  {"targets", MW_CFG_TOP, MW_CFG_LIST, 0, 0, 0, NULL, 0, 0, MW_CFG_TARGET,
+  {"targets", MW_CFG_TOP, MW_CFG_LIST, 0, 0, 0, NULL, TOP(targets), TOP(n_targets), MW_CFG_TARGET,
    "coverage targets to report on (see targets[] below)"},
-  {"sensitivity", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, 0, 0, MW_CFG_SENSITIVITY,
+  {"sensitivity", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, TOP(sensitivity), 0, MW_CFG_SENSITIVITY,
    "how sensitive opinion is scored (see sensitivity below)"},
+  {"alerts", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, TOP(alerts), 0, MW_CFG_ALERTS,
+   "how the duty office (舆情值班) is told of sensitive opinion and follows it up (see alerts below)"},
 
   {"user_agent", MW_CFG_CRAWLER, MW_CFG_STRING, 0, 0, 0, "mediawatch/0.1", CRAWLER(user_agent), 0, 0,
    "User-Agent header; the part before '/' is the name robots.txt groups are matched against"},
@@ -87,7 +97,7 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "level of the outlet, for coverage by tier"},
   {"region", MW_CFG_OUTLET, MW_CFG_STRING, 0, 0, 0, NULL, OUTLET(region), 0, 0,
    "region the outlet serves, such as 吉林省"},
-  {"sources", MW_CFG_OUTLET, MW_CFG_LIST, MW_CFG_REQUIRED, 0, 0, NULL, 0, 0, MW_CFG_SOURCE,
+  {"sources", MW_CFG_OUTLET, MW_CFG_LIST, MW_CFG_REQUIRED | MW_CFG_NONEMPTY, 0, 0, NULL, OUTLET(sources), OUTLET(n_sources), MW_CFG_SOURCE,
    "the outlet's feeds and pages, at least one (see sources[] below)"},
 
   {"url", MW_CFG_SOURCE, MW_CFG_URL, MW_CFG_REQUIRED | MW_CFG_UNIQUE, 0, 0, NULL, SOURCE(url), 0, 0,
@@ -161,6 +171,107 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "... from a complaint board (留言板) or forum"},
   {"other_pct", MW_CFG_SENSITIVITY, MW_CFG_INT, 0, 0, 1000, "100", SENS(kind_pct[0]), 0, 0,
    "... from a source of unknown kind"},
+
+  {"gazetteer", MW_CFG_ALERTS, MW_CFG_PATH, 0, 0, 0, NULL, ALERTS(gazetteer), 0, 0,
+   "place list that finds an alert's 属地 in the text: one place a line, name, level (province, city, district, town, village) and parent, tab-separated; relative to the config's folder; without it the outlet's region is the 属地"},
+  {"spread_outlets", MW_CFG_ALERTS, MW_CFG_INT, 0, 2, 1000, "3", ALERTS(spread_outlets), 0, 0,
+   "an item reprinted by this many different outlets, or one topic in one region on this many, goes up one level (扩散)"},
+  {"spread_window", MW_CFG_ALERTS, MW_CFG_DURATION, 0, 60, 30 * DAY_S, "6h", ALERTS(spread_window_s), 0, 0,
+   "... counting the outlets that carried it within this time"},
+  {"burst_factor_pct", MW_CFG_ALERTS, MW_CFG_INT, 0, 100, 100000, "300", ALERTS(burst_factor_pct), 0, 0,
+   "a watched topic mentioned in the last hour this percentage of its usual count for that hour of the week raises a burst alert (突发), even with no sensitive item"},
+  {"burst_min", MW_CFG_ALERTS, MW_CFG_INT, 0, 1, 1000000, "10", ALERTS(burst_min), 0, 0,
+   "a burst needs at least this many mentions in the hour, so a quiet topic going from 1 to 3 is no alarm"},
+  {"burst_weeks", MW_CFG_ALERTS, MW_CFG_INT, 0, 1, 52, "4", ALERTS(burst_weeks), 0, 0,
+   "weeks the usual count of an hour of the week is averaged over"},
+  {"deadline_general", MW_CFG_ALERTS, MW_CFG_DURATION, 0, 60, 30 * DAY_S, "72h", ALERTS(deadline_s[0]), 0, 0,
+   "time to handle a level 1 一般 alert (or the default due time when it is assigned, 交办) before it is overdue (超时) and chased again"},
+  {"deadline_serious", MW_CFG_ALERTS, MW_CFG_DURATION, 0, 60, 30 * DAY_S, "24h", ALERTS(deadline_s[1]), 0, 0,
+   "... a level 2 较大 alert; not longer than deadline_general"},
+  {"deadline_major", MW_CFG_ALERTS, MW_CFG_DURATION, 0, 60, 30 * DAY_S, "5h", ALERTS(deadline_s[2]), 0, 0,
+   "... a level 3 重大 alert; not longer than deadline_serious"},
+  {"deadline_critical", MW_CFG_ALERTS, MW_CFG_DURATION, 0, 60, 30 * DAY_S, "1h", ALERTS(deadline_s[3]), 0, 0,
+   "... a level 4 特别重大 alert; not longer than deadline_major"},
+  {"ack_t1", MW_CFG_ALERTS, MW_CFG_DURATION, 0, 60, 7 * DAY_S, "30m", ALERTS(ack_t1_s), 0, 0,
+   "an alert nobody has acknowledged (签收) after this goes to the next people of the shift on duty"},
+  {"ack_t2", MW_CFG_ALERTS, MW_CFG_DURATION, 0, 60, 7 * DAY_S, "2h", ALERTS(ack_t2_s), 0, 0,
+   "... and after this to the leaders (带班领导); longer than ack_t1"},
+  {"repeat", MW_CFG_ALERTS, MW_CFG_DURATION, 0, 10 * MIN_S, 30 * DAY_S, "24h", ALERTS(repeat_s), 0, 0,
+   "an open alert with no feedback yet is sent again after this, as a reminder (督办)"},
+  {"retry_max", MW_CFG_ALERTS, MW_CFG_DURATION, 0, 5, DAY_S, "5m", ALERTS(retry_max_s), 0, 0,
+   "a receiver that is down is retried, the wait doubling from 5s up to this; nothing is dropped"},
+  {"link_base", MW_CFG_ALERTS, MW_CFG_URL, 0, 0, 0, NULL, ALERTS(link_base), 0, 0,
+   "address of your dashboard, such as http://10.1.2.3:8080, so each message links to its alert; no link without it"},
+  {"receivers", MW_CFG_ALERTS, MW_CFG_LIST, 0, 0, 0, NULL, ALERTS(receivers), ALERTS(n_receivers), MW_CFG_RECEIVER,
+   "the channels alerts go out through: group robots, e-mail, a command (see receivers[] below)"},
+  {"routes", MW_CFG_ALERTS, MW_CFG_LIST, 0, 0, 0, NULL, ALERTS(routes), ALERTS(n_routes), MW_CFG_ROUTE,
+   "which alerts go to which receivers, by level, 属地 and topic (see routes[] below)"},
+  {"people", MW_CFG_ALERTS, MW_CFG_LIST, 0, 0, 0, NULL, ALERTS(people), ALERTS(n_people), MW_CFG_PERSON,
+   "the duty staff and leaders, and how to reach each (see people[] below)"},
+  {"roster", MW_CFG_ALERTS, MW_CFG_LIST, 0, 0, 0, NULL, ALERTS(roster), ALERTS(n_roster), MW_CFG_SHIFT,
+   "the duty roster (值班表): who is on duty on which days and hours (see roster[] below)"},
+
+  {"name", MW_CFG_RECEIVER, MW_CFG_STRING, MW_CFG_REQUIRED | MW_CFG_UNIQUE, 0, 0, NULL, RECV(name), 0, 0,
+   "how routes and people name this channel, such as 值班群 or duty-wecom; unique; 'duty' is taken (the roster's person on duty)"},
+  {"kind", MW_CFG_RECEIVER, MW_CFG_RECEIVER_KIND, MW_CFG_REQUIRED, 0, 0, NULL, RECV(kind), 0, 0,
+   "webhook (JSON POST), wecom (企业微信 group robot), dingtalk (钉钉 robot), feishu (飞书 bot), email (SMTP) or exec (a local command, such as an SMS gateway)"},
+  {"url", MW_CFG_RECEIVER, MW_CFG_STRING, 0, 0, 0, NULL, RECV(url), 0, 0,
+   "an address that holds no secret, such as http://10.1.2.3/hook or smtp://mail.example.gov.cn:587; a robot URL carries its key, so it is refused here: use url_env or url_file"},
+  {"url_env", MW_CFG_RECEIVER, MW_CFG_STRING, 0, 0, 0, NULL, RECV(url_env), 0, 0,
+   "name of an environment variable holding the address, such as MW_WECOM_URL"},
+  {"url_file", MW_CFG_RECEIVER, MW_CFG_PATH, 0, 0, 0, NULL, RECV(url_file), 0, 0,
+   "file holding the address, readable by its owner only (chmod 600); relative to the config's folder"},
+  {"secret_env", MW_CFG_RECEIVER, MW_CFG_STRING, 0, 0, 0, NULL, RECV(secret_env), 0, 0,
+   "environment variable holding the secret: the DingTalk or Feishu signing secret (加签), the SMTP password, the webhook's HMAC key"},
+  {"secret_file", MW_CFG_RECEIVER, MW_CFG_PATH, 0, 0, 0, NULL, RECV(secret_file), 0, 0,
+   "file holding that secret (chmod 600) instead; not both"},
+  {"mail_from", MW_CFG_RECEIVER, MW_CFG_STRING, 0, 0, 0, NULL, RECV(mail_from), 0, 0,
+   "email: the sender, such as yuqing@sthjt.jl.gov.cn"},
+  {"mail_to", MW_CFG_RECEIVER, MW_CFG_STRLIST, 0, 0, 0, NULL, RECV(mail_to), RECV(n_mail_to), 0,
+   "email: the recipients, such as [zhiban@sthjt.jl.gov.cn]"},
+  {"smtp_user", MW_CFG_RECEIVER, MW_CFG_STRING, 0, 0, 0, NULL, RECV(smtp_user), 0, 0,
+   "email: the SMTP login; its password comes from secret_env or secret_file"},
+  {"starttls", MW_CFG_RECEIVER, MW_CFG_BOOL, 0, 0, 0, "true", RECV(starttls), 0, 0,
+   "email over smtp://: send only once the server has switched to TLS (STARTTLS)"},
+  {"command", MW_CFG_RECEIVER, MW_CFG_STRLIST, 0, 0, 0, NULL, RECV(command), RECV(n_command), 0,
+   "exec: the program and its arguments, run without a shell with the alert as JSON on standard input, such as [/usr/local/bin/sms-send, --group, 值班]"},
+  {"exec_timeout", MW_CFG_RECEIVER, MW_CFG_DURATION, 0, 1, HOUR_S, "10s", RECV(exec_timeout_s), 0, 0,
+   "exec: a command still running after this is stopped and tried again later"},
+  {"template", MW_CFG_RECEIVER, MW_CFG_STRING, 0, 0, 0, NULL, RECV(template_text), 0, 0,
+   "the message text, with placeholders such as {level_zh}, {title}, {region} (README, Alerts); the default message carries level, title, 属地, outlets, link and reason"},
+  {"quiet", MW_CFG_RECEIVER, MW_CFG_WINDOW, 0, 0, 0, NULL, RECV(quiet), RECV(quiet_window), 0,
+   "quiet hours (免打扰), such as 22:00-07:00: levels 1 and 2 wait and come as one digest when they end; levels 3 and 4 always go at once"},
+  {"quiet_weekends", MW_CFG_RECEIVER, MW_CFG_BOOL, 0, 0, 0, "false", RECV(quiet_weekends), 0, 0,
+   "quiet all Saturday and Sunday too (levels 1 and 2 only)"},
+  {"digest", MW_CFG_RECEIVER, MW_CFG_BOOL, 0, 0, 0, "false", RECV(digest), 0, 0,
+   "levels 1 and 2 come as one overview a day instead of a message each; levels 3 and 4 still go at once"},
+  {"digest_at", MW_CFG_RECEIVER, MW_CFG_CLOCK, 0, 0, 0, "08:00", RECV(digest_at), RECV(digest_at_min), 0,
+   "when the daily digest goes out, local time"},
+
+  {"name", MW_CFG_ROUTE, MW_CFG_STRING, 0, 0, 0, NULL, ROUTE(name), 0, 0,
+   "the route as messages name it, such as 长春市重大舆情"},
+  {"min_level", MW_CFG_ROUTE, MW_CFG_LEVEL, 0, 0, 0, "1", ROUTE(min_level), 0, 0,
+   "alerts of this level or above: 1-4, general/serious/major/critical, 一般/较大/重大/特别重大 or blue/yellow/orange/red"},
+  {"regions", MW_CFG_ROUTE, MW_CFG_STRLIST, 0, 0, 0, NULL, ROUTE(regions), ROUTE(n_regions), 0,
+   "only alerts whose 属地 is one of these or lies under one in the gazetteer, such as [长春市]; any 属地 when absent"},
+  {"topics", MW_CFG_ROUTE, MW_CFG_STRLIST, 0, 0, 0, NULL, ROUTE(topics), ROUTE(n_topics), 0,
+   "only alerts on these topics (names under topics); any topic when absent"},
+  {"receivers", MW_CFG_ROUTE, MW_CFG_STRLIST, MW_CFG_REQUIRED, 0, 0, NULL, ROUTE(receivers), ROUTE(n_receivers), 0,
+   "where the alerts go: receiver names, and 'duty' for whoever the roster has on duty now"},
+
+  {"name", MW_CFG_PERSON, MW_CFG_STRING, MW_CFG_REQUIRED | MW_CFG_UNIQUE, 0, 0, NULL, PERSON(name), 0, 0,
+   "the person as the roster and acknowledgements name them, such as 张伟; unique"},
+  {"receivers", MW_CFG_PERSON, MW_CFG_STRLIST, 0, 0, 0, NULL, PERSON(receivers), PERSON(n_receivers), 0,
+   "the receivers that reach this person, such as their own robot, mailbox or SMS command"},
+  {"leader", MW_CFG_PERSON, MW_CFG_BOOL, 0, 0, 0, "false", PERSON(leader), 0, 0,
+   "a leader (带班领导): gets alerts still unacknowledged after ack_t2, and every level 4 at once"},
+
+  {"days", MW_CFG_SHIFT, MW_CFG_STRLIST, MW_CFG_REQUIRED, 0, 0, NULL, SHIFT(days), SHIFT(n_days), 0,
+   "the days of the shift: mon..sun, 周一..周日, weekdays (工作日), weekend (周末) or all (每天), such as [周六, 周日]"},
+  {"hours", MW_CFG_SHIFT, MW_CFG_WINDOW, 0, 0, 0, NULL, SHIFT(hours), SHIFT(window), 0,
+   "the hours of the shift, such as 08:30-17:30, or 17:30-08:30 through the night; all day when absent"},
+  {"people", MW_CFG_SHIFT, MW_CFG_STRLIST, MW_CFG_REQUIRED, 0, 0, NULL, SHIFT(people), SHIFT(n_people), 0,
+   "who is on duty, in order (names under people): the first gets the alerts, the next ones those unacknowledged after ack_t1"},
 };
 /* clang-format on */
 
@@ -179,23 +290,46 @@ const struct mw_cfg_option *mw_cfg_find(enum mw_cfg_section section,
   return NULL;
 }
 
-/* Optimal string alignment distance, ASCII case-insensitive: a swapped
- * pair of letters counts as one edit. Names over 63 bytes are far. */
-static size_t distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 63 || lb > 63) return SIZE_MAX;
+/* Up to 63 characters of s as code points, ASCII folded to lower case;
+ * SIZE_MAX when longer. A byte that starts no valid sequence counts as
+ * one character. */
+static size_t code_points(const char *s, uint32_t *out) {
+  size_t n = 0;
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    if (n == 63) return SIZE_MAX;
+    size_t len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
+               : (*p & 0xF8) == 0xF0 ? 4 : 1;
+    uint32_t c = len == 1 ? mw_ascii_tolower(*p) : (uint32_t)(*p & (0x7F >> len));
+    for (size_t k = 1; k < len; k++) {
+      if ((p[k] & 0xC0) != 0x80) { /* cut short: take the lead byte alone */
+        c = *p;
+        len = 1;
+        break;
+      }
+      c = (c << 6) | (p[k] & 0x3F);
+    }
+    out[n++] = c;
+    p += len;
+  }
+  return n;
+}
+
+/* Optimal string alignment distance in characters, ASCII case ignored: a
+ * swapped pair of letters counts as one edit. Names over 63 characters
+ * are far. */
+static size_t distance(const uint32_t *a, size_t la, const uint32_t *b,
+                       size_t lb) {
   size_t d[64][64];
   for (size_t i = 0; i <= la; i++) d[i][0] = i;
   for (size_t j = 0; j <= lb; j++) d[0][j] = j;
   for (size_t i = 1; i <= la; i++) {
     for (size_t j = 1; j <= lb; j++) {
-      unsigned char ca = mw_ascii_tolower((unsigned char)a[i - 1]);
-      unsigned char cb = mw_ascii_tolower((unsigned char)b[j - 1]);
+      uint32_t ca = a[i - 1], cb = b[j - 1];
       size_t best = d[i - 1][j - 1] + (ca != cb);
       if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
       if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-      if (i > 1 && j > 1 && ca == mw_ascii_tolower((unsigned char)b[j - 2]) &&
-          mw_ascii_tolower((unsigned char)a[i - 2]) == cb &&
+      if (i > 1 && j > 1 && ca == b[j - 2] && a[i - 2] == cb &&
           d[i - 2][j - 2] + 1 < best)
         best = d[i - 2][j - 2] + 1;
       d[i][j] = best;
@@ -204,15 +338,23 @@ static size_t distance(const char *a, const char *b) {
   return d[la][lb];
 }
 
+size_t mw_cfg_near(const char *typed, const char *known) {
+  uint32_t a[64], b[64];
+  size_t la = code_points(typed, a), lb = code_points(known, b);
+  if (la == SIZE_MAX || lb == SIZE_MAX) return SIZE_MAX;
+  size_t d = distance(a, la, b, lb);
+  size_t limit = lb >= 6 ? 2 : 1;
+  return d <= limit && d < lb ? d : SIZE_MAX;
+}
+
 const char *mw_cfg_suggest(enum mw_cfg_section section, const char *name) {
   const char *best = NULL;
   size_t best_d = SIZE_MAX;
   for (size_t i = 0; i < mw_cfg_n_options; i++) {
     const struct mw_cfg_option *o = &mw_cfg_options[i];
     if (o->section != section) continue;
-    size_t d = distance(name, o->name);
-    size_t limit = strlen(o->name) >= 6 ? 2 : 1;
-    if (d <= limit && d < best_d) {
+    size_t d = mw_cfg_near(name, o->name);
+    if (d < best_d) {
       best = o->name;
       best_d = d;
     }
@@ -229,7 +371,7 @@ static void fmt_size(int64_t v, char *buf, size_t n) {
 }
 
 /* "7d", "6h", "30m", "90s". */
-static void fmt_duration(int64_t v, char *buf, size_t n) {
+void mw_cfg_format_duration(int64_t v, char *buf, size_t n) {
   if (v && v % DAY_S == 0) snprintf(buf, n, "%lldd", (long long)(v / DAY_S));
   else if (v && v % HOUR_S == 0) snprintf(buf, n, "%lldh", (long long)(v / HOUR_S));
   else if (v && v % MIN_S == 0) snprintf(buf, n, "%lldm", (long long)(v / MIN_S));
@@ -261,8 +403,8 @@ void mw_cfg_describe(const struct mw_cfg_option *o, char *buf, size_t n) {
       snprintf(buf, n, "a size between %s and %s (such as 10MB)", lo, hi);
       break;
     case MW_CFG_DURATION:
-      fmt_duration(o->min, lo, sizeof lo);
-      fmt_duration(o->max, hi, sizeof hi);
+      mw_cfg_format_duration(o->min, lo, sizeof lo);
+      mw_cfg_format_duration(o->max, hi, sizeof hi);
       snprintf(buf, n, "a duration between %s and %s (such as 30m)", lo, hi);
       break;
     case MW_CFG_BOOL: snprintf(buf, n, "true or false"); break;
@@ -276,6 +418,28 @@ void mw_cfg_describe(const struct mw_cfg_option *o, char *buf, size_t n) {
       break;
     }
     case MW_CFG_KIND: snprintf(buf, n, "one of feed, html, sitemap"); break;
+    case MW_CFG_RECEIVER_KIND: {
+      size_t w = (size_t)snprintf(buf, n, "one of ");
+      for (int k = 0; k < MW_RECEIVER_KIND_COUNT && w < n; k++)
+        w += (size_t)snprintf(buf + w, n - w, "%s%s", k ? ", " : "",
+                              mw_receiver_kind_name((enum mw_receiver_kind)k));
+      break;
+    }
+    case MW_CFG_LEVEL: {
+      /* From the one table of levels, so the words cannot drift. */
+      const char *(*const forms[])(enum mw_alert_level) = {
+          mw_alert_level_name, mw_alert_level_label_zh, mw_alert_level_color};
+      size_t w = (size_t)snprintf(buf, n, "an alert level: 1 to 4");
+      for (size_t f = 0; f < 3 && w < n; f++)
+        for (int l = 1; l <= 4 && w < n; l++)
+          w += (size_t)snprintf(buf + w, n - w, "%s%s", l == 1 ? ", " : "/",
+                                forms[f]((enum mw_alert_level)l));
+      break;
+    }
+    case MW_CFG_CLOCK: snprintf(buf, n, "a time of day such as 08:00"); break;
+    case MW_CFG_WINDOW:
+      snprintf(buf, n, "a time window such as 22:00-07:00");
+      break;
     case MW_CFG_MAP: snprintf(buf, n, "a mapping of settings"); break;
     case MW_CFG_LIST: snprintf(buf, n, "a list"); break;
     case MW_CFG_STRLIST:
@@ -367,6 +531,33 @@ int mw_cfg_set(const struct mw_cfg_option *o, void *base, const char *text) {
       *(enum mw_source_kind *)field = k;
       return MW_OK;
     }
+    case MW_CFG_RECEIVER_KIND: {
+      enum mw_receiver_kind k;
+      if (mw_receiver_kind_parse(text, &k)) return MW_EINVAL;
+      *(enum mw_receiver_kind *)field = k;
+      return MW_OK;
+    }
+    case MW_CFG_LEVEL: {
+      enum mw_alert_level l;
+      if (mw_alert_level_parse(text, &l)) return MW_EINVAL;
+      *(int64_t *)field = (int64_t)l;
+      return MW_OK;
+    }
+    case MW_CFG_CLOCK: {
+      int m;
+      if (mw_clock_parse(text, &m, NULL)) return MW_EINVAL;
+      int rc = set_string(field, text, false);
+      if (!rc) *(int *)((char *)base + o->count_offset) = m;
+      return rc;
+    }
+    case MW_CFG_WINDOW: {
+      struct mw_clock_window w;
+      if (mw_clock_window_parse(text, &w, NULL)) return MW_EINVAL;
+      int rc = set_string(field, text, false);
+      if (!rc)
+        *(struct mw_clock_window *)((char *)base + o->count_offset) = w;
+      return rc;
+    }
     case MW_CFG_MAP:
     case MW_CFG_LIST:
     case MW_CFG_STRLIST:
@@ -375,49 +566,39 @@ int mw_cfg_set(const struct mw_cfg_option *o, void *base, const char *text) {
   return MW_EINVAL;
 }
 
+bool mw_cfg_explain(const struct mw_cfg_option *o, const char *text,
+                    char *buf, size_t n) {
+  struct mw_err err = {0};
+  int m;
+  struct mw_clock_window w;
+  if (o->type == MW_CFG_CLOCK && mw_clock_parse(text, &m, &err)) {
+    snprintf(buf, n, "%s", err.msg);
+    return true;
+  }
+  if (o->type == MW_CFG_WINDOW && mw_clock_window_parse(text, &w, &err)) {
+    snprintf(buf, n, "%s", err.msg);
+    return true;
+  }
+  return false;
+}
+
 int mw_cfg_set_defaults(enum mw_cfg_section section, void *base) {
   for (size_t i = 0; i < mw_cfg_n_options; i++) {
     const struct mw_cfg_option *o = &mw_cfg_options[i];
-    if (o->section != section || !o->def) continue;
+    if (o->section != section) continue;
+    if (o->type == MW_CFG_WINDOW)
+      *(struct mw_clock_window *)((char *)base + o->count_offset) =
+          (struct mw_clock_window){-1, -1};
+    if (!o->def) continue;
     int rc = mw_cfg_set(o, base, o->def);
     if (rc) return rc; /* only ENOMEM: the table's defaults are valid */
   }
   return MW_OK;
 }
 
-/* ------------------------------------------------------------ reference */
+/* ------------------------------------------------- for the reference */
 
-static const struct {
-  enum mw_cfg_section section;
-  const char *title;
-  const char *intro;
-} sections[] = {
-    {MW_CFG_TOP, "Top level", "The file is one YAML mapping with these keys."},
-    {MW_CFG_CRAWLER, "crawler",
-     "How sources are fetched. Every key is optional."},
-    {MW_CFG_OUTLET, "outlets[]",
-     "Each item of `outlets` is one outlet (a paper, a station, a portal, an "
-     "account)."},
-    {MW_CFG_SOURCE, "sources[]",
-     "Each item of an outlet's `sources` is one feed or page to poll."},
-    {MW_CFG_TOPIC, "topics[]",
-     "Each item of `topics` is one topic, written as `keywords`, as a "
-     "`rule`, or in the grouped form (`regions`, `subjects`, `events`: "
-     "one word of each group given must occur); `exclude` applies to any "
-     "of them. A rule with an error is reported by `config check` and "
-     "left out while the other topics work."},
-    {MW_CFG_TARGET, "targets[]",
-     "Each item of `targets` is a minimum number of articles per period. "
-     "`topic` and `outlet`, when given, must name a topic and an outlet "
-     "defined above."},
-    {MW_CFG_SENSITIVITY, "sensitivity",
-     "How sensitive opinion is scored: the lexicon's weights of the terms "
-     "found, a title hit weighing more, a negation near a term less, times "
-     "the weight of the kind of source; the score gives the suggested "
-     "alert level. Every key is optional."},
-};
-
-static void type_name(const struct mw_cfg_option *o, char *buf, size_t n) {
+void mw_cfg_type_name(const struct mw_cfg_option *o, char *buf, size_t n) {
   char lo[32], hi[32];
   switch (o->type) {
     case MW_CFG_STRING: snprintf(buf, n, "string"); break;
@@ -434,43 +615,20 @@ static void type_name(const struct mw_cfg_option *o, char *buf, size_t n) {
       snprintf(buf, n, "size %s..%s", lo, hi);
       break;
     case MW_CFG_DURATION:
-      fmt_duration(o->min, lo, sizeof lo);
-      fmt_duration(o->max, hi, sizeof hi);
+      mw_cfg_format_duration(o->min, lo, sizeof lo);
+      mw_cfg_format_duration(o->max, hi, sizeof hi);
       snprintf(buf, n, "duration %s..%s", lo, hi);
       break;
     case MW_CFG_BOOL: snprintf(buf, n, "true or false"); break;
     case MW_CFG_TIER:
     case MW_CFG_TIER_ANY:
-    case MW_CFG_KIND: mw_cfg_describe(o, buf, n); break;
+    case MW_CFG_KIND:
+    case MW_CFG_RECEIVER_KIND: mw_cfg_describe(o, buf, n); break;
+    case MW_CFG_LEVEL: snprintf(buf, n, "alert level 1..4"); break;
+    case MW_CFG_CLOCK: snprintf(buf, n, "time of day HH:MM"); break;
+    case MW_CFG_WINDOW: snprintf(buf, n, "time window HH:MM-HH:MM"); break;
     case MW_CFG_MAP: snprintf(buf, n, "mapping"); break;
     case MW_CFG_LIST: snprintf(buf, n, "list"); break;
     case MW_CFG_STRLIST: snprintf(buf, n, "list of strings"); break;
-  }
-}
-
-void mw_config_write_reference(FILE *out) {
-  fputs("# Configuration reference\n\n"
-        "A mediawatch configuration is one YAML file. Sizes are written with "
-        "KB, MB or GB (`10MB`), durations with s, m, h or d (`30m`). Every "
-        "problem is reported as `FILE:LINE:COL: what is wrong`.\n",
-        out);
-  for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
-    fprintf(out, "\n## %s\n\n%s\n\n", sections[s].title, sections[s].intro);
-    fputs("| key | type | default | description |\n"
-          "|---|---|---|---|\n",
-          out);
-    for (size_t i = 0; i < mw_cfg_n_options; i++) {
-      const struct mw_cfg_option *o = &mw_cfg_options[i];
-      if (o->section != sections[s].section) continue;
-      char type[160];
-      type_name(o, type, sizeof type);
-      fprintf(out, "| `%s` | %s | ", o->name, type);
-      if (o->def) fprintf(out, "`%s`", o->def);
-      else fputs((o->flags & MW_CFG_REQUIRED) ? "required" : "none", out);
-      fprintf(out, " | %s%s |\n", o->doc,
-              (o->flags & MW_CFG_UNIQUE) && !strstr(o->doc, "unique")
-                  ? "; unique"
-                  : "");
-    }
   }
 }

@@ -274,6 +274,7 @@ void mw_pipeline_jobs_done(struct mw_pipeline *p, struct job *j) {
                               : "the store could not be written");
     if (stored) {
       p->new_articles += j->new_articles;
+      p->n_alerted += j->alerted;
       /* Counted under other rules before a reload: not comparable. */
       if (j->topic_hits && j->n_topic_hits == p->n_topics)
         for (size_t t = 0; t < p->n_topics; t++)
@@ -392,6 +393,17 @@ int64_t mw_pipeline_topic_matches(const struct mw_pipeline *p, size_t topic) {
 
 int64_t mw_pipeline_new_articles(const struct mw_pipeline *p) {
   return p->new_articles;
+}
+
+void mw_pipeline_set_alerts(struct mw_pipeline *p, struct mw_alerts *a,
+                            void (*on_alerted)(void *user), void *user) {
+  p->alerts = a;
+  p->on_alerted = on_alerted;
+  p->alerted_user = user;
+}
+
+int64_t mw_pipeline_alerted(const struct mw_pipeline *p) {
+  return p->n_alerted;
 }
 
 const char *mw_pipeline_store_error(const struct mw_pipeline *p) {

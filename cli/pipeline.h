@@ -30,6 +30,8 @@ struct mw_cli_source {
   const struct mw_source_conf *conf; /* rules and limits; NULL if the
                                         source left the config */
   enum mw_tier tier;                 /* of its outlet: weighs sensitivity */
+  const char *region;                /* of its outlet (the config's), the
+                                        属地 of alerts naming no place */
   char *url;
   char *outlet;
   char *etag;
@@ -78,6 +80,16 @@ int mw_pipeline_set_matcher(struct mw_pipeline *p,
 /* Lets the pipeline ask c for the pages listings and sitemaps link to.
  * Without it those links are counted but not fetched. */
 void mw_pipeline_set_crawler(struct mw_pipeline *p, struct mw_crawler *c);
+
+struct mw_alerts;
+/* Lets the worker raise alerts with engine a (used by the worker thread
+ * only from now on; the caller keeps owning it). After each commit that
+ * raised or updated an alert, on_alerted(user) is called on the worker
+ * thread: it must be thread-safe and quick (kick the courier). */
+void mw_pipeline_set_alerts(struct mw_pipeline *p, struct mw_alerts *a,
+                            void (*on_alerted)(void *user), void *user);
+/* Articles that raised or updated an alert so far. */
+int64_t mw_pipeline_alerted(const struct mw_pipeline *p);
 
 /* The crawler callback: user must be the pipeline; res->source->user must
  * point at the struct mw_cli_source. */

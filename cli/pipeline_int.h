@@ -47,6 +47,7 @@ struct job {
   /* what the worker made of it */
   int64_t entries;      /* feed entries, listing links, sitemap entries */
   int64_t new_articles;
+  int64_t alerted;      /* new articles that raised or updated an alert */
   int64_t attachments;
   bool recovered;
   bool unusable;        /* fetched, but nothing usable in it */
@@ -68,6 +69,8 @@ struct work_ctx {
   const struct mw_matcher *matcher;
   size_t n_topics;
   struct mw_topic_result *results; /* n_topics entries, scratch */
+  struct mw_alerts *alerts;        /* NULL: no alerts raised */
+  bool alerted;                    /* this transaction touched an alert */
 };
 
 /* Processes one job inside the open transaction: parses, extracts,
@@ -119,6 +122,11 @@ struct mw_pipeline {
    * the crawler is paused; it resumes at half of it. */
   size_t held_max;
   bool paused_crawler;
+  /* Set before the worker starts; then read by the worker only. */
+  struct mw_alerts *alerts;
+  void (*on_alerted)(void *user);
+  void *alerted_user;
+  int64_t n_alerted; /* articles of stored jobs that touched an alert */
 };
 
 /* pipeline_worker.c, all called on the loop thread. */

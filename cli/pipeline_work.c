@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts/alerts.h"
 #include "cli/pipeline_int.h"
 
 /* A busy crawl has thousands of pages asked for and not fetched yet, so a
@@ -49,6 +50,57 @@ static void note(struct job *j, const char *fmt, const char *arg) {
 
 /* --------------------------------------------------------------- storing */
 
+/* Topics an alert names: the first few an article matched. */
+#define MAX_ALERT_TOPICS 16
+
+/* Scores a new article and hands it to the alerts engine, inside the
+ * job's transaction, so an alert and its notifications are stored with
+ * the article or not at all. The score's wording is worked out only for
+ * the few articles that are sensitive. */
+static int observe(struct work_ctx *w, struct job *j, const struct mw_article *a,
+                   int64_t id, const struct mw_doc *doc,
+                   const char *const *topics, size_t n_topics,
+                   struct mw_err *err) {
+  double score = 0;
+  int level = 0;
+  struct mw_err merr;
+  if (mw_matcher_score(w->matcher, doc, &score, &level, &merr) < 0) {
+    score = 0;
+    level = 0;
+  }
+  struct mw_match_report *report = NULL;
+  if (level > 0 && mw_matcher_explain(w->matcher, doc, &report, &merr))
+    report = NULL;
+  int64_t cluster = 0;
+  int rc = mw_store_article_cluster(w->store, id, &cluster, err);
+  if (rc) {
+    mw_match_report_free(report);
+    return rc;
+  }
+  struct mw_alert_input in = {
+      .article_id = id,
+      .cluster_id = cluster,
+      .title = a->title,
+      .url = a->url,
+      .text = a->text,
+      .outlet = j->src->outlet,
+      .outlet_region = j->src->region,
+      .topics = topics,
+      .n_topics = n_topics,
+      .score = score,
+      .level = level,
+      .reason = report ? report->explanation : NULL,
+  };
+  int64_t alert_id = 0;
+  rc = mw_alerts_observe(w->alerts, w->store, &in, j->when, &alert_id, err);
+  mw_match_report_free(report);
+  if (rc == MW_OK && alert_id) {
+    j->alerted++;
+    w->alerted = true;
+  }
+  return rc;
+}
+
 /* Stores one article and, when it is new, matches it. The body's simhash
  * goes in with the row, so the store places it in its reprint cluster
  * before writing it, once. */
@@ -70,6 +122,8 @@ static int store_article(struct work_ctx *w, struct job *j,
       .kind = mw_doc_kind_of_tier(j->src->tier),
   };
   struct mw_err merr;
+  const char *topics[MAX_ALERT_TOPICS];
+  size_t n_topics = 0;
   if (!j->topic_hits) {
     j->topic_hits = calloc(w->n_topics + 1, sizeof *j->topic_hits);
     j->n_topic_hits = j->topic_hits ? w->n_topics : 0;
@@ -82,12 +136,15 @@ static int store_article(struct work_ctx *w, struct job *j,
                               w->results[t].terms, err);
       if (rc) return rc;
       j->topic_hits[t]++;
+      if (n_topics < MAX_ALERT_TOPICS)
+        topics[n_topics++] = mw_matcher_topic_name(w->matcher, t);
     }
   }
   /* Too short to judge: recorded as hashed, in no cluster. */
-  return a->simhash ? MW_OK
-                    : mw_store_cluster_article(w->store, id, 0,
-                                               MW_SIMHASH_SAME_STORY, err);
+  if (!a->simhash)
+    rc = mw_store_cluster_article(w->store, id, 0, MW_SIMHASH_SAME_STORY, err);
+  if (rc || !w->alerts) return rc;
+  return observe(w, j, a, id, &doc, topics, n_topics, err);
 }
 
 /* ----------------------------------------------------------------- feeds */

@@ -125,6 +125,7 @@ static void worker_main(void *arg) {
   struct mw_pipeline *p = w->p;
   size_t n_topics = mw_matcher_topic_count(w->matcher);
   struct work_ctx ctx = {.cfg = p->cfg, .store = p->store,
+                         .alerts = p->alerts,
                          .matcher = w->matcher, .n_topics = n_topics,
                          .results = calloc(n_topics ? n_topics : 1,
                                            sizeof(struct mw_topic_result))};
@@ -159,6 +160,10 @@ static void worker_main(void *arg) {
         break;
     }
     mw_pipeline_txn_end(p, rc, &err, head);
+    /* Committed notifications go out now, not at the courier's next tick. */
+    if (ctx.alerted && head && head->stored && p->on_alerted)
+      p->on_alerted(p->alerted_user);
+    ctx.alerted = false;
     uv_mutex_lock(&w->mu);
     if (head) {
       if (w->done_tail) w->done_tail->next = head;

@@ -10,18 +10,38 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/courier.h"
 #include "cli/session.h"
+#include "alerts/alerts.h"
+
+/* How long `crawl --once` waits for its notifications to go out. */
+#define COURIER_FLUSH_MS 30000
 
 /* The config's entry for a stored source, and its outlet's tier. */
 static const struct mw_source_conf *find_source_conf(
-    const struct mw_config *cfg, const char *url, enum mw_tier *tier) {
+    const struct mw_config *cfg, const char *url, enum mw_tier *tier,
+    const char **region) {
   for (size_t i = 0; i < cfg->n_outlets; i++)
     for (size_t k = 0; k < cfg->outlets[i].n_sources; k++)
       if (!strcmp(cfg->outlets[i].sources[k].url, url)) {
         *tier = cfg->outlets[i].tier;
+        *region = cfg->outlets[i].region;
         return &cfg->outlets[i].sources[k];
       }
   return NULL;
+}
+
+static void kick_courier(void *user) { mw_courier_kick(user); }
+
+static int start_courier(struct mw_session *s, struct mw_err *err) {
+  int rc = mw_courier_start(s->cfg, &s->courier, err);
+  if (rc) return rc;
+  mw_pipeline_set_alerts(s->pipeline, s->alerts, kick_courier, s->courier);
+  struct mw_courier_stats st;
+  mw_courier_stats(s->courier, &st);
+  if (st.locked_out)
+    fprintf(stderr, "mediawatch: alerts: %s\n", st.last_error);
+  return MW_OK;
 }
 
 int mw_session_open(struct mw_session *s, const char *cfg_path,
@@ -74,12 +94,19 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
   if (rc) return rc;
   for (size_t i = 0; i < s->n_sources; i++)
     s->sources[i].conf =
-        find_source_conf(s->cfg, s->sources[i].url, &s->sources[i].tier);
+        find_source_conf(s->cfg, s->sources[i].url, &s->sources[i].tier,
+                         &s->sources[i].region);
   if (uv_loop_init(&s->loop) != 0)
     return mw_err_set(err, MW_EIO, "cannot create the event loop");
   s->loop_ready = true;
   rc = mw_pipeline_new(&s->loop, s->cfg, s->store, s->matcher, &s->pipeline, err);
   if (rc) return rc;
+  rc = mw_alerts_new(s->cfg, &s->alerts, err);
+  if (rc) {
+    mw_err_prefix(err, "%s: alerts: ", s->cfg->path);
+    return rc;
+  }
+  mw_pipeline_set_alerts(s->pipeline, s->alerts, NULL, NULL);
   rc = mw_crawler_new(&s->loop, &s->cfg->crawler, mw_pipeline_on_fetch,
                       s->pipeline, &s->crawler, err);
   if (rc) return rc;
@@ -90,6 +117,8 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
       return mw_err_set(err, rc, "source %s: cannot be scheduled: %s",
                         s->sources[i].url, mw_strerror(rc));
   }
+  rc = start_courier(s, err);
+  if (rc) return rc;
   s->progress = isatty(STDERR_FILENO);
   return MW_OK;
 }
@@ -160,6 +189,9 @@ int mw_session_crawl_once(struct mw_session *s, struct mw_err *err) {
   start_progress(s);
   mw_crawler_run_once(s->crawler, on_idle, s);
   uv_run(&s->loop, UV_RUN_DEFAULT);
+  /* What the crawl raised goes out before the command exits; a receiver
+   * that is down keeps its notifications in the outbox for later. */
+  mw_courier_flush(s->courier, COURIER_FLUSH_MS);
   const char *serr = mw_pipeline_store_error(s->pipeline);
   if (serr[0]) return mw_err_set(err, MW_EDB, "%s", serr);
   return MW_OK;
@@ -283,6 +315,18 @@ void mw_session_print_summary(const struct mw_session *s, FILE *out,
   for (size_t t = 0; t < mw_matcher_topic_count(s->matcher); t++)
     fprintf(out, "matches: %s %lld\n", mw_matcher_topic_name(s->matcher, t),
             (long long)mw_pipeline_topic_matches(s->pipeline, t));
+  fprintf(out, "alerts: %lld articles raised or updated an alert\n",
+          (long long)mw_pipeline_alerted(s->pipeline));
+  if (s->courier) {
+    struct mw_courier_stats st;
+    mw_courier_stats(s->courier, &st);
+    if (st.locked_out)
+      fprintf(out, "notifications: left to the running daemon\n");
+    else
+      fprintf(out, "notifications: %zu sent, %lld waiting%s%s\n", st.sent,
+              (long long)st.pending, st.last_error[0] ? "; last problem: " : "",
+              st.last_error);
+  }
 }
 
 void mw_session_close(struct mw_session *s) {
@@ -295,6 +339,8 @@ void mw_session_close(struct mw_session *s) {
   }
   mw_crawler_free(s->crawler);
   mw_pipeline_free(s->pipeline);
+  mw_courier_stop(s->courier);
+  mw_alerts_free(s->alerts);
   for (size_t i = 0; i < s->n_sources; i++) {
     free(s->sources[i].url);
     free(s->sources[i].outlet);

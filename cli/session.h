@@ -17,6 +17,8 @@ struct mw_session {
   struct mw_config *cfg;      /* owned */
   struct mw_store *store;     /* owned */
   struct mw_matcher *matcher; /* owned */
+  struct mw_alerts *alerts;   /* owned; the pipeline worker's engine */
+  struct mw_courier *courier; /* owned; delivers and ticks */
   struct mw_cli_source *sources;
   size_t n_sources;
   uv_loop_t loop;
@@ -32,7 +34,9 @@ struct mw_session {
 };
 
 /* Loads cfg_path (or takes cfg, already loaded, when not NULL: ownership
- * passes to the session), compiles the topics, opens the store. A config
+ * passes to the session), compiles the topics, opens the store, builds
+ * the alerts engine and starts the alerts thread, so notifications go out
+ * while the crawl goes on. A config
  * or rule error returns before the store is opened. */
 int mw_session_open(struct mw_session *s, const char *cfg_path,
                     struct mw_config *cfg, struct mw_err *err);
@@ -43,7 +47,7 @@ int mw_session_crawl_once(struct mw_session *s, struct mw_err *err);
  * config file (sources are read at start only). */
 int mw_session_run(struct mw_session *s, struct mw_err *err);
 /* Prints the outcome of the polls so far: sources ok / not modified /
- * failed with reason, new articles, matches per topic. */
+ * failed with reason, new articles, matches per topic, alerts. */
 void mw_session_print_summary(const struct mw_session *s, FILE *out,
                               bool per_source);
 void mw_session_close(struct mw_session *s);

@@ -183,6 +183,23 @@ int mw_iso_week_parse(const char *s, int *iso_year, int *iso_week,
 /* Number of ISO weeks (52 or 53) in iso_year. */
 int mw_iso_weeks_in_year(int iso_year);
 
+/* Minutes since local midnight, or -1 for "not set". A window from > to
+ * wraps midnight ("22:00-07:00"). */
+struct mw_clock_window {
+  int from_min, to_min;
+};
+/* Whether local minute-of-day m lies in w (wrapping midnight when
+ * from > to); false for an unset window. */
+bool mw_clock_window_has(struct mw_clock_window w, int m);
+/* Parses "22:00-07:00" into *w; MW_EINVAL with a message otherwise. */
+int mw_clock_window_parse(const char *s, struct mw_clock_window *w,
+                          struct mw_err *err);
+/* Parses "08:00" into minutes since midnight. */
+int mw_clock_parse(const char *s, int *minutes, struct mw_err *err);
+/* Parses a roster day word (mon..sun, monday, 周一..周日, 星期一, weekdays,
+ * 工作日, weekend, 周末, all, 每天) into a mask, bit 0 Monday. */
+int mw_day_mask_parse(const char *s, unsigned *mask, struct mw_err *err);
+
 /* --------------------------------------------------------------- config */
 
 /* The configuration, parsed once (cli/config.c) and handed down as
@@ -281,6 +298,121 @@ struct mw_target_conf {
   int line;
 };
 
+/* ---- alerts (alerts/alerts.h): receivers, routes, the duty roster */
+
+/* How a receiver is reached. */
+enum mw_receiver_kind {
+  MW_RECEIVER_WEBHOOK,  /* generic JSON POST */
+  MW_RECEIVER_WECOM,    /* 企业微信 group robot */
+  MW_RECEIVER_DINGTALK, /* 钉钉 robot, signed requests */
+  MW_RECEIVER_FEISHU,   /* 飞书 bot, signed when a secret is given */
+  MW_RECEIVER_EMAIL,    /* SMTP, STARTTLS */
+  MW_RECEIVER_EXEC,     /* a local command, the alert as JSON on stdin */
+  MW_RECEIVER_KIND_COUNT
+};
+/* "webhook", "wecom", "dingtalk", "feishu", "email", "exec". */
+const char *mw_receiver_kind_name(enum mw_receiver_kind k);
+int mw_receiver_kind_parse(const char *s, enum mw_receiver_kind *out);
+
+
+struct mw_receiver_conf {
+  char *name; /* unique; routes and people name it */
+  enum mw_receiver_kind kind;
+  /* The robot's or server's address. Robot keys live in the URL (WeCom's
+   * key=, DingTalk's access_token=), so the loader refuses such a URL in
+   * the config: it is read from url_env or url_file instead. Email:
+   * smtp://host:port or smtps://host:port. */
+  char *url;
+  char *url_env;     /* name of an environment variable holding the URL */
+  char *url_file;    /* a file (mode 0600 or stricter) holding the URL */
+  /* DingTalk and Feishu signing secret, SMTP password, webhook HMAC key. */
+  char *secret_env;
+  char *secret_file; /* mode 0600 or stricter */
+  char *mail_from;   /* email */
+  char **mail_to;
+  size_t n_mail_to;
+  char *smtp_user;
+  bool starttls;     /* email over smtp://: require STARTTLS (default) */
+  char **command;    /* exec: argv, run without a shell */
+  size_t n_command;
+  int64_t exec_timeout_s;
+  /* Message text with placeholders ({level_zh}, {title}, {region}, ...;
+   * README, Alerts); NULL: the default message. */
+  char *template_text;
+  /* Levels 1 and 2 are held while quiet and arrive as one digest when the
+   * quiet period ends; levels 3 and 4 are never held. */
+  char *quiet;                  /* as written, "22:00-07:00"; NULL none */
+  struct mw_clock_window quiet_window; /* parsed by the loader */
+  bool quiet_weekends;          /* all of Saturday and Sunday */
+  /* Daily digest mode: levels 1 and 2 collected into one message a day. */
+  bool digest;
+  char *digest_at;              /* "08:00" as written */
+  int digest_at_min;            /* parsed by the loader */
+  int line;
+};
+
+/* A route: alerts at or above min_level, in one of regions (or a place
+ * under one of them in the gazetteer) and on one of topics go to
+ * receivers. An empty list matches anything. The receiver name "duty"
+ * means whoever the roster has on duty now. */
+struct mw_route_conf {
+  char *name;
+  int64_t min_level; /* 1..4 */
+  char **regions;
+  size_t n_regions;
+  char **topics;
+  size_t n_topics;
+  char **receivers;
+  size_t n_receivers;
+  int line;
+};
+
+struct mw_person_conf {
+  char *name;        /* unique; the roster and acknowledgements name it */
+  char **receivers;  /* how to reach this person */
+  size_t n_receivers;
+  bool leader;       /* gets escalations (T2) and every level 4 at once */
+  int line;
+};
+
+/* A shift of the duty roster: on these weekdays, in this window (may wrap
+ * midnight: the part after midnight belongs to the next day's date but
+ * this shift), people in order: the first is on duty, the next ones are
+ * who an unacknowledged alert escalates to after ack_t1. */
+struct mw_shift_conf {
+  char **days;       /* mon..sun, 周一..周日, weekdays, weekend, all */
+  size_t n_days;
+  unsigned day_mask; /* parsed: bit 0 Monday .. bit 6 Sunday */
+  char *hours;       /* "08:30-17:30"; NULL all day */
+  struct mw_clock_window window; /* parsed; -1 both when all day */
+  char **people;
+  size_t n_people;
+  int line;
+};
+
+struct mw_alerts_conf {
+  char *gazetteer;          /* path of the place list; NULL: none */
+  int64_t spread_outlets;   /* distinct outlets that raise the level */
+  int64_t spread_window_s;  /* ... within this window */
+  int64_t burst_factor_pct; /* last hour over the hour-of-week baseline */
+  int64_t burst_min;        /* least mentions in the hour for a burst */
+  int64_t burst_weeks;      /* weeks the baseline averages over */
+  int64_t deadline_s[4];    /* response deadline per level 1..4 */
+  int64_t ack_t1_s;         /* unacknowledged: to the next person */
+  int64_t ack_t2_s;         /* unacknowledged: to the leader */
+  int64_t repeat_s;         /* notify an open alert again after this */
+  int64_t retry_max_s;      /* ceiling of the sender's retry backoff */
+  char *link_base;          /* dashboard address for links; NULL none */
+  struct mw_receiver_conf *receivers;
+  size_t n_receivers;
+  struct mw_route_conf *routes;
+  size_t n_routes;
+  struct mw_person_conf *people;
+  size_t n_people;
+  struct mw_shift_conf *roster;
+  size_t n_roster;
+};
+
 struct mw_crawler_conf {
   char *user_agent;
   int64_t concurrency;          /* transfers in flight, all hosts */
@@ -311,6 +443,7 @@ struct mw_config {
   struct mw_target_conf *targets;
   size_t n_targets;
   struct mw_sensitivity_conf sensitivity;
+  struct mw_alerts_conf alerts;
 };
 
 #endif

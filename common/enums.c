@@ -55,3 +55,23 @@ int mw_source_kind_parse(const char *s, enum mw_source_kind *out) {
   }
   return MW_EINVAL;
 }
+
+static const char *const receiver_kinds[MW_RECEIVER_KIND_COUNT] = {
+    [MW_RECEIVER_WEBHOOK] = "webhook", [MW_RECEIVER_WECOM] = "wecom",
+    [MW_RECEIVER_DINGTALK] = "dingtalk", [MW_RECEIVER_FEISHU] = "feishu",
+    [MW_RECEIVER_EMAIL] = "email",     [MW_RECEIVER_EXEC] = "exec",
+};
+
+const char *mw_receiver_kind_name(enum mw_receiver_kind k) {
+  return (unsigned)k < MW_RECEIVER_KIND_COUNT ? receiver_kinds[k] : "unknown";
+}
+
+int mw_receiver_kind_parse(const char *s, enum mw_receiver_kind *out) {
+  for (int i = 0; i < MW_RECEIVER_KIND_COUNT; i++) {
+    if (!strcmp(s, receiver_kinds[i])) {
+      *out = (enum mw_receiver_kind)i;
+      return MW_OK;
+    }
+  }
+  return MW_EINVAL;
+}

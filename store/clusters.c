@@ -322,6 +322,11 @@ static int cluster_of(struct mw_store *s, int64_t id, int64_t *cluster,
              : store_db_err(s, err, "finding reprints");
 }
 
+int mw_store_article_cluster(struct mw_store *s, int64_t article_id,
+                             int64_t *cluster_id, struct mw_err *err) {
+  return cluster_of(s, article_id, cluster_id, err);
+}
+
 /* The cluster of the nearest clustered article within max_distance of h
  * (ties: the older cluster), article_id itself left out, or 0. Band rows
  * carry the whole hash, so only the few close enough cost a look-up. */

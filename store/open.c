@@ -16,7 +16,8 @@
  * open fails, so a failed start leaves no junk behind.
  *
  * What the other files own: outlets, sources and fetch records (sources.c),
- * articles and matches (articles.c), the coverage query (coverage.c).
+ * articles and matches (articles.c), the coverage query (coverage.c),
+ * alerts (alerts.c, alert_events.c, silences.c, outbox.c, sensitivity.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -173,6 +174,107 @@ static const char *const migrations[] = {
     "ALTER TABLE simhash_bands ADD COLUMN simhash INTEGER;"
     "UPDATE simhash_bands SET simhash = (SELECT h.simhash FROM"
     "  article_hashes h WHERE h.article_id = simhash_bands.article_id);",
+    /* 5: alerts and the on-duty workflow. An article's sensitivity (score,
+     * level 0..4, 属地) as the alerts engine decided it; NULL level is an
+     * article never judged, read as 0. Spread and burst counts go by first
+     * seen time (fetched); the partial index holds only sensitive articles
+     * with what the regional spread count reads, so it never touches the
+     * long rows. */
+    "ALTER TABLE articles ADD COLUMN score REAL;"
+    "ALTER TABLE articles ADD COLUMN level INTEGER;"
+    "ALTER TABLE articles ADD COLUMN region TEXT;"
+    "CREATE INDEX IF NOT EXISTS articles_fetched ON articles (fetched);"
+    "CREATE INDEX articles_sensitive ON articles"
+    "  (region, fetched, outlet_id, level) WHERE level >= 1;"
+    /* One row per grouping key. Ids and times that may be absent are NULL
+     * (the API reads them as 0). cluster_id has no foreign key: an empty
+     * cluster is deleted (clusters.c) while its alert lives on. */
+    "CREATE TABLE alerts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL,"
+    "  cluster_id INTEGER,"
+    "  article_id INTEGER,"
+    "  topic TEXT,"
+    "  region TEXT,"
+    "  level INTEGER NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  title TEXT,"
+    "  url TEXT,"
+    "  reason TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL,"
+    "  deadline INTEGER,"
+    "  acked_at INTEGER,"
+    "  acked_by TEXT,"
+    "  assignee TEXT,"
+    "  due INTEGER,"
+    "  escalation INTEGER NOT NULL DEFAULT 0,"
+    "  notified_at INTEGER,"
+    "  notified_level INTEGER,"
+    "  silence_id INTEGER,"
+    "  overdue INTEGER NOT NULL DEFAULT 0"
+    ");"
+    /* mw_store_alert_list's order; the open alerts (what the engine's tick
+     * and the duty desk read) in a partial index of their own. */
+    "CREATE INDEX alerts_order ON alerts (level, created, id);"
+    "CREATE INDEX alerts_open ON alerts (level, created, id)"
+    "  WHERE state <> 'closed';"
+    "CREATE TABLE alert_articles ("
+    "  alert_id INTEGER NOT NULL REFERENCES alerts(id),"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY (alert_id, article_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX alert_articles_article ON alert_articles (article_id);"
+    "CREATE TABLE alert_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  alert_id INTEGER NOT NULL REFERENCES alerts(id),"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT,"
+    "  action TEXT NOT NULL,"
+    "  from_state TEXT,"
+    "  to_state TEXT,"
+    "  comment TEXT"
+    ");"
+    "CREATE INDEX alert_events_alert ON alert_events (alert_id, at);"
+    "CREATE TABLE silences ("
+    "  id INTEGER PRIMARY KEY,"
+    "  topic TEXT,"
+    "  region TEXT,"
+    "  term TEXT,"
+    "  starts INTEGER NOT NULL,"
+    "  ends INTEGER NOT NULL,"
+    "  created_by TEXT,"
+    "  reason TEXT,"
+    "  created INTEGER NOT NULL"
+    ");"
+    /* The outbox: alert_id NULL for a digest, sent_at NULL while pending.
+     * No foreign key on alert_id: a message outlives nothing it needs. The
+     * partial index is each receiver's queue in order. */
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  alert_id INTEGER,"
+    "  receiver TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  text TEXT,"
+    "  json TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL,"
+    "  last_error TEXT,"
+    "  sent_at INTEGER"
+    ");"
+    "CREATE INDEX outbox_pending ON outbox (receiver, id)"
+    "  WHERE sent_at IS NULL;"
+    "CREATE INDEX outbox_alert ON outbox (alert_id) WHERE alert_id IS NOT NULL;"
+    "CREATE TABLE held ("
+    "  id INTEGER PRIMARY KEY,"
+    "  receiver TEXT NOT NULL,"
+    "  alert_id INTEGER,"
+    "  at INTEGER NOT NULL,"
+    "  line TEXT NOT NULL"
+    ");"
+    "CREATE INDEX held_receiver ON held (receiver, at);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

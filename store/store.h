@@ -260,5 +260,211 @@ int mw_store_top_clusters(struct mw_store *s, int64_t from, int64_t to,
                           size_t limit, struct mw_cluster **out, size_t *n,
                           struct mw_err *err);
 void mw_store_clusters_free(struct mw_cluster *arr, size_t n);
+/* The reprint cluster of an article: *cluster_id 0 when it is in none. */
+int mw_store_article_cluster(struct mw_store *s, int64_t article_id,
+                             int64_t *cluster_id, struct mw_err *err);
+
+/* ------------------------------------------- sensitivity of an article */
+
+/* Records an article's sensitivity score, the alert level it suggests (0
+ * none, 1..4) and its 属地 (may be NULL), as the alerts engine decided
+ * them. MW_ENOTFOUND when no article has that id. */
+int mw_store_article_set_sensitivity(struct mw_store *s, int64_t article_id,
+                                     double score, int level,
+                                     const char *region, struct mw_err *err);
+
+/* Distinct publishing outlets of the articles of cluster_id first seen
+ * (fetched) at or after since. */
+int mw_store_cluster_outlets_since(struct mw_store *s, int64_t cluster_id,
+                                   int64_t since, int64_t *n,
+                                   struct mw_err *err);
+/* Distinct publishing outlets of sensitive articles (level >= 1) whose
+ * region is region and which matched topic (NULL: any topic), first seen
+ * at or after since. */
+int mw_store_region_outlets_since(struct mw_store *s, const char *topic,
+                                  const char *region, int64_t since,
+                                  int64_t *n, struct mw_err *err);
+/* Articles first seen in [from, to) that matched topic (burst counts). */
+int mw_store_topic_mentions(struct mw_store *s, const char *topic,
+                            int64_t from, int64_t to, int64_t *n,
+                            struct mw_err *err);
+
+/* ---------------------------------------------------------------- alerts */
+
+/* One alert as stored. The alerts engine (alerts/) decides every value;
+ * the store only keeps them. Strings are malloc'd (any may be NULL unless
+ * noted); release with mw_alert_rec_cleanup. */
+struct mw_alert_rec {
+  int64_t id;
+  char *key;        /* unique grouping key: "cluster:12", "article:34",
+                       "burst:垃圾分类"; never NULL */
+  char *kind;       /* "article" or "burst"; never NULL */
+  int64_t cluster_id; /* 0: none */
+  int64_t article_id; /* the article that raised it; 0 for a burst */
+  char *topic;
+  char *region;     /* 属地 */
+  int level;        /* 1..4 */
+  char *state;      /* alerts.h state name; never NULL */
+  char *title;
+  char *url;
+  char *reason;     /* why it was raised or last rose, in words */
+  int64_t created, updated;
+  int64_t deadline; /* respond by (epoch s); 0 none */
+  int64_t acked_at; /* 0: not acknowledged */
+  char *acked_by;
+  char *assignee;   /* the unit it was handed to (交办) */
+  int64_t due;      /* the assignment's due time; 0 none */
+  int escalation;   /* 0, 1 (next person), 2 (leader) */
+  int64_t notified_at;  /* last notification written; 0 never */
+  int notified_level;   /* level at that notification */
+  int64_t silence_id;   /* the silence that held it back; 0 none */
+  bool overdue;
+  /* Read only, filled by the getters from the alert's articles: */
+  int64_t article_count;
+  int64_t outlet_count;
+  char *outlets;    /* publishing outlets, first carrier first, joined by
+                       "、"; NULL when none */
+};
+void mw_alert_rec_cleanup(struct mw_alert_rec *r);
+
+/* The alert with this grouping key; *found false (and *out untouched)
+ * when there is none. */
+int mw_store_alert_by_key(struct mw_store *s, const char *key,
+                          struct mw_alert_rec *out, bool *found,
+                          struct mw_err *err);
+/* The alert with this id; MW_ENOTFOUND naming the id when none. */
+int mw_store_alert_get(struct mw_store *s, int64_t id,
+                       struct mw_alert_rec *out, struct mw_err *err);
+/* Writes a new alert from every field but id and the read-only ones;
+ * *id receives its id. MW_EINVAL when the key is taken. */
+int mw_store_alert_insert(struct mw_store *s, const struct mw_alert_rec *r,
+                          int64_t *id, struct mw_err *err);
+/* Rewrites every writable field of alert r->id (not key nor kind). */
+int mw_store_alert_update(struct mw_store *s, const struct mw_alert_rec *r,
+                          struct mw_err *err);
+/* Adds article_id to the alert's articles; *added (may be NULL) false
+ * when it was there already. */
+int mw_store_alert_add_article(struct mw_store *s, int64_t alert_id,
+                               int64_t article_id, bool *added,
+                               struct mw_err *err);
+
+struct mw_alert_filter {
+  const char *state; /* only this state; NULL any */
+  int min_level;     /* 0 any */
+  bool open_only;    /* not closed */
+  bool overdue_only;
+  int64_t since;     /* created at or after; 0 any */
+  size_t limit;      /* 0 no limit */
+};
+/* Alerts passing f, highest level first, then newest. Free with
+ * mw_alert_recs_free. */
+int mw_store_alert_list(struct mw_store *s, const struct mw_alert_filter *f,
+                        struct mw_alert_rec **out, size_t *n,
+                        struct mw_err *err);
+void mw_alert_recs_free(struct mw_alert_rec *arr, size_t n);
+
+/* The audit trail: one row per change of an alert. */
+struct mw_alert_event {
+  int64_t id;
+  int64_t alert_id;
+  int64_t at;
+  char *actor;      /* a person, a user, or "mediawatch" */
+  char *action;     /* "raised", "rose", "ack", "assign", "escalated",
+                       "overdue", "notified", ... */
+  char *from_state; /* may be NULL */
+  char *to_state;   /* may be NULL */
+  char *comment;
+};
+int mw_store_alert_event_add(struct mw_store *s,
+                             const struct mw_alert_event *e,
+                             struct mw_err *err);
+/* Events of an alert, oldest first. Free with mw_alert_events_free. */
+int mw_store_alert_events(struct mw_store *s, int64_t alert_id,
+                          struct mw_alert_event **out, size_t *n,
+                          struct mw_err *err);
+void mw_alert_events_free(struct mw_alert_event *arr, size_t n);
+
+/* Silences: alerts matching one are recorded but not notified. Each of
+ * topic, region, term may be NULL (any); an alert matches when every
+ * given one does (the alerts engine decides; the store keeps them). */
+struct mw_silence {
+  int64_t id;
+  char *topic, *region, *term;
+  int64_t starts, ends; /* [starts, ends) epoch s */
+  char *created_by;
+  char *reason;
+  int64_t created;
+};
+int mw_store_silence_add(struct mw_store *s, const struct mw_silence *si,
+                         int64_t *id, struct mw_err *err);
+/* Silences in force at now; now 0 lists all of them, newest first. Free
+ * with mw_silences_free. */
+int mw_store_silences(struct mw_store *s, int64_t now,
+                      struct mw_silence **out, size_t *n,
+                      struct mw_err *err);
+/* Ends a silence at now; MW_ENOTFOUND when no silence has that id. */
+int mw_store_silence_end(struct mw_store *s, int64_t id, int64_t now,
+                         struct mw_err *err);
+void mw_silences_free(struct mw_silence *arr, size_t n);
+
+/* ---------------------------------------------------------------- outbox */
+
+/* A notification waiting to be sent, written in the same transaction as
+ * the alert change that causes it. Sent in id order per receiver, each
+ * once: the sender marks it sent after the receiver accepted it. */
+struct mw_outbox_msg {
+  int64_t id;
+  int64_t alert_id;  /* 0 for a digest */
+  char *receiver;    /* a receiver name of the config */
+  char *kind;        /* "alert", "rose", "escalation", "overdue",
+                        "repeat", "assigned", "digest" */
+  char *text;        /* the rendered message */
+  char *json;        /* the alert as JSON (webhook, exec) */
+  int64_t created;
+  int64_t attempts;
+  int64_t next_at;   /* not before */
+  char *last_error;
+  int64_t sent_at;   /* 0: not sent yet */
+};
+int mw_store_outbox_add(struct mw_store *s, int64_t alert_id,
+                        const char *receiver, const char *kind,
+                        const char *text, const char *json, int64_t now,
+                        int64_t *id, struct mw_err *err);
+/* The first pending message of each receiver, when its next attempt is due
+ * at now, oldest first, at most limit (0 no limit). A receiver that is
+ * down holds back its own queue and no one else's. Free with
+ * mw_outbox_msgs_free. */
+int mw_store_outbox_due(struct mw_store *s, int64_t now, size_t limit,
+                        struct mw_outbox_msg **out, size_t *n,
+                        struct mw_err *err);
+void mw_outbox_msgs_free(struct mw_outbox_msg *arr, size_t n);
+int mw_store_outbox_mark_sent(struct mw_store *s, int64_t id, int64_t now,
+                              struct mw_err *err);
+/* Records a failed attempt: attempts, the next try and why. */
+int mw_store_outbox_mark_retry(struct mw_store *s, int64_t id,
+                               int64_t attempts, int64_t next_at,
+                               const char *error, struct mw_err *err);
+/* Messages not sent yet, and the earliest time the head of a receiver's
+ * queue is due (0 when none): how long the sender may sleep. A message
+ * behind a waiting head is not due before it. */
+int mw_store_outbox_pending(struct mw_store *s, int64_t *n,
+                            int64_t *next_at, struct mw_err *err);
+/* Every message of an alert, sent or not, oldest first: for
+ * `alerts show`. */
+int mw_store_outbox_of_alert(struct mw_store *s, int64_t alert_id,
+                             struct mw_outbox_msg **out, size_t *n,
+                             struct mw_err *err);
+
+/* Held back for a receiver's quiet hours or daily digest: one line per
+ * alert change, released as one digest message. */
+int mw_store_held_add(struct mw_store *s, const char *receiver,
+                      int64_t alert_id, int64_t at, const char *line,
+                      struct mw_err *err);
+/* Removes and returns the receiver's held lines written before before,
+ * oldest first; *lines malloc'd array of malloc'd strings (free each and
+ * the array); *n 0 when none. */
+int mw_store_held_take(struct mw_store *s, const char *receiver,
+                       int64_t before, char ***lines, size_t *n,
+                       struct mw_err *err);
 
 #endif

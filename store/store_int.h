@@ -64,6 +64,39 @@ enum store_stmt_id {
   /* lookup.c */
   STMT_ARTICLE_EXISTS,
   STMT_ATTACHMENT_ADD,
+  /* sensitivity.c */
+  STMT_ARTICLE_SET_SENSITIVITY,
+  STMT_CLUSTER_OUTLETS_SINCE,
+  STMT_REGION_OUTLETS_SINCE,
+  STMT_TOPIC_MENTIONS,
+  /* alerts.c */
+  STMT_ALERT_GET,
+  STMT_ALERT_BY_KEY,
+  STMT_ALERT_INSERT,
+  STMT_ALERT_UPDATE,
+  STMT_ALERT_ADD_ARTICLE,
+  STMT_ALERT_ARTICLE_CHECK,
+  STMT_ALERT_OUTLETS,
+  STMT_ALERT_LIST,
+  STMT_ALERT_LIST_OPEN,
+  /* alert_events.c */
+  STMT_ALERT_EVENT_ADD,
+  STMT_ALERT_EVENTS,
+  /* silences.c */
+  STMT_SILENCE_ADD,
+  STMT_SILENCES_ACTIVE,
+  STMT_SILENCES_ALL,
+  STMT_SILENCE_END,
+  /* outbox.c */
+  STMT_OUTBOX_ADD,
+  STMT_OUTBOX_DUE,
+  STMT_OUTBOX_SENT,
+  STMT_OUTBOX_RETRY,
+  STMT_OUTBOX_STATE,
+  STMT_OUTBOX_PENDING,
+  STMT_OUTBOX_OF_ALERT,
+  STMT_HELD_ADD,
+  STMT_HELD_TAKE,
   STMT_COUNT
 };
 
@@ -114,5 +147,11 @@ int store_cluster_insert(struct mw_store *s, const struct mw_article *a,
 int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Copies a text column (NULL stays NULL). Returns false on ENOMEM. */
 bool store_column_dup(sqlite3_stmt *st, int col, char **out);
+
+/* alerts.c: binds v, or SQL NULL when v is 0: ids and times the API
+ * spells 0 for "none" are NULL in the alerts tables (read back as 0). */
+int store_bind_opt_int64(sqlite3_stmt *st, int i, int64_t v);
+/* alerts.c: sqlite's LIMIT for a size_t limit where 0 means none. */
+int64_t store_limit(size_t limit);
 
 #endif
