@@ -172,7 +172,8 @@ int mw_alerts_observe(struct mw_alerts *a, struct mw_store *s,
  * ack_t2 to the leaders), deadlines (an alert past its response deadline,
  * or an assignment past its due time, is flagged overdue and notified:
  * 督办), repeats every repeat_s for open alerts, held lines released as
- * digests, and bursts of topic mentions. Idempotent for a given now. */
+ * digests, and bursts of topic mentions (counted at most once a minute).
+ * Idempotent for a given now. */
 int mw_alerts_tick(struct mw_alerts *a, struct mw_store *s, int64_t now,
                    struct mw_err *err);
 

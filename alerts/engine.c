@@ -259,6 +259,10 @@ int engine_raise(const struct mw_alerts *a, struct mw_store *s,
   rc = mw_store_alert_insert(s, r, id, err);
   if (!rc && article_id)
     rc = mw_store_alert_add_article(s, *id, article_id, NULL, err);
+  /* Copies stored before this one scored nothing on their own (a reprint
+   * may drop the sensitive title): the alert counts them all the same. */
+  if (!rc && r->cluster_id)
+    rc = mw_store_alert_add_cluster(s, *id, r->cluster_id, NULL, err);
   if (!rc)
     rc = engine_event(s, *id, now, ENGINE_ACTOR, "raised", NULL, "new",
                       r->reason, err);
@@ -504,6 +508,10 @@ int mw_alerts_observe(struct mw_alerts *a, struct mw_store *s,
   if (!a || !s || !in)
     return mw_err_set(err, MW_EINVAL, "alerts: observe needs an article");
   int level = clamp_level(in->level);
+  /* Most articles score nothing and are in no story that could be
+   * alerted: a new article has nothing to record then, and no place
+   * needs finding. */
+  if (in->score == 0 && level == 0 && !in->cluster_id) return MW_OK;
   char *region = NULL;
   int rc = locate(a, in, &region, err);
   if (!rc)

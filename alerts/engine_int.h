@@ -26,6 +26,7 @@ struct mw_alerts {
   const struct mw_tz *tz;        /* cfg->tz, else own_tz */
   struct mw_tz *own_tz;          /* loaded when the config has no zone */
   struct mw_gazetteer *gaz;      /* NULL: no gazetteer configured */
+  int64_t bursts_checked_at;     /* last tick that counted mentions */
 };
 
 /* The response deadline of a level in seconds; 0 when none is set. */

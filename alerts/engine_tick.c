@@ -162,6 +162,8 @@ static int tick_alert(const struct mw_alerts *a, struct mw_store *s,
 
 /* --------------------------------------------------------------- bursts */
 
+#define BURST_EVERY_S 60
+
 /* The open burst alert of topic among the open alerts, or NULL. */
 static const struct mw_alert_rec *open_burst(const struct mw_alert_rec *open,
                                              size_t n, const char *topic) {
@@ -335,10 +337,17 @@ int mw_alerts_tick(struct mw_alerts *a, struct mw_store *s, int64_t now,
   int rc = mw_store_alert_list(s, &f, &open, &n, err);
   for (size_t i = 0; !rc && i < n; i++)
     rc = tick_alert(a, s, &open[i], now, err);
-  if (!rc && a->c->burst_factor_pct > 0 && a->c->burst_weeks > 0)
+  /* Counting an hour of mentions per topic costs with the articles of
+   * that hour (after a first crawl, all of them); a burst builds over an
+   * hour, so once a minute finds it in time. */
+  bool bursts = now >= a->bursts_checked_at + BURST_EVERY_S ||
+                now < a->bursts_checked_at;
+  if (!rc && bursts && a->c->burst_factor_pct > 0 && a->c->burst_weeks > 0) {
+    a->bursts_checked_at = now;
     for (size_t i = 0; !rc && i < a->cfg->n_topics; i++)
       if (a->cfg->topics[i].name)
         rc = burst_of(a, s, a->cfg->topics[i].name, open, n, now, err);
+  }
   mw_alert_recs_free(open, n);
   for (size_t i = 0; !rc && i < a->c->n_receivers; i++)
     rc = digest_one(a, s, &a->c->receivers[i], now, err);

@@ -44,7 +44,8 @@ static const char alerts_help[] =
     "      --to UNIT      assign: the unit (属地 office, bureau) it goes to\n"
     "      --due TIME     assign: due time, '2023-05-09 18:00' or a duration\n"
     "                     such as 24h (default: the level's deadline)\n"
-    "      --now TIME     act as if it were TIME (replaying, testing)\n"
+    "      --now TIME     act as if it were TIME (replaying, testing); robot\n"
+    "                     signatures are stamped with it too\n"
     "TIME is a date and time in the config's zone or a duration from now.\n"
     "Exit status: 0 done, 1 refused (illegal step, unknown id) or failed,\n"
     "2 bad usage or config.\n";
@@ -182,7 +183,7 @@ static int cmd_step(struct ctx *x, enum mw_alert_action action, int64_t id,
   if (rc == MW_OK) rc = mw_store_commit(x->st, &err);
   else mw_store_rollback(x->st);
   if (rc) {
-    mw_cli_error("alert %lld: %s", (long long)id, err.msg);
+    mw_cli_error("%s", err.msg); /* the engine names the alert */
     return MW_EXIT_FAIL;
   }
   struct mw_alert_rec r = {0};

@@ -115,12 +115,16 @@ void mw_cli_print_alert_detail(FILE *out, const struct mw_alert_rec *r,
   if (!n_msgs) fputs("  none\n", out);
   for (size_t i = 0; i < n_msgs; i++) {
     mw_cli_local_time(tz, msgs[i].created, t1, sizeof t1);
-    fprintf(out, "  %s  %-10s to %-16s %s", t1,
+    fprintf(out, "  %s  %-10s to %-16s ", t1,
             msgs[i].kind ? msgs[i].kind : "-",
-            msgs[i].receiver ? msgs[i].receiver : "-",
-            msgs[i].attempts && msgs[i].last_error ? "retrying: " : "");
-    if (msgs[i].attempts && msgs[i].last_error)
-      fputs(msgs[i].last_error, out);
+            msgs[i].receiver ? msgs[i].receiver : "-");
+    if (msgs[i].sent_at) {
+      mw_cli_local_time(tz, msgs[i].sent_at, t2, sizeof t2);
+      fprintf(out, "sent %s", t2);
+    } else {
+      fprintf(out, "waiting (%lld attempts)", (long long)msgs[i].attempts);
+      if (msgs[i].last_error) fprintf(out, ": %s", msgs[i].last_error);
+    }
     fputc('\n', out);
   }
 }
@@ -206,6 +210,7 @@ bool mw_cli_print_alert_detail_json(FILE *out, const struct mw_alert_rec *r,
     json_object_set_new(m, "created", json_integer(msgs[i].created));
     json_object_set_new(m, "attempts", json_integer(msgs[i].attempts));
     json_object_set_new(m, "last_error", str_or_null(msgs[i].last_error));
+    json_object_set_new(m, "sent_at", json_integer(msgs[i].sent_at));
     json_array_append_new(notes, m);
   }
   json_object_set_new(o, "events", events);

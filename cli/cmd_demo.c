@@ -2,7 +2,15 @@
  * cmd_demo.c: `mediawatch demo`: the whole pipeline on the bundled fixture
  * sites, on loopback. Starts the fixture server, crawls it with
  * examples/demo.yaml into a fresh database, and writes the coverage report
- * of every week the fixtures cover.
+ * of every week the fixtures cover. The same server plays the duty
+ * office's receivers (webhook, WeCom, DingTalk, Feishu robots): the demo
+ * hands the config their addresses and secrets through the environment,
+ * as a real deployment would, gives the fixture the matching secrets so
+ * signatures are really checked, and shows the alerts the crawl raised
+ * and what each receiver got.
+ *
+ * What it leaves to others: crawling, alerting and delivering (the
+ * session and its courier), printing alerts (cmd_alerts_print.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_alerts.h"
 #include "cli/commands.h"
 #include "cli/session.h"
 #include "report/report.h"
@@ -28,7 +37,10 @@ static const char demo_help[] =
     "Runs the whole pipeline on the bundled fixture sites: starts the\n"
     "fixture server on 127.0.0.1, crawls it with examples/demo.yaml into a\n"
     "fresh database in DIR, and writes the coverage report of each week the\n"
-    "fixtures cover (Markdown, CSV and JSON) into DIR.\n\n"
+    "fixtures cover (Markdown, CSV and JSON) into DIR. The server also\n"
+    "plays the alert receivers of the config (webhook, WeCom, DingTalk,\n"
+    "Feishu): the alerts raised are listed, also in DIR/alerts.txt, with\n"
+    "what each receiver got.\n\n"
     "  -o, --out DIR      where the database and reports go (default .)\n"
     "  -p, --port N       fixture server port (default 18931; another free\n"
     "                     port is used when it is taken)\n"
@@ -37,24 +49,68 @@ static const char demo_help[] =
     "  -s, --sites DIR    fixture sites (default " MW_SOURCE_ROOT
     "/tests/data/sites)\n";
 
-/* Points every source of the demo config at the port actually served. */
-static int rebase_sources(struct mw_config *cfg, const char *base) {
-  size_t olen = strlen(DEMO_ORIGIN);
-  for (size_t i = 0; i < cfg->n_outlets; i++) {
-    for (size_t k = 0; k < cfg->outlets[i].n_sources; k++) {
-      char **url = &cfg->outlets[i].sources[k].url;
-      if (strncmp(*url, DEMO_ORIGIN, olen)) continue;
-      struct mw_buf b;
-      mw_buf_init(&b, 8192);
-      if (mw_buf_puts(&b, base) || mw_buf_puts(&b, *url + olen)) {
-        mw_buf_cleanup(&b);
-        return MW_ENOMEM;
-      }
-      free(*url);
-      *url = mw_buf_steal(&b);
-    }
+/* The receivers' secrets: examples/demo.yaml names these variables, the
+ * fixture checks the same values. The fixture is loopback-only and these
+ * keys open nothing else. */
+#define DEMO_WECOM_KEY "demo-wecom-key"
+#define DEMO_DINGTALK_TOKEN "demo-token"
+#define DEMO_DINGTALK_SECRET "SECdemo-dingtalk-secret"
+
+/* One environment variable examples/demo.yaml reads: name, and the value
+ * as a printf format taking the server's base URL (or a literal). */
+static const struct {
+  const char *name, *fmt;
+} demo_env[] = {
+    {"MW_DEMO_WECOM_URL", "%s/hook/wecom?key=" DEMO_WECOM_KEY},
+    {"MW_DEMO_DINGTALK_URL",
+     "%s/hook/dingtalk?access_token=" DEMO_DINGTALK_TOKEN},
+    {"MW_DEMO_DINGTALK_SECRET", DEMO_DINGTALK_SECRET},
+    {"MW_DEMO_FEISHU_URL", "%s/hook/feishu"},
+};
+
+/* Sets the demo's variables for the base URL served (an existing value is
+ * replaced: the receivers are the fixture's) and the fixture's secrets. */
+static int set_receivers(struct mw_fixture *fx, const char *base) {
+  for (size_t i = 0; i < sizeof demo_env / sizeof demo_env[0]; i++) {
+    char value[1024];
+    if (strstr(demo_env[i].fmt, "%s"))
+      snprintf(value, sizeof value, demo_env[i].fmt, base);
+    else
+      snprintf(value, sizeof value, "%s", demo_env[i].fmt);
+    if (setenv(demo_env[i].name, value, 1) != 0) return MW_ENOMEM;
   }
+  if (mw_fixture_set_receiver_secret(fx, "wecom", DEMO_WECOM_KEY) ||
+      mw_fixture_set_receiver_secret(fx, "dingtalk", DEMO_DINGTALK_SECRET))
+    return MW_ENOMEM;
   return MW_OK;
+}
+
+/* *url with DEMO_ORIGIN replaced by base; untouched when it does not
+ * start with it. */
+static int rebase_url(char **url, const char *base) {
+  size_t olen = strlen(DEMO_ORIGIN);
+  if (!*url || strncmp(*url, DEMO_ORIGIN, olen)) return MW_OK;
+  struct mw_buf b;
+  mw_buf_init(&b, 8192);
+  if (mw_buf_puts(&b, base) || mw_buf_puts(&b, *url + olen)) {
+    mw_buf_cleanup(&b);
+    return MW_ENOMEM;
+  }
+  free(*url);
+  *url = mw_buf_steal(&b);
+  return MW_OK;
+}
+
+/* Points every source and receiver of the demo config at the port
+ * actually served. */
+static int rebase_urls(struct mw_config *cfg, const char *base) {
+  int rc = MW_OK;
+  for (size_t i = 0; !rc && i < cfg->n_outlets; i++)
+    for (size_t k = 0; !rc && k < cfg->outlets[i].n_sources; k++)
+      rc = rebase_url(&cfg->outlets[i].sources[k].url, base);
+  for (size_t i = 0; !rc && i < cfg->alerts.n_receivers; i++)
+    rc = rebase_url(&cfg->alerts.receivers[i].url, base);
+  return rc;
 }
 
 static int fresh_database(struct mw_config *cfg, const char *out_dir) {
@@ -85,7 +141,8 @@ static int write_reports(struct mw_session *s, const char *out_dir) {
     return MW_EXIT_FAIL;
   }
   static const enum mw_report_format formats[] = {MW_REPORT_MD, MW_REPORT_CSV,
-                                                  MW_REPORT_JSON};
+                                                  MW_REPORT_JSON,
+                                                  MW_REPORT_HTML};
   struct mw_civil c;
   mw_tz_to_civil(s->cfg->tz, min, &c);
   int y, w, last_y, last_w;
@@ -94,7 +151,7 @@ static int write_reports(struct mw_session *s, const char *out_dir) {
   mw_iso_week_of(c.year, c.month, c.day, &last_y, &last_w);
   printf("reports:\n");
   for (int guard = 0; guard < 60; guard++) {
-    for (size_t f = 0; f < 3; f++) {
+    for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
       char path[4200], msg[sizeof path + MW_ERR_MSG_MAX];
       snprintf(path, sizeof path, "%s/coverage-%04d-W%02d.%s", out_dir, y, w,
                mw_report_format_ext(formats[f]));
@@ -121,6 +178,94 @@ static int write_reports(struct mw_session *s, const char *out_dir) {
       y++;
     }
   }
+  return MW_EXIT_OK;
+}
+
+/* The path on the fixture of receiver r ("/hook/wecom"), from its url or
+ * its url_env, into buf; "" when it is not on the fixture. */
+static void receiver_path(const struct mw_receiver_conf *r, const char *base,
+                          char *buf, size_t n) {
+  buf[0] = '\0';
+  const char *url = r->url ? r->url : r->url_env ? getenv(r->url_env) : NULL;
+  size_t blen = strlen(base);
+  if (!url || strncmp(url, base, blen)) return;
+  const char *path = url + blen;
+  snprintf(buf, n, "%.*s", (int)strcspn(path, "?#"), path);
+}
+
+/* The highest alert as `mediawatch alerts show` prints it, and the first
+ * message it sent, as the duty group's phone shows it. */
+static void show_top_alert(struct mw_session *s, const struct mw_alert_rec *r) {
+  struct mw_alert_event *ev = NULL;
+  struct mw_outbox_msg *msgs = NULL;
+  size_t n_ev = 0, n_msgs = 0;
+  struct mw_err err = {0};
+  if (mw_store_alert_events(s->store, r->id, &ev, &n_ev, &err) ||
+      mw_store_outbox_of_alert(s->store, r->id, &msgs, &n_msgs, &err)) {
+    mw_cli_error("%s", err.msg);
+  } else {
+    printf("\n");
+    mw_cli_print_alert_detail(stdout, r, ev, n_ev, msgs, n_msgs, s->cfg->tz);
+    if (n_msgs && msgs[0].text)
+      printf("\nthe message %s received:\n%s\n\n", msgs[0].receiver,
+             msgs[0].text);
+  }
+  mw_outbox_msgs_free(msgs, n_msgs);
+  mw_alert_events_free(ev, n_ev);
+}
+
+/* The alerts the crawl raised, as `mediawatch alerts list` shows them, on
+ * stdout and in DIR/alerts.txt, then what each receiver of the config
+ * got: the deliveries the fixture accepted (a robot that refused one,
+ * say for a bad signature, counts none). */
+static int show_alerts(struct mw_session *s, struct mw_fixture *fx,
+                       const char *out_dir) {
+  struct mw_alert_filter f = {0};
+  struct mw_alert_rec *recs = NULL;
+  size_t n = 0;
+  struct mw_err err = {0};
+  if (mw_store_alert_list(s->store, &f, &recs, &n, &err)) {
+    mw_cli_error("%s", err.msg);
+    return MW_EXIT_FAIL;
+  }
+  char path[4200];
+  snprintf(path, sizeof path, "%s/alerts.txt", out_dir);
+  FILE *out = fopen(path, "wb");
+  if (!out) {
+    mw_cli_error("cannot write %s", path);
+    mw_alert_recs_free(recs, n);
+    return MW_EXIT_FAIL;
+  }
+  mw_cli_print_alert_table(out, recs, n, s->cfg->tz);
+  bool ok = fclose(out) == 0;
+  printf("alerts (%s):\n", path);
+  mw_cli_print_alert_table(stdout, recs, n, s->cfg->tz);
+  if (n) show_top_alert(s, &recs[0]);
+  mw_alert_recs_free(recs, n);
+  if (!ok) {
+    mw_cli_error("cannot write %s", path);
+    return MW_EXIT_FAIL;
+  }
+  struct mw_fixture_delivery *d = NULL;
+  size_t nd = 0;
+  if (mw_fixture_deliveries(fx, NULL, &d, &nd)) {
+    mw_cli_error("out of memory");
+    return MW_EXIT_FAIL;
+  }
+  printf("received by the fixture's receivers:\n");
+  const struct mw_alerts_conf *ac = &s->cfg->alerts;
+  for (size_t i = 0; i < ac->n_receivers; i++) {
+    const struct mw_receiver_conf *r = &ac->receivers[i];
+    char rpath[1024];
+    receiver_path(r, mw_fixture_base_url(fx), rpath, sizeof rpath);
+    size_t got = 0;
+    for (size_t k = 0; rpath[0] && k < nd; k++)
+      got += !strcmp(d[k].path, rpath);
+    printf("  %3zu  %s (%s, %s)\n", got, r->name,
+           mw_receiver_kind_name(r->kind),
+           rpath[0] ? rpath : "not on the fixture");
+  }
+  mw_fixture_deliveries_free(d, nd);
   return MW_EXIT_OK;
 }
 
@@ -158,14 +303,8 @@ int mw_cmd_demo(int argc, char **argv) {
     return MW_EXIT_USAGE;
   }
   struct mw_err err = {0};
-  struct mw_config *cfg = NULL;
-  if (mw_config_load(cfg_path, &cfg, &err)) {
-    mw_cli_error("%s", err.msg);
-    return MW_EXIT_USAGE;
-  }
   if (mkdir(out_dir, 0755) != 0 && access(out_dir, W_OK) != 0) {
     mw_cli_error("cannot write to %s", out_dir);
-    mw_config_free(cfg);
     return MW_EXIT_FAIL;
   }
   struct mw_fixture *fx = NULL;
@@ -175,13 +314,25 @@ int mw_cmd_demo(int argc, char **argv) {
     fo.port = 0; /* the usual port is taken: any free one will do */
     if (mw_fixture_start(&fo, &fx, &err) != MW_OK) {
       mw_cli_error("cannot start the fixture server: %s", err.msg);
-      mw_config_free(cfg);
       return MW_EXIT_FAIL;
     }
   }
+  /* The receivers' addresses and secrets come from the environment, as
+   * they must in a real config: set them before the config is read. */
+  if (set_receivers(fx, mw_fixture_base_url(fx))) {
+    mw_cli_error("out of memory");
+    mw_fixture_stop(fx);
+    return MW_EXIT_FAIL;
+  }
+  struct mw_config *cfg = NULL;
+  if (mw_config_load(cfg_path, &cfg, &err)) {
+    mw_cli_error("%s", err.msg);
+    mw_fixture_stop(fx);
+    return MW_EXIT_USAGE;
+  }
   printf("fixture sites: %s served at %s\n", sites, mw_fixture_base_url(fx));
   int status = MW_EXIT_FAIL;
-  if (rebase_sources(cfg, mw_fixture_base_url(fx)) ||
+  if (rebase_urls(cfg, mw_fixture_base_url(fx)) ||
       fresh_database(cfg, out_dir)) {
     mw_cli_error("out of memory");
     mw_config_free(cfg);
@@ -197,7 +348,8 @@ int mw_cmd_demo(int argc, char **argv) {
   } else {
     printf("crawl of %zu sources:\n", s.n_sources);
     mw_session_print_summary(&s, stdout, true);
-    status = write_reports(&s, out_dir);
+    status = show_alerts(&s, fx, out_dir);
+    if (status == MW_EXIT_OK) status = write_reports(&s, out_dir);
     if (status == MW_EXIT_OK)
       printf("done: the .md reports read best; the database is %s\n",
              s.cfg->storage_path);

@@ -1,9 +1,16 @@
 /*
- * cmd_report.c: `mediawatch report`: a week's coverage from the store,
- * rendered by the report library.
+ * cmd_report.c: `mediawatch report`: the coverage report of a week, a
+ * month or a range of days. Gathers from the store what every section
+ * needs (coverage of the period and of the one before, articles per day,
+ * top stories, alerts, failed sources) and hands it to the report
+ * library, which renders it without touching the store.
+ *
+ * What it leaves to others: the periods and rendering (report/), the
+ * queries (store/).
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -12,64 +19,232 @@
 #include "report/report.h"
 #include "store/store.h"
 
+/* Stories listed under 重点稿件. */
+#define TOP_STORIES 10
+
 static const char report_help[] =
-    "usage: mediawatch report --week YYYY-Www [--format md|csv|json]\n"
-    "                         [--out FILE] [--config FILE]\n\n"
-    "Coverage of one ISO week (Monday to Sunday, in the config's time zone):\n"
-    "articles per outlet and topic, grouped and subtotalled by tier, with\n"
-    "the change from the week before.\n\n"
-    "  -w, --week YYYY-Www  the week, e.g. 2023-W19\n"
-    "  -f, --format FMT     md (default), csv (UTF-8 with BOM) or json\n"
+    "usage: mediawatch report (--week YYYY-Www | --month YYYY-MM |\n"
+    "                          --from YYYY-MM-DD --to YYYY-MM-DD)\n"
+    "                         [--format md|csv|json|html] [--out FILE]\n"
+    "                         [--config FILE]\n\n"
+    "Coverage of one period in the config's time zone: totals and the change\n"
+    "from the period before (the week before a week, the month before a\n"
+    "month, as many days before a range), articles per outlet and topic\n"
+    "grouped and subtotalled by tier, articles per day, the top stories with\n"
+    "who reprinted them, sensitive opinion (alerts by level and state, the\n"
+    "open and overdue ones) and the sources that failed all period.\n\n"
+    "  -w, --week YYYY-Www  an ISO week, Monday to Sunday, e.g. 2023-W19\n"
+    "  -m, --month YYYY-MM  a calendar month, e.g. 2023-05\n"
+    "      --from DATE      first day of a range, e.g. 2023-05-08\n"
+    "      --to DATE        last day of the range, included (at most 366 "
+    "days)\n"
+    "  -f, --format FMT     md (default), csv (UTF-8 with BOM), json, or html\n"
+    "                       (one self-contained page, printable on A4)\n"
     "  -o, --out FILE       write there instead of standard output\n"
     "  -c, --config FILE    config file (default mediawatch.yaml)\n";
 
-int mw_cli_write_week_report(const struct mw_config *cfg, struct mw_store *st,
-                             int iso_year, int iso_week, int format,
-                             FILE *out, char *errbuf, size_t errlen) {
+/* What the store gave for one report; freed by gathered_free. */
+struct gathered {
+  struct mw_coverage *cov, *prev;
+  int64_t *bounds;
+  size_t n_days;
+  struct mw_coverage_daily *daily;
+  struct mw_cluster *top;
+  size_t n_top;
+  struct mw_alert_rec *alerts, *open;
+  size_t n_alerts_all, n_open_all; /* as allocated, for freeing */
+  struct mw_failed_source *failed;
+  size_t n_failed;
+};
+
+static void gathered_free(struct gathered *g) {
+  mw_coverage_free(g->cov);
+  mw_coverage_free(g->prev);
+  free(g->bounds);
+  mw_coverage_daily_free(g->daily);
+  mw_store_clusters_free(g->top, g->n_top);
+  mw_alert_recs_free(g->alerts, g->n_alerts_all);
+  mw_alert_recs_free(g->open, g->n_open_all);
+  mw_failed_sources_free(g->failed, g->n_failed);
+}
+
+/* Moves the alerts created before `before` to the front, keeping their
+ * order; returns how many. The array keeps all n for freeing. */
+static size_t keep_created_before(struct mw_alert_rec *a, size_t n,
+                                  int64_t before) {
+  size_t kept = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (a[i].created >= before) continue;
+    if (i != kept) {
+      struct mw_alert_rec tmp = a[kept];
+      a[kept] = a[i];
+      a[i] = tmp;
+    }
+    kept++;
+  }
+  return kept;
+}
+
+static int gather(const struct mw_config *cfg, struct mw_store *st,
+                  const struct mw_report_period *p, struct gathered *g,
+                  struct mw_report_input *in, struct mw_err *err) {
+  struct mw_report_period prev;
+  int rc = mw_report_prev_period(cfg->tz, p, &prev, err);
+  if (!rc) rc = mw_store_coverage(st, p->from, p->to, &g->cov, err);
+  if (!rc) rc = mw_store_coverage(st, prev.from, prev.to, &g->prev, err);
+  if (!rc) rc = mw_report_period_days(cfg->tz, p, &g->bounds, &g->n_days, err);
+  if (!rc)
+    rc = mw_store_coverage_daily(st, g->bounds, g->n_days, &g->daily, err);
+  if (!rc)
+    rc = mw_store_top_clusters(st, p->from, p->to, TOP_STORIES, &g->top,
+                               &g->n_top, err);
+  /* Alerts raised in the period (counted), and every alert open now (the
+   * duty desk's backlog as the report is made, listed whenever raised: a
+   * story of the period may be alerted only when it is crawled later). */
+  struct mw_alert_filter created = {.since = p->from};
+  struct mw_alert_filter open = {.open_only = true};
+  if (!rc)
+    rc = mw_store_alert_list(st, &created, &g->alerts, &g->n_alerts_all, err);
+  if (!rc) rc = mw_store_alert_list(st, &open, &g->open, &g->n_open_all, err);
+  if (!rc)
+    rc = mw_store_failed_sources(st, p->from, p->to, &g->failed, &g->n_failed,
+                                 err);
+  if (rc) return rc;
+  *in = (struct mw_report_input){
+      .cov = g->cov,
+      .prev = g->prev,
+      .has_daily = true,
+      .daily = g->daily,
+      .has_top = true,
+      .top = g->top,
+      .n_top = g->n_top,
+      .has_alerts = true,
+      .alerts = g->alerts,
+      .n_alerts = keep_created_before(g->alerts, g->n_alerts_all, p->to),
+      .open = g->open,
+      .n_open = g->n_open_all,
+      .has_failed = true,
+      .failed = g->failed,
+      .n_failed = g->n_failed,
+  };
+  return MW_OK;
+}
+
+/* The whole report of period p to out; errbuf gets the message. */
+static int write_report(const struct mw_config *cfg, struct mw_store *st,
+                        const struct mw_report_period *p, int format, FILE *out,
+                        char *errbuf, size_t errlen) {
   struct mw_err err = {0};
-  struct mw_report_period period, prev_period;
-  struct mw_coverage *cov = NULL, *prev = NULL;
+  struct gathered g = {0};
+  struct mw_report_input in;
   struct mw_buf text;
   mw_buf_init(&text, 64u << 20);
-  int py = iso_year, pw = iso_week - 1;
-  if (pw < 1) {
-    py--;
-    pw = mw_iso_weeks_in_year(py);
-  }
-  int rc = mw_report_week_period(cfg->tz, iso_year, iso_week, &period, &err);
-  if (!rc) rc = mw_report_week_period(cfg->tz, py, pw, &prev_period, &err);
-  if (!rc) rc = mw_store_coverage(st, period.from, period.to, &cov, &err);
+  int rc = gather(cfg, st, p, &g, &in, &err);
   if (!rc)
-    rc = mw_store_coverage(st, prev_period.from, prev_period.to, &prev, &err);
-  if (!rc)
-    rc = mw_report_coverage(cfg, &period, cov, prev,
-                            (enum mw_report_format)format, &text, &err);
+    rc = mw_report_write(cfg, p, &in, (enum mw_report_format)format, &text,
+                         &err);
   if (!rc && fwrite(text.data, 1, text.len, out) != text.len)
     rc = mw_err_set(&err, MW_EIO, "cannot write the report");
   if (rc) snprintf(errbuf, errlen, "%s", err.msg);
-  mw_coverage_free(cov);
-  mw_coverage_free(prev);
+  gathered_free(&g);
   mw_buf_cleanup(&text);
   return rc;
 }
 
+int mw_cli_write_week_report(const struct mw_config *cfg, struct mw_store *st,
+                             int iso_year, int iso_week, int format, FILE *out,
+                             char *errbuf, size_t errlen) {
+  struct mw_err err = {0};
+  struct mw_report_period period;
+  if (mw_report_week_period(cfg->tz, iso_year, iso_week, &period, &err)) {
+    snprintf(errbuf, errlen, "%s", err.msg);
+    return err.code ? err.code : MW_EINVAL;
+  }
+  return write_report(cfg, st, &period, format, out, errbuf, errlen);
+}
+
+/* "YYYY-MM" into year and month; false when it is not one. */
+static bool parse_month(const char *s, int *year, int *month) {
+  int64_t y, m;
+  if (strnlen(s, 8) != 7 || s[4] != '-') return false;
+  char ys[5], ms[3];
+  memcpy(ys, s, 4);
+  ys[4] = '\0';
+  memcpy(ms, s + 5, 2);
+  ms[2] = '\0';
+  if (!mw_ascii_isdigit((unsigned char)ms[0]) ||
+      mw_parse_int64(ys, 1970, 9999, &y) || mw_parse_int64(ms, 1, 12, &m))
+    return false;
+  *year = (int)y;
+  *month = (int)m;
+  return true;
+}
+
+/* The period the options name; MW_EXIT_USAGE after a message when they
+ * name none, more than one, or a bad one. */
+static int choose_period(const struct mw_config *cfg, const char *week,
+                         const char *month, const char *from, const char *to,
+                         struct mw_report_period *p) {
+  struct mw_err err = {0};
+  int kinds = (week != NULL) + (month != NULL) + (from || to);
+  if (kinds != 1) {
+    mw_cli_error("give one period: --week, --month, or --from with --to");
+    return MW_EXIT_USAGE;
+  }
+  if (week) {
+    int y, w;
+    if (mw_iso_week_parse(week, &y, &w, &err) ||
+        mw_report_week_period(cfg->tz, y, w, p, &err)) {
+      mw_cli_error("--week: %s", err.msg);
+      return MW_EXIT_USAGE;
+    }
+  } else if (month) {
+    int y, m;
+    if (!parse_month(month, &y, &m)) {
+      mw_cli_error("--month: '%s' is not a month like 2023-05", month);
+      return MW_EXIT_USAGE;
+    }
+    if (mw_report_month_period(cfg->tz, y, m, p, &err)) {
+      mw_cli_error("--month: %s", err.msg);
+      return MW_EXIT_USAGE;
+    }
+  } else {
+    if (!from || !to) {
+      mw_cli_error("--from and --to go together (both days are included)");
+      return MW_EXIT_USAGE;
+    }
+    if (mw_report_range_period(cfg->tz, from, to, p, &err)) {
+      mw_cli_error("--from/--to: %s", err.msg);
+      return MW_EXIT_USAGE;
+    }
+  }
+  return MW_EXIT_OK;
+}
+
 int mw_cmd_report(int argc, char **argv) {
+  enum { OPT_FROM = 256, OPT_TO };
   static const struct option opts[] = {
       {"config", required_argument, NULL, 'c'},
       {"week", required_argument, NULL, 'w'},
+      {"month", required_argument, NULL, 'm'},
+      {"from", required_argument, NULL, OPT_FROM},
+      {"to", required_argument, NULL, OPT_TO},
       {"format", required_argument, NULL, 'f'},
       {"out", required_argument, NULL, 'o'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
-  const char *cfg_path = MW_DEFAULT_CONFIG, *week = NULL, *fmt = "md",
-             *out_path = NULL;
+  const char *cfg_path = MW_DEFAULT_CONFIG, *week = NULL, *month = NULL,
+             *from = NULL, *to = NULL, *fmt = "md", *out_path = NULL;
   int c;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "c:w:f:o:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "c:w:m:f:o:h", opts, NULL)) != -1) {
     switch (c) {
       case 'c': cfg_path = optarg; break;
       case 'w': week = optarg; break;
+      case 'm': month = optarg; break;
+      case OPT_FROM: from = optarg; break;
+      case OPT_TO: to = optarg; break;
       case 'f': fmt = optarg; break;
       case 'o': out_path = optarg; break;
       case 'h': fputs(report_help, stdout); return MW_EXIT_OK;
@@ -77,24 +252,30 @@ int mw_cmd_report(int argc, char **argv) {
     }
   }
   struct mw_err err = {0};
-  int iso_year, iso_week;
   enum mw_report_format format;
-  if (!week || optind != argc) {
+  if ((!week && !month && !from && !to) || optind != argc) {
     fputs(report_help, stderr);
     return MW_EXIT_USAGE;
   }
-  if (mw_iso_week_parse(week, &iso_year, &iso_week, &err)) {
-    mw_cli_error("--week: %s", err.msg);
-    return MW_EXIT_USAGE;
-  }
   if (mw_report_format_parse(fmt, &format)) {
-    mw_cli_error("--format: '%s' is not one of md, csv, json", fmt);
+    mw_cli_error("--format: '%s' is not one of md, csv, json, html", fmt);
     return MW_EXIT_USAGE;
   }
+  /* The period is checked before the config is read (in UTC), so a typo
+   * in it is reported as such; then laid out in the config's zone. */
+  struct mw_report_period period;
+  struct mw_config utc = {0};
+  int status = choose_period(&utc, week, month, from, to, &period);
+  if (status != MW_EXIT_OK) return status;
   struct mw_config *cfg = NULL;
   if (mw_config_load(cfg_path, &cfg, &err)) {
     mw_cli_error("%s", err.msg);
     return MW_EXIT_USAGE;
+  }
+  status = choose_period(cfg, week, month, from, to, &period);
+  if (status != MW_EXIT_OK) {
+    mw_config_free(cfg);
+    return status;
   }
   struct stat sb;
   if (stat(cfg->storage_path, &sb) != 0) {
@@ -117,8 +298,7 @@ int mw_cmd_report(int argc, char **argv) {
     return MW_EXIT_FAIL;
   }
   char msg[MW_ERR_MSG_MAX];
-  int rc = mw_cli_write_week_report(cfg, st, iso_year, iso_week, (int)format,
-                                    out, msg, sizeof msg);
+  int rc = write_report(cfg, st, &period, (int)format, out, msg, sizeof msg);
   if (out != stdout && fclose(out) != 0 && !rc) {
     snprintf(msg, sizeof msg, "cannot write %s", out_path);
     rc = MW_EIO;

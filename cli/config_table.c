@@ -21,6 +21,7 @@
 #include "alerts/alerts.h"
 #include "cli/cli.h"
 #include "cli/config_table.h"
+#include "matchers/matchers.h"
 
 #define KB 1024LL
 #define MB (1024LL * KB)
@@ -97,6 +98,8 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "level of the outlet, for coverage by tier"},
   {"region", MW_CFG_OUTLET, MW_CFG_STRING, 0, 0, 0, NULL, OUTLET(region), 0, 0,
    "region the outlet serves, such as 吉林省"},
+  {"media", MW_CFG_OUTLET, MW_CFG_MEDIA, 0, 0, 0, "auto", OUTLET(media), 0, 0,
+   "the kind of medium, which weighs its articles' sensitivity (sensitivity.*_pct): press, portal, social, complaint (留言板, forums), or auto: central to county tiers are press, portal is portal, new-media is social"},
   {"sources", MW_CFG_OUTLET, MW_CFG_LIST, MW_CFG_REQUIRED | MW_CFG_NONEMPTY, 0, 0, NULL, OUTLET(sources), OUTLET(n_sources), MW_CFG_SOURCE,
    "the outlet's feeds and pages, at least one (see sources[] below)"},
 
@@ -418,6 +421,9 @@ void mw_cfg_describe(const struct mw_cfg_option *o, char *buf, size_t n) {
       break;
     }
     case MW_CFG_KIND: snprintf(buf, n, "one of feed, html, sitemap"); break;
+    case MW_CFG_MEDIA:
+      snprintf(buf, n, "one of auto, press, portal, social, complaint");
+      break;
     case MW_CFG_RECEIVER_KIND: {
       size_t w = (size_t)snprintf(buf, n, "one of ");
       for (int k = 0; k < MW_RECEIVER_KIND_COUNT && w < n; k++)
@@ -531,6 +537,13 @@ int mw_cfg_set(const struct mw_cfg_option *o, void *base, const char *text) {
       *(enum mw_source_kind *)field = k;
       return MW_OK;
     }
+    case MW_CFG_MEDIA: {
+      int k = -1;
+      if (strcmp(text, "auto") && (mw_doc_kind_parse(text, &k) || k == 0))
+        return MW_EINVAL;
+      *(int *)field = k;
+      return MW_OK;
+    }
     case MW_CFG_RECEIVER_KIND: {
       enum mw_receiver_kind k;
       if (mw_receiver_kind_parse(text, &k)) return MW_EINVAL;
@@ -623,6 +636,7 @@ void mw_cfg_type_name(const struct mw_cfg_option *o, char *buf, size_t n) {
     case MW_CFG_TIER:
     case MW_CFG_TIER_ANY:
     case MW_CFG_KIND:
+    case MW_CFG_MEDIA:
     case MW_CFG_RECEIVER_KIND: mw_cfg_describe(o, buf, n); break;
     case MW_CFG_LEVEL: snprintf(buf, n, "alert level 1..4"); break;
     case MW_CFG_CLOCK: snprintf(buf, n, "time of day HH:MM"); break;

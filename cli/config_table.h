@@ -45,6 +45,7 @@ enum mw_cfg_type {
   MW_CFG_TIER_ANY, /* int: enum mw_tier or -1 ("any") */
   MW_CFG_KIND,     /* enum mw_source_kind */
   MW_CFG_RECEIVER_KIND, /* enum mw_receiver_kind */
+  MW_CFG_MEDIA,    /* int: enum mw_doc_kind (matchers.h), -1 for "auto" */
   MW_CFG_LEVEL,    /* int64_t alert level 1..4: digit, name, 一般.., colour */
   MW_CFG_CLOCK,    /* char * "08:00" at offset, int minutes at count_offset */
   MW_CFG_WINDOW,   /* char * "22:00-07:00" at offset, struct mw_clock_window

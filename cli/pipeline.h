@@ -29,7 +29,9 @@ struct mw_cli_source {
   struct mw_crawl_source crawl;
   const struct mw_source_conf *conf; /* rules and limits; NULL if the
                                         source left the config */
-  enum mw_tier tier;                 /* of its outlet: weighs sensitivity */
+  enum mw_tier tier;                 /* of its outlet */
+  int media;                         /* enum mw_doc_kind: weighs
+                                        sensitivity */
   const char *region;                /* of its outlet (the config's), the
                                         属地 of alerts naming no place */
   char *url;

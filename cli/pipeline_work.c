@@ -53,6 +53,32 @@ static void note(struct job *j, const char *fmt, const char *arg) {
 /* Topics an alert names: the first few an article matched. */
 #define MAX_ALERT_TOPICS 16
 
+/* Terms an alert's reason names at most. */
+#define REASON_TERMS 8
+
+/* The reason an alert shows, on one line: the score and the terms that
+ * made it, strongest first as the report lists them, e.g.
+ * "敏感度 19.5：恶臭、扰民、投诉无果". NULL on ENOMEM (the alert goes
+ * without). */
+static char *reason_of(const struct mw_match_report *r) {
+  struct mw_buf b;
+  mw_buf_init(&b, 1024);
+  int rc = mw_buf_printf(&b, "敏感度 %.1f", r->score);
+  size_t shown = 0;
+  for (size_t i = 0; !rc && i < r->n_terms && shown < REASON_TERMS; i++) {
+    if (r->terms[i].points <= 0) continue;
+    rc = mw_buf_printf(&b, "%s%s", shown ? "、" : "：", r->terms[i].term);
+    shown++;
+  }
+  if (!rc && r->n_terms > shown && shown == REASON_TERMS)
+    rc = mw_buf_puts(&b, "等");
+  if (rc) {
+    mw_buf_cleanup(&b);
+    return NULL;
+  }
+  return mw_buf_steal(&b);
+}
+
 /* Scores a new article and hands it to the alerts engine, inside the
  * job's transaction, so an alert and its notifications are stored with
  * the article or not at all. The score's wording is worked out only for
@@ -71,10 +97,12 @@ static int observe(struct work_ctx *w, struct job *j, const struct mw_article *a
   struct mw_match_report *report = NULL;
   if (level > 0 && mw_matcher_explain(w->matcher, doc, &report, &merr))
     report = NULL;
+  char *reason = report ? reason_of(report) : NULL;
+  mw_match_report_free(report);
   int64_t cluster = 0;
   int rc = mw_store_article_cluster(w->store, id, &cluster, err);
   if (rc) {
-    mw_match_report_free(report);
+    free(reason);
     return rc;
   }
   struct mw_alert_input in = {
@@ -89,11 +117,11 @@ static int observe(struct work_ctx *w, struct job *j, const struct mw_article *a
       .n_topics = n_topics,
       .score = score,
       .level = level,
-      .reason = report ? report->explanation : NULL,
+      .reason = reason,
   };
   int64_t alert_id = 0;
   rc = mw_alerts_observe(w->alerts, w->store, &in, j->when, &alert_id, err);
-  mw_match_report_free(report);
+  free(reason);
   if (rc == MW_OK && alert_id) {
     j->alerted++;
     w->alerted = true;
@@ -119,7 +147,7 @@ static int store_article(struct work_ctx *w, struct job *j,
       .body = {a->text, text_len},
       .source = {a->origin, a->origin ? strlen(a->origin) : 0},
       .outlet = {j->src->outlet, j->src->outlet ? strlen(j->src->outlet) : 0},
-      .kind = mw_doc_kind_of_tier(j->src->tier),
+      .kind = j->src->media,
   };
   struct mw_err merr;
   const char *topics[MAX_ALERT_TOPICS];

@@ -20,12 +20,15 @@
 /* The config's entry for a stored source, and its outlet's tier. */
 static const struct mw_source_conf *find_source_conf(
     const struct mw_config *cfg, const char *url, enum mw_tier *tier,
-    const char **region) {
+    const char **region, int *media) {
   for (size_t i = 0; i < cfg->n_outlets; i++)
     for (size_t k = 0; k < cfg->outlets[i].n_sources; k++)
       if (!strcmp(cfg->outlets[i].sources[k].url, url)) {
         *tier = cfg->outlets[i].tier;
         *region = cfg->outlets[i].region;
+        *media = cfg->outlets[i].media >= 0
+                     ? cfg->outlets[i].media
+                     : mw_doc_kind_of_tier(cfg->outlets[i].tier);
         return &cfg->outlets[i].sources[k];
       }
   return NULL;
@@ -95,7 +98,10 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
   for (size_t i = 0; i < s->n_sources; i++)
     s->sources[i].conf =
         find_source_conf(s->cfg, s->sources[i].url, &s->sources[i].tier,
-                         &s->sources[i].region);
+                         &s->sources[i].region, &s->sources[i].media);
+  for (size_t i = 0; i < s->n_sources; i++)
+    if (!s->sources[i].conf)
+      s->sources[i].media = mw_doc_kind_of_tier(s->sources[i].tier);
   if (uv_loop_init(&s->loop) != 0)
     return mw_err_set(err, MW_EIO, "cannot create the event loop");
   s->loop_ready = true;

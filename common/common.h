@@ -250,6 +250,11 @@ struct mw_outlet_conf {
   char *name;
   enum mw_tier tier;
   char *region; /* may be NULL */
+  /* The medium, which weighs sensitivity: enum mw_doc_kind of
+   * matchers.h (press, portal, social, complaint), or -1 to take it from
+   * the tier. A complaint board (留言板) is read as a feed or a page like
+   * any outlet, but what it carries weighs more. */
+  int media;
   struct mw_source_conf *sources;
   size_t n_sources;
   int line;

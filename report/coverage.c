@@ -1,10 +1,12 @@
 /*
- * coverage.c: the entry point of the coverage report: checks the inputs,
- * has table.c lay out the table, and hands it to the renderer of the
- * format asked for. A failed render leaves the caller's buffer as it was.
+ * coverage.c: the entry point of the report: checks the inputs, has
+ * table.c and sections.c lay out the table and the sections, and hands
+ * them to the renderer of the format asked for. A failed render leaves the
+ * caller's buffer as it was.
  *
- * What it leaves to others: layout and totals (table.c), each format's
- * syntax and escaping (coverage_md.c, coverage_csv.c, coverage_json.c).
+ * What it leaves to others: layout and totals (table.c, sections.c), each
+ * format's syntax (coverage_*.c, sections_*.c, html*.c), escaping
+ * (escape.c).
  */
 #include <string.h>
 
@@ -14,6 +16,7 @@ static const char *const format_names[] = {
     [MW_REPORT_MD] = "md",
     [MW_REPORT_CSV] = "csv",
     [MW_REPORT_JSON] = "json",
+    [MW_REPORT_HTML] = "html",
 };
 
 #define N_FORMATS (sizeof format_names / sizeof format_names[0])
@@ -38,7 +41,15 @@ int mw_report_coverage(const struct mw_config *cfg,
                        const struct mw_coverage *prev,
                        enum mw_report_format fmt, struct mw_buf *out,
                        struct mw_err *err) {
-  if (!cfg || !period || !cov || !out)
+  struct mw_report_input in = {.cov = cov, .prev = prev};
+  return mw_report_write(cfg, period, &in, fmt, out, err);
+}
+
+int mw_report_write(const struct mw_config *cfg,
+                    const struct mw_report_period *period,
+                    const struct mw_report_input *in, enum mw_report_format fmt,
+                    struct mw_buf *out, struct mw_err *err) {
+  if (!cfg || !period || !in || !in->cov || !out)
     return mw_err_set(err, MW_EINVAL,
                       "report: missing config, period, coverage or output");
   if (period->to <= period->from)
@@ -47,9 +58,15 @@ int mw_report_coverage(const struct mw_config *cfg,
                       (long long)period->to, (long long)period->from);
   if ((unsigned)fmt >= N_FORMATS)
     return mw_err_set(err, MW_EINVAL, "report: unknown format %d", (int)fmt);
+  if ((in->n_top && !in->top) || (in->n_alerts && !in->alerts) ||
+      (in->n_open && !in->open) || (in->n_failed && !in->failed))
+    return mw_err_set(err, MW_EINVAL,
+                      "report: a section has rows but no "
+                      "array");
 
   struct rpt_table t;
-  int rc = rpt_table_build(&t, cfg, period, cov, prev, err);
+  int rc = rpt_table_build(&t, cfg, period, in->cov, in->prev, err);
+  if (!rc) rc = rpt_sections_build(&t, cfg, in, err);
   if (rc) {
     rpt_table_cleanup(&t);
     return rc;
@@ -59,6 +76,7 @@ int mw_report_coverage(const struct mw_config *cfg,
     case MW_REPORT_MD: rc = rpt_coverage_md(&t, out); break;
     case MW_REPORT_CSV: rc = rpt_coverage_csv(&t, out); break;
     case MW_REPORT_JSON: rc = rpt_coverage_json(&t, out); break;
+    case MW_REPORT_HTML: rc = rpt_html(&t, out); break;
   }
   rpt_table_cleanup(&t);
   if (!rc) return MW_OK;

@@ -15,19 +15,6 @@
 
 #include "report/report_int.h"
 
-static int csv_field(struct mw_buf *out, const char *s) {
-  bool quote = strpbrk(s, ",\"\r\n") != NULL;
-  bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-  int rc = quote ? mw_buf_putc(out, '"') : MW_OK;
-  if (!rc && formula) rc = mw_buf_putc(out, '\'');
-  for (const char *p = s; *p && !rc; p++) {
-    if (*p == '"') rc = mw_buf_putc(out, '"');
-    if (!rc) rc = mw_buf_putc(out, *p);
-  }
-  if (!rc && quote) rc = mw_buf_putc(out, '"');
-  return rc;
-}
-
 static int csv_counts(const struct rpt_table *t, struct mw_buf *out,
                       const struct rpt_row *r) {
   int rc = MW_OK;
@@ -42,9 +29,9 @@ static int csv_row(const struct rpt_table *t, struct mw_buf *out,
                    const char *type, const char *tier, const char *label,
                    const char *outlet, const struct rpt_row *r) {
   int rc = mw_buf_printf(out, "%s,%s,", type, tier);
-  if (!rc) rc = csv_field(out, label);
+  if (!rc) rc = rpt_csv_field(out, label);
   if (!rc) rc = mw_buf_putc(out, ',');
-  if (!rc) rc = csv_field(out, outlet);
+  if (!rc) rc = rpt_csv_field(out, outlet);
   return rc ? rc : csv_counts(t, out, r);
 }
 
@@ -52,7 +39,7 @@ int rpt_coverage_csv(const struct rpt_table *t, struct mw_buf *out) {
   int rc = mw_buf_puts(out, "\xEF\xBB\xBFrow_type,tier,tier_label,outlet");
   for (size_t i = 0; !rc && i < t->n_topics; i++) {
     rc = mw_buf_putc(out, ',');
-    if (!rc) rc = csv_field(out, t->topics[i].name);
+    if (!rc) rc = rpt_csv_field(out, t->topics[i].name);
   }
   if (!rc) rc = mw_buf_puts(out, ",all\r\n");
   for (size_t g = 0; !rc && g < t->n_tiers; g++) {
@@ -66,5 +53,5 @@ int rpt_coverage_csv(const struct rpt_table *t, struct mw_buf *out) {
     if (!rc) rc = csv_row(t, out, "subtotal", key, zh, "", &tier->subtotal);
   }
   if (!rc) rc = csv_row(t, out, "total", "", "", "", &t->total);
-  return rc;
+  return rc ? rc : rpt_sections_csv(t, out);
 }

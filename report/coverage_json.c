@@ -14,7 +14,10 @@
  *       "first_day": "2023-05-08", "last_day": "2023-05-14",
  *       "timezone": "Asia/Shanghai",
  *       "iso_year": 2023, "iso_week": 19,      null when not a week
- *       "week": "2023-W19"                     null when not a week
+ *       "week": "2023-W19",                    null when not a week
+ *       "month": "2023-05",                    null when not a month
+ *       "kind": "week",                        "week", "month" or "range"
+ *       "label": "2023年第19周"                 the period in Chinese
  *     },
  *     "topics": [{"name": "无废城市", "in_config": true}, ...],
  *     "totals": {
@@ -27,7 +30,8 @@
  *                     "counts": {"无废城市": 3, ...}, "all": 10}, ...],
  *        "subtotal": {"counts": {...}, "all": 12}}
  *     ],
- *     "total": {"counts": {...}, "all": 20}
+ *     "total": {"counts": {...}, "all": 20},
+ *     ...                                      the sections (sections_json.c)
  *   }
  *
  * CHANGE is {"count": n, "prev": n, "change": n, "change_pct": 20.0}: prev
@@ -90,6 +94,10 @@ static json_t *j_period(struct jb *b, const struct rpt_table *t) {
   set(b, p, "iso_year", week ? json_integer(t->iso_year) : json_null());
   set(b, p, "iso_week", week ? json_integer(t->iso_week) : json_null());
   set(b, p, "week", week ? json_string(t->week) : json_null());
+  bool month = !week && t->iso[0];
+  set(b, p, "month", month ? json_string(t->iso) : json_null());
+  set(b, p, "kind", json_string(t->kind));
+  set(b, p, "label", json_string(t->label_zh));
   return p;
 }
 
@@ -142,6 +150,7 @@ static json_t *j_report(struct jb *b, const struct rpt_table *t) {
   json_t *total = json_object();
   j_counts(b, t, total, &t->total);
   set(b, root, "total", total);
+  if (rpt_sections_json(t, root)) b->failed = true;
   return root;
 }
 

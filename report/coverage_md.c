@@ -3,10 +3,7 @@
  * tables), in Chinese, for leaders and for pasting into a bulletin.
  *
  * Names come from the config and the store, which took outlet names from
- * crawled pages, so every name is escaped: markdown-active ASCII
- * punctuation gets a backslash (that includes '|', which would split a table
- * cell, and '<' '&', which would start HTML or an entity), and line breaks or
- * other control characters become spaces so a cell stays on its line.
+ * crawled pages, so every name is escaped (rpt_md_text, escape.c).
  *
  * What it leaves to others: the table's content and order (table.c).
  */
@@ -14,23 +11,6 @@
 #include <string.h>
 
 #include "report/report_int.h"
-
-/* Characters CommonMark or GFM would act on inside a line; '$' for the
- * renderers that do math. */
-static bool md_active(unsigned char c) {
-  return c && strchr("\\`*_[]<>|#~&$!", c) != NULL;
-}
-
-static int md_text(struct mw_buf *out, const char *s) {
-  int rc = MW_OK;
-  for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
-    unsigned char c = *p;
-    if (c < 0x20 || c == 0x7F) c = ' ';
-    else if (md_active(c)) rc = mw_buf_putc(out, '\\');
-    if (!rc) rc = mw_buf_putc(out, (char)c);
-  }
-  return rc;
-}
 
 /* "（较上期 +2，+20.0%）", "（较上期 +5，n/a）" when the previous period had
  * none, "（较上期 n/a）" without a previous period. */
@@ -44,15 +24,16 @@ static int md_change(struct mw_buf *out, const struct rpt_change *c) {
 
 static int md_header(const struct rpt_table *t, struct mw_buf *out) {
   int rc = mw_buf_puts(out, "# ");
-  if (!rc) rc = md_text(out, t->office);
+  if (!rc) rc = rpt_md_text(out, t->office);
   if (!rc)
-    rc = mw_buf_puts(out, t->iso_week ? " 媒体报道周报\n\n" : " 媒体报道统计\n\n");
+    rc = mw_buf_puts(out, t->iso_week      ? " 媒体报道周报\n\n"
+                          : t->iso[0] ? " 媒体报道月报\n\n"
+                                      : " 媒体报道统计\n\n");
   if (!rc)
-    rc = mw_buf_printf(out, "- 统计周期：%s 至 %s（", t->first_day,
-                       t->last_day);
-  if (!rc && t->iso_week)
-    rc = mw_buf_printf(out, "%s / 第%d周，", t->week, t->iso_week);
-  if (!rc) rc = md_text(out, t->tz_name);
+    rc = mw_buf_printf(out, "- 统计周期：%s %s 至 %s（", t->label_zh,
+                       t->first_day, t->last_day);
+  if (!rc && t->iso[0]) rc = mw_buf_printf(out, "%s，", t->iso);
+  if (!rc) rc = rpt_md_text(out, t->tz_name);
   if (!rc) rc = mw_buf_puts(out, "）\n");
   if (!rc)
     rc = mw_buf_printf(out, "- 稿件总数：%lld 篇", (long long)t->articles.count);
@@ -61,7 +42,7 @@ static int md_header(const struct rpt_table *t, struct mw_buf *out) {
   for (size_t i = 0; !rc && i < t->n_topics; i++) {
     const struct rpt_topic *tp = &t->topics[i];
     rc = mw_buf_puts(out, "- 主题“");
-    if (!rc) rc = md_text(out, tp->name);
+    if (!rc) rc = rpt_md_text(out, tp->name);
     if (!rc) rc = mw_buf_puts(out, tp->in_config ? "”" : "”†");
     if (!rc) rc = mw_buf_printf(out, "：%lld 篇", (long long)tp->total.count);
     if (!rc) rc = md_change(out, &tp->total);
@@ -76,7 +57,7 @@ static int md_row(const struct rpt_table *t, struct mw_buf *out,
                   const struct rpt_row *r, bool bold) {
   const char *b = bold ? "**" : "";
   int rc = mw_buf_printf(out, "| %s%s%s | ", b, tier_label, b);
-  if (!rc && name) rc = md_text(out, name);
+  if (!rc && name) rc = rpt_md_text(out, name);
   if (!rc && marked) rc = mw_buf_puts(out, "†");
   for (size_t i = 0; !rc && i < t->n_topics; i++)
     rc = mw_buf_printf(out, " | %s%lld%s", b, (long long)r->counts[i], b);
@@ -88,7 +69,7 @@ static int md_table(const struct rpt_table *t, struct mw_buf *out) {
   int rc = mw_buf_puts(out, "\n## 分级报道统计\n\n| 媒体级别 | 媒体");
   for (size_t i = 0; !rc && i < t->n_topics; i++) {
     rc = mw_buf_puts(out, " | ");
-    if (!rc) rc = md_text(out, t->topics[i].name);
+    if (!rc) rc = rpt_md_text(out, t->topics[i].name);
     if (!rc && !t->topics[i].in_config) rc = mw_buf_puts(out, "†");
   }
   if (!rc) rc = mw_buf_puts(out, " | 全部稿件 |\n| --- | ---");
@@ -115,5 +96,6 @@ static int md_table(const struct rpt_table *t, struct mw_buf *out) {
 
 int rpt_coverage_md(const struct rpt_table *t, struct mw_buf *out) {
   int rc = md_header(t, out);
-  return rc ? rc : md_table(t, out);
+  if (!rc) rc = md_table(t, out);
+  return rc ? rc : rpt_sections_md(t, out);
 }

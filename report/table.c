@@ -73,6 +73,18 @@ static const char *clean_name(struct mw_arena *a, const char *s) {
   return out;
 }
 
+const char *rpt_clean(struct mw_arena *a, const char *s) {
+  return clean_name(a, s ? s : "");
+}
+
+void rpt_format_local(const struct mw_config *cfg, int64_t t, char *buf,
+                      size_t n) {
+  struct mw_civil c;
+  mw_time_to_civil(t, cfg->tz ? mw_tz_offset_at(cfg->tz, t) : 0, &c);
+  snprintf(buf, n, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day,
+           c.hour, c.minute);
+}
+
 /* For sorting the store-only names. */
 struct ref {
   const char *name;
@@ -312,6 +324,7 @@ static void set_period(struct rpt_table *t, const struct mw_config *cfg,
   t->from = p->from;
   t->to = p->to;
   int64_t at[2] = {p->from, p->to};
+  int y[2], m[2], d[2]; /* the first and the last day */
   char *local[2] = {t->from_local, t->to_local};
   for (int i = 0; i < 2; i++) {
     int off = tz ? mw_tz_offset_at(tz, at[i]) : 0;
@@ -328,11 +341,33 @@ static void set_period(struct rpt_table *t, const struct mw_config *cfg,
     mw_time_to_civil(day_of, off, &c);
     snprintf(i == 0 ? t->first_day : t->last_day, sizeof t->first_day,
              "%04d-%02d-%02d", c.year, c.month, c.day);
+    y[i] = c.year;
+    m[i] = c.month;
+    d[i] = c.day;
   }
   if (p->iso_week > 0) {
     t->iso_year = p->iso_year;
     t->iso_week = p->iso_week;
     snprintf(t->week, sizeof t->week, "%04d-W%02d", p->iso_year, p->iso_week);
+    t->kind = "week";
+    snprintf(t->label_zh, sizeof t->label_zh, "%04d年第%d周", p->iso_year,
+             p->iso_week);
+    snprintf(t->iso, sizeof t->iso, "%s", t->week);
+  } else if (p->month > 0) {
+    t->kind = "month";
+    snprintf(t->label_zh, sizeof t->label_zh, "%04d年%d月", p->year,
+             p->month);
+    snprintf(t->iso, sizeof t->iso, "%04d-%02d", p->year, p->month);
+  } else {
+    /* "2023年5月8日至5月10日", the year again only when it changes. */
+    t->kind = "range";
+    if (y[0] == y[1])
+      snprintf(t->label_zh, sizeof t->label_zh, "%04d年%d月%d日至%d月%d日",
+               y[0], m[0], d[0], m[1], d[1]);
+    else
+      snprintf(t->label_zh, sizeof t->label_zh,
+               "%04d年%d月%d日至%04d年%d月%d日", y[0], m[0], d[0], y[1], m[1],
+               d[1]);
   }
 }
 

@@ -61,6 +61,12 @@ static const char SQL_UPDATE[] =
     " acked_at = ?15, acked_by = ?16, assignee = ?17, due = ?18,"
     " escalation = ?19, notified_at = ?20, notified_level = ?21,"
     " silence_id = ?22, overdue = ?23 WHERE id = ?1";
+/* The reprint index (article_hashes) knows a cluster's members without
+ * reading the long article rows. */
+static const char SQL_ADD_CLUSTER[] =
+    "INSERT INTO alert_articles (alert_id, article_id)"
+    " SELECT ?1, article_id FROM article_hashes WHERE cluster_id = ?2"
+    " ON CONFLICT DO NOTHING";
 static const char SQL_ADD_ARTICLE[] =
     "INSERT INTO alert_articles (alert_id, article_id) VALUES (?1, ?2)"
     " ON CONFLICT DO NOTHING";
@@ -365,6 +371,26 @@ int mw_store_alert_add_article(struct mw_store *s, int64_t alert_id,
   if (rc != SQLITE_DONE)
     return store_db_err(s, err, "adding an article to an alert");
   if (added) *added = sqlite3_changes(s->db) > 0;
+  return MW_OK;
+}
+
+int mw_store_alert_add_cluster(struct mw_store *s, int64_t alert_id,
+                               int64_t cluster_id, int64_t *added,
+                               struct mw_err *err) {
+  if (added) *added = 0;
+  sqlite3_stmt *st;
+  int rc = store_stmt(s, STMT_ALERT_ADD_CLUSTER, SQL_ADD_CLUSTER, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, alert_id);
+  sqlite3_bind_int64(st, 2, cluster_id);
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    return mw_err_set(err, MW_ENOTFOUND, "store %s: alert %lld not found",
+                      s->path, (long long)alert_id);
+  if (rc != SQLITE_DONE)
+    return store_db_err(s, err, "adding a story's reprints to an alert");
+  if (added) *added = sqlite3_changes(s->db);
   return MW_OK;
 }
 

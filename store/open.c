@@ -175,17 +175,23 @@ static const char *const migrations[] = {
     "UPDATE simhash_bands SET simhash = (SELECT h.simhash FROM"
     "  article_hashes h WHERE h.article_id = simhash_bands.article_id);",
     /* 5: alerts and the on-duty workflow. An article's sensitivity (score,
-     * level 0..4, 属地) as the alerts engine decided it; NULL level is an
-     * article never judged, read as 0. Spread and burst counts go by first
-     * seen time (fetched); the partial index holds only sensitive articles
-     * with what the regional spread count reads, so it never touches the
-     * long rows. */
-    "ALTER TABLE articles ADD COLUMN score REAL;"
-    "ALTER TABLE articles ADD COLUMN level INTEGER;"
-    "ALTER TABLE articles ADD COLUMN region TEXT;"
+     * level 0..4, 属地) as the alerts engine decided it, in a narrow table
+     * of its own with the outlet and first-seen time the spread count
+     * reads: setting columns of articles would rewrite each long row (and
+     * its overflow pages) once more. Only articles that scored anything
+     * have a row. Spread and burst counts go by first-seen time. */
+    "CREATE TABLE article_sensitivity ("
+    "  article_id INTEGER PRIMARY KEY REFERENCES articles(id)"
+    "    ON DELETE CASCADE,"
+    "  score REAL NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  region TEXT,"
+    "  outlet_id INTEGER NOT NULL,"
+    "  fetched INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX article_sensitivity_region ON article_sensitivity"
+    "  (region, fetched, outlet_id) WHERE level >= 1;"
     "CREATE INDEX IF NOT EXISTS articles_fetched ON articles (fetched);"
-    "CREATE INDEX articles_sensitive ON articles"
-    "  (region, fetched, outlet_id, level) WHERE level >= 1;"
     /* One row per grouping key. Ids and times that may be absent are NULL
      * (the API reads them as 0). cluster_id has no foreign key: an empty
      * cluster is deleted (clusters.c) while its alert lives on. */

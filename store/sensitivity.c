@@ -17,16 +17,24 @@
 #include "store/store_int.h"
 
 static const char SQL_SET_SENSITIVITY[] =
-    "UPDATE articles SET score = ?2, level = ?3, region = ?4 WHERE id = ?1";
+    "INSERT INTO article_sensitivity"
+    " (article_id, score, level, region, outlet_id, fetched)"
+    " SELECT id, ?2, ?3, ?4, outlet_id, fetched FROM articles WHERE id = ?1"
+    " ON CONFLICT (article_id) DO UPDATE SET score = excluded.score,"
+    " level = excluded.level, region = excluded.region";
+/* Most articles score nothing: they keep no row. */
+static const char SQL_CLEAR_SENSITIVITY[] =
+    "DELETE FROM article_sensitivity WHERE article_id = ?1";
+static const char SQL_ARTICLE_KNOWN[] = "SELECT 1 FROM articles WHERE id = ?1";
 static const char SQL_CLUSTER_OUTLETS_SINCE[] =
     "SELECT count(DISTINCT outlet_id) FROM articles"
     " WHERE cluster_id = ?1 AND fetched >= ?2";
 /* "level >= 1" spelled as in the partial index so sqlite may use it. */
 static const char SQL_REGION_OUTLETS_SINCE[] =
-    "SELECT count(DISTINCT a.outlet_id) FROM articles a"
+    "SELECT count(DISTINCT a.outlet_id) FROM article_sensitivity a"
     " WHERE a.level >= 1 AND a.region = ?2 AND a.fetched >= ?3"
     " AND (?1 IS NULL OR EXISTS (SELECT 1 FROM matches m"
-    "  WHERE m.article_id = a.id AND m.topic = ?1))";
+    "  WHERE m.article_id = a.article_id AND m.topic = ?1))";
 /* The period's articles first, each checked by the matches key: a topic's
  * whole history is far longer than one hour of articles. */
 static const char SQL_TOPIC_MENTIONS[] =
@@ -41,22 +49,35 @@ int mw_store_article_set_sensitivity(struct mw_store *s, int64_t article_id,
     return mw_err_set(err, MW_EINVAL,
                       "store: level %d of article %lld is outside 0..4", level,
                       (long long)article_id);
+  bool clear = score == 0 && level == 0;
   sqlite3_stmt *st;
-  int rc = store_stmt(s, STMT_ARTICLE_SET_SENSITIVITY, SQL_SET_SENSITIVITY, &st,
-                      err);
+  int rc = clear ? store_stmt(s, STMT_ARTICLE_CLEAR_SENSITIVITY,
+                              SQL_CLEAR_SENSITIVITY, &st, err)
+                 : store_stmt(s, STMT_ARTICLE_SET_SENSITIVITY,
+                              SQL_SET_SENSITIVITY, &st, err);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, article_id);
-  sqlite3_bind_double(st, 2, score);
-  sqlite3_bind_int(st, 3, level);
-  store_bind_text(st, 4, region);
+  if (!clear) {
+    sqlite3_bind_double(st, 2, score);
+    sqlite3_bind_int(st, 3, level);
+    store_bind_text(st, 4, region);
+  }
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE)
     return store_db_err(s, err, "recording an article's sensitivity");
-  if (sqlite3_changes(s->db) == 0)
-    return mw_err_set(err, MW_ENOTFOUND, "store %s: article %lld not found",
-                      s->path, (long long)article_id);
-  return MW_OK;
+  if (!clear && sqlite3_changes(s->db) > 0) return MW_OK;
+  /* Nothing written: either nothing to clear, or no such article. */
+  rc = store_stmt(s, STMT_ARTICLE_KNOWN, SQL_ARTICLE_KNOWN, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, article_id);
+  int step = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (step == SQLITE_ROW) return MW_OK;
+  if (step != SQLITE_DONE)
+    return store_db_err(s, err, "recording an article's sensitivity");
+  return mw_err_set(err, MW_ENOTFOUND, "store %s: article %lld not found",
+                    s->path, (long long)article_id);
 }
 
 /* Steps st, which returns one integer, into *n. */

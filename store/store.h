@@ -268,7 +268,9 @@ int mw_store_article_cluster(struct mw_store *s, int64_t article_id,
 
 /* Records an article's sensitivity score, the alert level it suggests (0
  * none, 1..4) and its 属地 (may be NULL), as the alerts engine decided
- * them. MW_ENOTFOUND when no article has that id. */
+ * them, in a narrow table of its own; an article scoring 0 at level 0
+ * keeps no row (most articles). MW_ENOTFOUND when no article has that
+ * id. */
 int mw_store_article_set_sensitivity(struct mw_store *s, int64_t article_id,
                                      double score, int level,
                                      const char *region, struct mw_err *err);
@@ -346,6 +348,13 @@ int mw_store_alert_update(struct mw_store *s, const struct mw_alert_rec *r,
  * when it was there already. */
 int mw_store_alert_add_article(struct mw_store *s, int64_t alert_id,
                                int64_t article_id, bool *added,
+                               struct mw_err *err);
+
+/* Adds every article of reprint cluster cluster_id to the alert: a story
+ * alerted only when a later copy of it scored carries the outlets that
+ * ran it before. *added (may be NULL) counts the articles new to it. */
+int mw_store_alert_add_cluster(struct mw_store *s, int64_t alert_id,
+                               int64_t cluster_id, int64_t *added,
                                struct mw_err *err);
 
 struct mw_alert_filter {
@@ -466,5 +475,52 @@ int mw_store_held_add(struct mw_store *s, const char *receiver,
 int mw_store_held_take(struct mw_store *s, const char *receiver,
                        int64_t before, char ***lines, size_t *n,
                        struct mw_err *err);
+
+/* --------------------------------------------------------------- reports */
+
+/* Articles per day of a report period: day i runs [bounds[i], bounds[i+1])
+ * (local midnights, chosen by the caller who knows the zone). A cell per
+ * day and topic with articles, plus one per day with articles whatever
+ * they matched (topic NULL); days without articles have no cell. Free
+ * with mw_coverage_daily_free. */
+struct mw_daily_cell {
+  size_t day;   /* index into the days */
+  char *topic;  /* NULL = all articles */
+  int64_t count;
+};
+struct mw_coverage_daily {
+  size_t n_days;
+  int64_t *bounds; /* n_days + 1 instants, copied from the caller's */
+  struct mw_daily_cell *cells;
+  size_t n_cells;
+};
+/* Counts by coverage time (published, else first seen), like
+ * mw_store_coverage. bounds must be increasing; at most
+ * MW_STORE_DAILY_MAX_DAYS days, else MW_EINVAL. */
+#define MW_STORE_DAILY_MAX_DAYS 400
+int mw_store_coverage_daily(struct mw_store *s, const int64_t *bounds,
+                            size_t n_days, struct mw_coverage_daily **out,
+                            struct mw_err *err);
+void mw_coverage_daily_free(struct mw_coverage_daily *d);
+
+/* A source that failed all period: polled in [from, to) (its fetch log or
+ * its last attempt says so) with no successful poll in it. Strings
+ * malloc'd; free the array with mw_failed_sources_free. */
+struct mw_failed_source {
+  int64_t id;
+  char *outlet;
+  enum mw_tier tier;
+  char *url;
+  int64_t failures;   /* failed polls in the period the fetch log keeps */
+  int64_t last_ok;    /* epoch s of the last success ever, 0 = never */
+  int64_t last_fetch; /* epoch s of the last attempt */
+  int64_t last_status;/* HTTP status of the last attempt, 0 = none */
+  char *last_error;   /* may be NULL */
+};
+/* Active sources that failed all period, by outlet name then URL. */
+int mw_store_failed_sources(struct mw_store *s, int64_t from, int64_t to,
+                            struct mw_failed_source **out, size_t *n,
+                            struct mw_err *err);
+void mw_failed_sources_free(struct mw_failed_source *arr, size_t n);
 
 #endif

@@ -100,11 +100,11 @@ static void test_level0_records_sensitivity_only(void **state) {
                              EF_T0);
   assert_int_equal(alert, 0);
   int64_t art = ef_q(f, "SELECT max(id) FROM articles");
-  assert_int_equal(ef_q(f, "SELECT level FROM articles WHERE id = %lld",
-                        (long long)art), 0);
-  expect_str(ef_qs(f, "SELECT region FROM articles WHERE id = %lld",
-                   (long long)art),
-             "吉林省长春市朝阳区");
+  /* Scoring nothing, in no story: nothing kept beside the article. */
+  assert_int_equal(
+      ef_q(f, "SELECT count(*) FROM article_sensitivity WHERE article_id = %lld",
+           (long long)art),
+      0);
   assert_int_equal(ef_q(f, "SELECT count(*) FROM alerts"), 0);
   assert_int_equal(ef_last(f), 0);
   assert_int_equal(ef_q(f, "SELECT count(*) FROM held"), 0);
@@ -152,8 +152,15 @@ static void test_raise_routes_and_renders(void **state) {
   assert_int_equal(r.silence_id, 0);
   assert_int_equal(r.article_count, 1);
   mw_alert_rec_cleanup(&r);
-  assert_int_equal(ef_q(f, "SELECT level FROM articles WHERE id = %lld",
-                        (long long)art), 1);
+  assert_int_equal(
+      ef_q(f, "SELECT level FROM article_sensitivity WHERE article_id = %lld",
+           (long long)art),
+      1);
+  expect_str(ef_qs(f,
+                   "SELECT region FROM article_sensitivity WHERE article_id = "
+                   "%lld",
+                   (long long)art),
+             "吉林省长春市朝阳区");
 
   /* Duty (张三, first of the shift) and 值班群; 王五 only from level 2;
    * the 垃圾分类 digest receiver holds a line instead. */
@@ -291,6 +298,30 @@ static void test_cluster_groups_and_spread_raises_once(void **state) {
   expect_str(ef_sent(f, mark), "值班群:rose 张三微信:rose 王五邮箱:rose "
                                "领导钉钉:rose 摘要邮箱:rose");
   assert_int_equal(ef_q(f, "SELECT count(*) FROM alerts"), 1);
+}
+
+/* The copies came first and scored nothing (a reprint may drop the
+ * sensitive title); the original then raises the alert with every outlet
+ * that carried the story, spread counted at once. */
+static void test_alert_raised_late_takes_earlier_copies(void **state) {
+  struct ef *f = *state;
+  assert_int_equal(ef_observe(f, EF_ZGJLW, EF_TITLE, EF_TEXT, EF_STORY, 0,
+                              NULL, EF_T0),
+                   0);
+  assert_int_equal(ef_observe(f, EF_RMRB, EF_TITLE, EF_TEXT, EF_STORY, 0,
+                              NULL, EF_T0 + 5 * EF_MIN),
+                   0);
+  assert_int_equal(ef_q(f, "SELECT count(*) FROM alerts"), 0);
+  int64_t a = ef_observe(f, EF_JLRB, EF_TITLE, EF_TEXT, EF_STORY, 1,
+                         "垃圾分类", EF_T0 + 10 * EF_MIN);
+  assert_true(a > 0);
+  assert_int_equal(ef_q(f, "SELECT count(*) FROM alert_articles WHERE"
+                           " alert_id = %lld", (long long)a), 3);
+  assert_int_equal(ef_q(f, "SELECT level FROM alerts"), 2);
+  expect_has(ef_qs(f, "SELECT text FROM outbox WHERE receiver = '值班群'"),
+             "中国吉林网");
+  expect_has(ef_qs(f, "SELECT text FROM outbox WHERE receiver = '值班群'"),
+             "人民日报");
 }
 
 static void test_spread_outside_window_does_not_count(void **state) {
@@ -431,6 +462,8 @@ int main(void) {
                                       ef_setup, ef_teardown),
       cmocka_unit_test_setup_teardown(
           test_cluster_groups_and_spread_raises_once, ef_setup, ef_teardown),
+      cmocka_unit_test_setup_teardown(
+          test_alert_raised_late_takes_earlier_copies, ef_setup, ef_teardown),
       cmocka_unit_test_setup_teardown(
           test_spread_outside_window_does_not_count, ef_setup, ef_teardown),
       cmocka_unit_test_setup_teardown(test_topic_spread_in_one_region,

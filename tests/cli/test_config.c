@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "cli/cli.h"
+#include "matchers/matchers.h"
 
 static char *data_path(const char *rel) {
   const char *dir = getenv("MW_TEST_DATA");
@@ -224,6 +225,7 @@ static void test_defaults(void **state) {
   assert_false(c->allow_private);
   assert_int_equal(cfg->n_outlets, 1);
   assert_null(cfg->outlets[0].region);
+  assert_int_equal(cfg->outlets[0].media, -1); /* auto: from the tier */
   assert_int_equal(cfg->outlets[0].line, 2);
   assert_int_equal(cfg->outlets[0].sources[0].kind, MW_SOURCE_FEED);
   assert_int_equal(cfg->outlets[0].sources[0].poll_interval_s, 1800);
@@ -290,6 +292,17 @@ static void test_values(void **state) {
   mw_config_free(cfg);
   cfg = load_ok("storage: ../db/w.db\n" MINIMAL, "/etc/mw/demo.yaml");
   assert_string_equal(cfg->storage_path, "/etc/mw/../db/w.db");
+  mw_config_free(cfg);
+  /* A complaint board weighs as one whatever its tier. */
+  cfg = load_ok("outlets:\n  - name: 吉林省网上群众留言板\n    tier: portal\n"
+                "    media: complaint\n    sources:\n      - url: http://a.cn/rss.xml\n",
+                "x.yaml");
+  assert_int_equal(cfg->outlets[0].media, MW_DOC_COMPLAINT);
+  mw_config_free(cfg);
+  cfg = load_ok("outlets:\n  - name: 人民网\n    tier: central\n"
+                "    media: auto\n    sources:\n      - url: http://a.cn/rss.xml\n",
+                "x.yaml");
+  assert_int_equal(cfg->outlets[0].media, -1);
   mw_config_free(cfg);
   /* The lexicon the same way. */
   cfg = load_ok("sensitivity: {lexicon: lex/words.tsv}\n" MINIMAL,
@@ -376,6 +389,9 @@ static const struct bad bad_cases[] = {
     {"outlets:\n  - name: 人民网\n    tier: central\n    sources:\n"
      "      - url: http://a.cn/rss.xml\n        kind: atom\n",
      "demo.yaml:6:15: 'kind' must be one of feed, html, sitemap, got 'atom'"},
+    {"outlets:\n  - name: 留言板\n    tier: portal\n    media: forum\n" SRC,
+     "demo.yaml:4:12: 'media' must be one of auto, press, portal, social, "
+     "complaint, got 'forum'"},
     {"outlets:\n  - name: 人民网\n    tier: central\n    sources:\n"
      "      - url: ftp://ftp.example.cn/feed.xml\n",
      "demo.yaml:5:14: 'url' must be an http:// or https:// URL, got "

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "store/store.h"
 #include "tests/e2e/e2e.h"
 
 void e2e_scratch_new(struct e2e_scratch *s, const char *name) {
@@ -58,10 +59,43 @@ void e2e_write_file(const char *path, const char *text) {
   assert_int_equal(fclose(f), 0);
 }
 
+/* Whether line (len bytes) is "<indent>lexicon: FILE" or "<indent>gazetteer:
+ * FILE" with FILE relative; *key and *value (lengths *klen, *vlen) say
+ * where. */
+static bool relative_file_line(const char *line, size_t len, const char **key,
+                               size_t *klen, const char **value, size_t *vlen) {
+  static const char *const keys[] = {"lexicon:", "gazetteer:"};
+  size_t i = 0;
+  while (i < len && line[i] == ' ') i++;
+  for (size_t k = 0; k < 2; k++) {
+    size_t kl = strlen(keys[k]);
+    if (i == 0 || i + kl > len || strncmp(line + i, keys[k], kl)) continue;
+    size_t v = i + kl;
+    while (v < len && line[v] == ' ') v++;
+    size_t e = v;
+    while (e < len && line[e] != '\n' &&
+           !(line[e] == '#' && line[e - 1] == ' '))
+      e++;
+    while (e > v && line[e - 1] == ' ') e--;
+    if (e == v || line[v] == '/' || line[v] == '"' || line[v] == '#')
+      return false;
+    *key = line;
+    *klen = i + kl;
+    *value = line + v;
+    *vlen = e - v;
+    return true;
+  }
+  return false;
+}
+
 void e2e_make_config(const char *template_path, const char *out_path,
                      const char *base_url, const char *db_path) {
   char *t = e2e_read_file(template_path, NULL);
   assert_non_null(t);
+  /* The template's folder, for the files it names relative to it. */
+  const char *slash = strrchr(template_path, '/');
+  int dir_len = slash ? (int)(slash - template_path) : 1;
+  const char *dir = slash ? template_path : ".";
   struct mw_buf b;
   mw_buf_init(&b, 16u << 20);
   const char *origin = "http://127.0.0.1:18931";
@@ -69,8 +103,13 @@ void e2e_make_config(const char *template_path, const char *out_path,
   while (*p) {
     const char *line_end = strchr(p, '\n');
     size_t len = line_end ? (size_t)(line_end - p + 1) : strlen(p);
+    const char *key, *value;
+    size_t klen, vlen;
     if (!strncmp(p, "storage:", 8)) {
       mw_buf_printf(&b, "storage: \"%s\"\n", db_path);
+    } else if (relative_file_line(p, len, &key, &klen, &value, &vlen)) {
+      mw_buf_printf(&b, "%.*s \"%.*s/%.*s\"\n", (int)klen, key, dir_len, dir,
+                    (int)vlen, value);
     } else {
       const char *q = p;
       while (q < p + len) {
@@ -188,4 +227,150 @@ struct mw_fixture *e2e_fixture(const char *root) {
   struct mw_err err;
   if (mw_fixture_start(&o, &f, &err) != MW_OK) fail_msg("%s", err.msg);
   return f;
+}
+
+/* ------------------------------------------------- alerts and receivers */
+
+char *e2e_run_config(const char *cfg, int want, char **err_out, ...) {
+  const char *args[40];
+  size_t n = 0;
+  va_list ap;
+  va_start(ap, err_out);
+  const char *a;
+  while (n < 36 && (a = va_arg(ap, const char *))) args[n++] = a;
+  va_end(ap);
+  args[n++] = "--config";
+  args[n++] = cfg;
+  args[n] = NULL;
+  char *out = NULL, *err = NULL;
+  int rc = e2e_run(&out, &err, args);
+  if (rc != want)
+    fail_msg("mediawatch %s %s exited %d, not %d\nstdout:\n%s\nstderr:\n%s",
+             args[0], n > 3 ? args[1] : "", rc, want, out, err);
+  if (err_out)
+    *err_out = err;
+  else
+    free(err);
+  return out;
+}
+
+json_t *e2e_json(char *text) {
+  json_error_t je;
+  json_t *j = json_loads(text, 0, &je);
+  if (!j) fail_msg("not JSON (%s):\n%s", je.text, text);
+  free(text);
+  return j;
+}
+
+static int row_by_id(const void *a, const void *b) {
+  const struct e2e_outbox_row *x = a, *y = b;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+long e2e_outbox(const char *db, struct e2e_outbox_row *rows, size_t max) {
+  struct mw_store *st;
+  struct mw_err err;
+  if (mw_store_open(db, &st, &err)) return -1;
+  struct mw_alert_filter f = {0};
+  struct mw_alert_rec *recs = NULL;
+  size_t n = 0, k = 0;
+  long rc = mw_store_alert_list(st, &f, &recs, &n, &err) ? -1 : 0;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    struct mw_outbox_msg *m = NULL;
+    size_t nm = 0;
+    if (mw_store_outbox_of_alert(st, recs[i].id, &m, &nm, &err)) {
+      rc = -1;
+      break;
+    }
+    for (size_t j = 0; j < nm && k < max; j++, k++) {
+      rows[k] = (struct e2e_outbox_row){.id = m[j].id,
+                                        .alert_id = m[j].alert_id,
+                                        .sent_at = m[j].sent_at,
+                                        .attempts = m[j].attempts};
+      snprintf(rows[k].receiver, sizeof rows[k].receiver, "%s", m[j].receiver);
+      snprintf(rows[k].kind, sizeof rows[k].kind, "%s", m[j].kind);
+    }
+    mw_outbox_msgs_free(m, nm);
+  }
+  mw_alert_recs_free(recs, n);
+  mw_store_close(st);
+  if (rc == 0) qsort(rows, k, sizeof *rows, row_by_id);
+  return rc == 0 ? (long)k : -1;
+}
+
+size_t e2e_deliveries(struct mw_fixture *fx, const char *prefix,
+                      struct mw_fixture_delivery **d) {
+  size_t n = 0;
+  *d = NULL;
+  assert_int_equal(mw_fixture_deliveries(fx, prefix, d, &n), MW_OK);
+  return n;
+}
+
+size_t e2e_delivery_count(struct mw_fixture *fx, const char *prefix) {
+  struct mw_fixture_delivery *d;
+  size_t n = e2e_deliveries(fx, prefix, &d);
+  mw_fixture_deliveries_free(d, n);
+  return n;
+}
+
+#define OUTBOX_MAX 512
+
+json_t *e2e_last_json(struct mw_fixture *fx, const char *prefix) {
+  struct mw_fixture_delivery *d;
+  size_t n = e2e_deliveries(fx, prefix, &d);
+  if (!n) fail_msg("nothing was delivered to %s", prefix);
+  json_error_t je;
+  json_t *j = json_loadb(d[n - 1].body, d[n - 1].body_len, 0, &je);
+  if (!j) fail_msg("the last delivery to %s is not JSON: %s", prefix, je.text);
+  mw_fixture_deliveries_free(d, n);
+  return j;
+}
+
+void e2e_expect_in_order(struct mw_fixture *fx, const char *db,
+                         const char *receiver, const char *path) {
+  static struct e2e_outbox_row rows[OUTBOX_MAX];
+  long n = e2e_outbox(db, rows, OUTBOX_MAX);
+  assert_true(n >= 0);
+  struct mw_fixture_delivery *d;
+  size_t nd = e2e_deliveries(fx, path, &d), k = 0;
+  for (long i = 0; i < n; i++) {
+    if (strcmp(rows[i].receiver, receiver)) continue;
+    if (k >= nd)
+      fail_msg("notification %lld never reached %s", (long long)rows[i].id,
+               path);
+    assert_non_null(d[k].delivery_id);
+    assert_int_equal(strtoll(d[k].delivery_id, NULL, 10), rows[i].id);
+    k++;
+  }
+  assert_int_equal(k, nd);
+  mw_fixture_deliveries_free(d, nd);
+}
+
+void e2e_expect_exactly_once(struct mw_fixture *fx, const char *db,
+                             const char *(*path_of)(const char *receiver)) {
+  static struct e2e_outbox_row rows[OUTBOX_MAX];
+  bool seen[OUTBOX_MAX] = {false};
+  long n = e2e_outbox(db, rows, OUTBOX_MAX);
+  assert_true(n > 0 && n < OUTBOX_MAX);
+  struct mw_fixture_delivery *d = NULL;
+  size_t nd = e2e_deliveries(fx, "/hook/", &d);
+  for (size_t i = 0; i < nd; i++) {
+    if (!d[i].delivery_id)
+      fail_msg("a delivery to %s without a delivery id", d[i].path);
+    int64_t id = strtoll(d[i].delivery_id, NULL, 10);
+    long k = 0;
+    while (k < n && rows[k].id != id) k++;
+    if (k == n)
+      fail_msg("delivery %lld to %s is in no outbox", (long long)id, d[i].path);
+    if (seen[k]) fail_msg("notification %lld delivered twice", (long long)id);
+    seen[k] = true;
+    assert_string_equal(d[i].path, path_of(rows[k].receiver));
+  }
+  for (long k = 0; k < n; k++)
+    if (!seen[k] || !rows[k].sent_at)
+      fail_msg("notification %lld (%s to %s) %s", (long long)rows[k].id,
+               rows[k].kind, rows[k].receiver,
+               seen[k] ? "arrived but is not marked sent" : "never arrived");
+  assert_int_equal(nd, (size_t)n);
+  mw_fixture_deliveries_free(d, nd);
 }

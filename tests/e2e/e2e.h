@@ -7,6 +7,7 @@
 #ifndef MW_TESTS_E2E_H
 #define MW_TESTS_E2E_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "common/common.h"
@@ -28,7 +29,9 @@ char *e2e_read_file(const char *path, size_t *len);
 void e2e_write_file(const char *path, const char *text);
 
 /* Copies template_path to out_path, replacing every "http://127.0.0.1:18931"
- * with base_url and the line starting "storage:" with "storage: DB". */
+ * with base_url and the line starting "storage:" with "storage: DB". An
+ * indented "lexicon: FILE" or "gazetteer: FILE" with FILE relative gets the
+ * template's folder in front, so the copy names the same files. */
 void e2e_make_config(const char *template_path, const char *out_path,
                      const char *base_url, const char *db_path);
 
@@ -52,5 +55,42 @@ void e2e_source(const char *rel, char *buf, size_t n);
 /* Starts the fixture server on an ephemeral port over root; fails the test
  * when it cannot. */
 struct mw_fixture *e2e_fixture(const char *root);
+
+/* ------------------------------------------------- alerts and receivers */
+
+/* Runs `mediawatch ARGS... --config CFG` (the ARGS end with NULL) and fails
+ * the test, showing both outputs, unless it exits want. Returns stdout
+ * (malloc'd); *err_out (may be NULL) receives stderr. */
+char *e2e_run_config(const char *cfg, int want, char **err_out, ...);
+/* Parses text as JSON and frees text; fails the test when it is not. */
+json_t *e2e_json(char *text);
+
+/* One notification of a store's outbox. */
+struct e2e_outbox_row {
+  int64_t id, alert_id, sent_at, attempts;
+  char receiver[64], kind[16];
+};
+/* Every notification of every alert in the store at db, by id (at most
+ * max); -1 when the store cannot be read yet (a daemon is creating it). */
+long e2e_outbox(const char *db, struct e2e_outbox_row *rows, size_t max);
+
+/* The deliveries fx accepted at paths starting with prefix, in arrival
+ * order; free with mw_fixture_deliveries_free. Returns how many. */
+size_t e2e_deliveries(struct mw_fixture *fx, const char *prefix,
+                      struct mw_fixture_delivery **d);
+size_t e2e_delivery_count(struct mw_fixture *fx, const char *prefix);
+
+/* The body of the last delivery under prefix, parsed as JSON (webhooks);
+ * fails the test when there is none. Free with json_decref. */
+json_t *e2e_last_json(struct mw_fixture *fx, const char *prefix);
+/* The deliveries at path are exactly receiver's notifications in db's
+ * outbox, one each, in the order they were written. */
+void e2e_expect_in_order(struct mw_fixture *fx, const char *db,
+                         const char *receiver, const char *path);
+/* Every notification in db's outbox was marked sent and reached fx
+ * exactly once, at the path path_of gives for its receiver (counted by
+ * delivery id): the deliveries under /hook/ are the outbox, id for id. */
+void e2e_expect_exactly_once(struct mw_fixture *fx, const char *db,
+                             const char *(*path_of)(const char *receiver));
 
 #endif

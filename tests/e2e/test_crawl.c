@@ -277,8 +277,18 @@ static void test_crawl_report_recrawl(void **state) {
     expect_requests(e, json_object_get(src, "articles"), 1, "article page");
     expect_requests(e, json_object_get(src, "never_fetched"), 0, "page");
   }
+  /* Besides: the duty desk's webhook told of the alerts the crawl raised
+   * (the demo's robots need their URLs from the environment). */
+  struct mw_fixture_delivery *hooks = NULL;
+  size_t n_hooks = 0;
+  assert_int_equal(mw_fixture_deliveries(e->fx, "/hook/", &hooks, &n_hooks),
+                   MW_OK);
+  assert_true(n_hooks > 0);
+  for (size_t k = 0; k < n_hooks; k++)
+    assert_string_equal(hooks[k].path, "/hook/webhook/duty-desk");
+  mw_fixture_deliveries_free(hooks, n_hooks);
   assert_int_equal(mw_fixture_requests(e->fx, NULL),
-                   1 + json_array_size(sources) + pages);
+                   1 + json_array_size(sources) + pages + n_hooks);
   free(out);
   free(err);
 

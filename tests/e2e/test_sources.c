@@ -171,13 +171,13 @@ static void test_opml_round_trip(void **state) {
   char *err = NULL;
   const char *imp[] = {"sources", "import", opml, "--config", cfg, NULL};
   assert_int_equal(e2e_run(&out, &err, imp), 0);
-  expect_in(err, "0 outlets to add, 6 skipped");
+  expect_in(err, "0 outlets to add, 7 skipped");
   free(out);
   free(err);
   /* ...and into no config yields the four outlets as config entries. */
   const char *imp2[] = {"sources", "import", opml, NULL};
   assert_int_equal(e2e_run(&out, &err, imp2), 0);
-  expect_in(err, "6 outlets to add, 0 skipped");
+  expect_in(err, "7 outlets to add, 0 skipped");
   expect_in(out, "  - name: \"吉林日报\"\n    tier: provincial\n");
   expect_in(out, "      - url: \"http://127.0.0.1:18931/jilinribao/atom.xml\"");
   free(out);

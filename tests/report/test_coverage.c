@@ -198,7 +198,8 @@ static void test_md_escapes_and_totals(void **state) {
   assert_non_null(strstr(md, "\\<script\\>alert(1)\\</script\\>†"));
   assert_null(strstr(md, "<script>"));
   assert_non_null(strstr(md, "| 中央媒体 | 新华网 | 0 | 0 | 0 | 0 | 0 |\n"));
-  assert_non_null(strstr(md, "2023-05-08 至 2023-05-14（2023-W19 / 第19周"));
+  assert_non_null(strstr(md, "- 统计周期：2023年第19周 2023-05-08 至 2023-05-14"
+                             "（2023-W19，Asia/Shanghai）\n"));
   assert_non_null(strstr(md, "稿件总数：66 篇（较上期 +28，+73.7%）"));
   assert_non_null(strstr(md, "主题“无废城市”：22 篇（较上期 +9，+69.2%）"));
   assert_non_null(strstr(md, "主题“垃圾分类”：12 篇（较上期 0，0.0%）"));
@@ -324,11 +325,12 @@ static void test_empty(void **state) {
 static void test_not_a_week(void **state) {
   struct fixture *f = *state;
   f->cfg.tz = NULL;
-  f->period = (struct mw_report_period){0, 0, 1683504000,
-                                        1683504000 + 3 * 86400};
+  f->period = (struct mw_report_period){.from = 1683504000,
+                                        .to = 1683504000 + 3 * 86400};
   render(f, MW_REPORT_MD, NULL);
   assert_non_null(strstr(f->out.data, " 媒体报道统计\n"));
-  assert_non_null(strstr(f->out.data, "2023-05-08 至 2023-05-10（UTC）"));
+  assert_non_null(strstr(f->out.data, "- 统计周期：2023年5月8日至5月10日 "
+                                      "2023-05-08 至 2023-05-10（UTC）\n"));
   render(f, MW_REPORT_JSON, NULL);
   json_t *root = json_loads(f->out.data, 0, NULL);
   json_t *period = json_object_get(root, "period");
@@ -414,12 +416,15 @@ static void test_format_names(void **state) {
   assert_int_equal(fmt, MW_REPORT_JSON);
   assert_int_equal(mw_report_format_parse("md", &fmt), MW_OK);
   assert_int_equal(fmt, MW_REPORT_MD);
-  assert_int_equal(mw_report_format_parse("html", &fmt), MW_EINVAL);
+  assert_int_equal(mw_report_format_parse("html", &fmt), MW_OK);
+  assert_int_equal(fmt, MW_REPORT_HTML);
+  assert_int_equal(mw_report_format_parse("pdf", &fmt), MW_EINVAL);
   assert_int_equal(mw_report_format_parse("MD", &fmt), MW_EINVAL);
   assert_int_equal(mw_report_format_parse(NULL, &fmt), MW_EINVAL);
   assert_string_equal(mw_report_format_ext(MW_REPORT_MD), "md");
   assert_string_equal(mw_report_format_ext(MW_REPORT_CSV), "csv");
   assert_string_equal(mw_report_format_ext(MW_REPORT_JSON), "json");
+  assert_string_equal(mw_report_format_ext(MW_REPORT_HTML), "html");
 }
 
 int main(void) {

@@ -127,3 +127,24 @@ struct mw_store *tu_open_synced(const char *path, struct tu_config *tc) {
   if (mw_store_sync_config(s, &tc->cfg, &err)) fail_msg("sync: %s", err.msg);
   return s;
 }
+
+void tu_config_three(struct tu_config *c) {
+  tu_config_init(c);
+  c->sources[3] = (struct mw_source_conf){
+      .url = "http://www.cccnews.cn/rss/huanbao.xml",
+      .kind = MW_SOURCE_FEED, .poll_interval_s = 900, .line = 30};
+  c->outlets[2] = (struct mw_outlet_conf){
+      .name = "长春日报", .tier = MW_TIER_CITY, .region = "吉林省长春市",
+      .sources = &c->sources[3], .n_sources = 1, .line = 28};
+  c->cfg.n_outlets = 3;
+}
+
+void tu_source_ids(struct mw_store *s, int64_t *ids, size_t n) {
+  struct mw_source_state *src;
+  size_t got;
+  struct mw_err err = {0};
+  assert_int_equal(mw_store_list_sources(s, &src, &got, &err), MW_OK);
+  assert_int_equal(got, n);
+  for (size_t i = 0; i < n; i++) ids[i] = src[i].id;
+  mw_store_sources_free(src, got);
+}

@@ -35,6 +35,13 @@ struct tu_config {
 };
 void tu_config_init(struct tu_config *c);
 
+/* tu_config_init plus a third outlet, 长春日报 (city, 吉林省长春市, one
+ * feed): four sources in all. */
+void tu_config_three(struct tu_config *c);
+/* The ids of the n sources stored (3 for tu_config_init, 4 for
+ * tu_config_three), in config order; fails the test unless there are n. */
+void tu_source_ids(struct mw_store *s, int64_t *ids, size_t n);
+
 /* Opens path with mw_store_open and syncs tc; fails the test on error. */
 struct mw_store *tu_open_synced(const char *path, struct tu_config *tc);
 

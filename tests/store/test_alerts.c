@@ -27,30 +27,14 @@ static int setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);
   f->dir = tu_tmpdir();
   f->path = tu_path(f->dir, "mw.db");
-  tu_config_init(&f->tc);
-  f->tc.sources[3] =
-      (struct mw_source_conf){.url = "http://www.cccnews.cn/rss/huanbao.xml",
-                              .kind = MW_SOURCE_FEED,
-                              .poll_interval_s = 900,
-                              .line = 30};
-  f->tc.outlets[2] = (struct mw_outlet_conf){.name = "长春日报",
-                                             .tier = MW_TIER_CITY,
-                                             .region = "吉林省长春市",
-                                             .sources = &f->tc.sources[3],
-                                             .n_sources = 1,
-                                             .line = 28};
-  f->tc.cfg.n_outlets = 3;
+  tu_config_three(&f->tc);
   f->s = tu_open_synced(f->path, &f->tc);
-  struct mw_source_state *src;
-  size_t n;
-  struct mw_err err = {0};
-  assert_int_equal(mw_store_list_sources(f->s, &src, &n, &err), MW_OK);
-  assert_int_equal(n, 4);
-  f->env = src[0].id;
-  f->pol = src[1].id;
-  f->jl = src[2].id;
-  f->cc = src[3].id;
-  mw_store_sources_free(src, n);
+  int64_t ids[4];
+  tu_source_ids(f->s, ids, 4);
+  f->env = ids[0];
+  f->pol = ids[1];
+  f->jl = ids[2];
+  f->cc = ids[3];
   *state = f;
   return 0;
 }
@@ -577,6 +561,52 @@ static void test_silences_window_and_end(void **state) {
   assert_int_equal(id, -1);
 }
 
+/* A story's copies stored before its alert was raised join it at once,
+ * however many, and only those of that cluster. */
+static void test_alert_add_cluster(void **state) {
+  struct fixture *f = *state;
+  struct mw_err err = {0};
+  int64_t a1 = add_article(f, f->jl, "https://jl.cn/c1", T);
+  int64_t a2 = add_article(f, f->cc, "https://cc.cn/c2", T + 10);
+  int64_t a3 = add_article(f, f->env, "https://p.cn/c3", T + 20);
+  int64_t other = add_article(f, f->pol, "https://p.cn/x", T + 30);
+  const uint64_t h = UINT64_C(0x5a5a5a5a12345678);
+  assert_int_equal(mw_store_cluster_article(f->s, a1, h, 3, &err), MW_OK);
+  assert_int_equal(mw_store_cluster_article(f->s, a2, h ^ 1, 3, &err), MW_OK);
+  assert_int_equal(mw_store_cluster_article(f->s, a3, h ^ 2, 3, &err), MW_OK);
+  assert_int_equal(
+      mw_store_cluster_article(f->s, other, ~h, 3, &err), MW_OK);
+  int64_t cluster = 0, cluster_other = 0;
+  assert_int_equal(mw_store_article_cluster(f->s, a3, &cluster, &err), MW_OK);
+  assert_int_equal(
+      mw_store_article_cluster(f->s, other, &cluster_other, &err), MW_OK);
+  assert_true(cluster > 0);
+  assert_true(cluster_other != cluster);
+
+  struct mw_alert_rec r = full_alert();
+  r.cluster_id = cluster;
+  r.article_id = a3;
+  int64_t id = 0;
+  assert_int_equal(mw_store_alert_insert(f->s, &r, &id, &err), MW_OK);
+  assert_int_equal(mw_store_alert_add_article(f->s, id, a3, NULL, &err), MW_OK);
+  int64_t added = -1;
+  assert_int_equal(mw_store_alert_add_cluster(f->s, id, cluster, &added, &err),
+                   MW_OK);
+  assert_int_equal(added, 2); /* a3 was there already */
+  struct mw_alert_rec got = {0};
+  assert_int_equal(mw_store_alert_get(f->s, id, &got, &err), MW_OK);
+  assert_int_equal(got.article_count, 3);
+  assert_int_equal(got.outlet_count, 3);
+  assert_string_equal(got.outlets, "吉林日报、长春日报、人民日报");
+  mw_alert_rec_cleanup(&got);
+  assert_int_equal(mw_store_alert_add_cluster(f->s, id, cluster, &added, &err),
+                   MW_OK);
+  assert_int_equal(added, 0);
+  assert_int_equal(mw_store_alert_add_cluster(f->s, 999, cluster, &added, &err),
+                   MW_ENOTFOUND);
+  assert_non_null(strstr(err.msg, "alert 999 not found"));
+}
+
 int main(void) {
 #define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -584,6 +614,7 @@ int main(void) {
       TEST(test_alert_errors),
       TEST(test_alert_by_key),
       TEST(test_alert_articles_and_outlets),
+      TEST(test_alert_add_cluster),
       TEST(test_alert_list_filters_and_order),
       TEST(test_alert_events_in_order),
       TEST(test_silences_window_and_end),

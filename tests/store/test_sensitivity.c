@@ -26,39 +26,18 @@ struct fixture {
   int64_t env, pol, jl, cc; /* source ids: 人民日报 x2, 吉林日报, 长春日报 */
 };
 
-/* tu_config plus a third outlet, 长春日报 (city, 长春市). */
-static void config_three(struct tu_config *tc) {
-  tu_config_init(tc);
-  tc->sources[3] =
-      (struct mw_source_conf){.url = "http://www.cccnews.cn/rss/huanbao.xml",
-                              .kind = MW_SOURCE_FEED,
-                              .poll_interval_s = 900,
-                              .line = 30};
-  tc->outlets[2] = (struct mw_outlet_conf){.name = "长春日报",
-                                           .tier = MW_TIER_CITY,
-                                           .region = CC,
-                                           .sources = &tc->sources[3],
-                                           .n_sources = 1,
-                                           .line = 28};
-  tc->cfg.n_outlets = 3;
-}
-
 static int setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);
   f->dir = tu_tmpdir();
   f->path = tu_path(f->dir, "mw.db");
-  config_three(&f->tc);
+  tu_config_three(&f->tc);
   f->s = tu_open_synced(f->path, &f->tc);
-  struct mw_source_state *src;
-  size_t n;
-  struct mw_err err = {0};
-  assert_int_equal(mw_store_list_sources(f->s, &src, &n, &err), MW_OK);
-  assert_int_equal(n, 4);
-  f->env = src[0].id;
-  f->pol = src[1].id;
-  f->jl = src[2].id;
-  f->cc = src[3].id;
-  mw_store_sources_free(src, n);
+  int64_t ids[4];
+  tu_source_ids(f->s, ids, 4);
+  f->env = ids[0];
+  f->pol = ids[1];
+  f->jl = ids[2];
+  f->cc = ids[3];
   *state = f;
   return 0;
 }
@@ -121,34 +100,39 @@ static void test_set_sensitivity_stores_columns(void **state) {
   struct fixture *f = *state;
   struct mw_err err = {0};
   int64_t id = add(f, f->env, "https://p.cn/s1", T, NULL, 0, NULL, 0);
-  char sql[160];
+  char sql[200];
   snprintf(sql, sizeof sql,
-           "SELECT level IS NULL AND score IS NULL AND "
-           "region IS NULL FROM articles WHERE id = %lld",
+           "SELECT count(*) FROM article_sensitivity WHERE article_id = %lld",
            (long long)id);
-  assert_int_equal(tu_query_int(f->path, sql), 1); /* never judged */
+  assert_int_equal(tu_query_int(f->path, sql), 0); /* never judged */
 
   assert_int_equal(
       mw_store_article_set_sensitivity(f->s, id, 7.25, 3, CC, &err), MW_OK);
   snprintf(sql, sizeof sql,
-           "SELECT level * 1000 + CAST(score * 100 AS "
-           "INTEGER) FROM articles WHERE id = %lld",
+           "SELECT level * 1000 + CAST(score * 100 AS INTEGER)"
+           " FROM article_sensitivity WHERE article_id = %lld",
            (long long)id);
   assert_int_equal(tu_query_int(f->path, sql), 3725);
   snprintf(sql, sizeof sql,
-           "SELECT region = '" CC
-           "' FROM articles WHERE "
-           "id = %lld",
-           (long long)id);
+           "SELECT region = '" CC "' AND fetched = %lld"
+           " FROM article_sensitivity WHERE article_id = %lld",
+           (long long)T, (long long)id);
   assert_int_equal(tu_query_int(f->path, sql), 1);
   /* Judged again: not sensitive, no 属地. */
   assert_int_equal(
       mw_store_article_set_sensitivity(f->s, id, 0.5, 0, NULL, &err), MW_OK);
   snprintf(sql, sizeof sql,
            "SELECT level = 0 AND region IS NULL FROM "
-           "articles WHERE id = %lld",
+           "article_sensitivity WHERE article_id = %lld",
            (long long)id);
   assert_int_equal(tu_query_int(f->path, sql), 1);
+  /* Scoring nothing at all: no row kept. */
+  assert_int_equal(
+      mw_store_article_set_sensitivity(f->s, id, 0, 0, NULL, &err), MW_OK);
+  snprintf(sql, sizeof sql,
+           "SELECT count(*) FROM article_sensitivity WHERE article_id = %lld",
+           (long long)id);
+  assert_int_equal(tu_query_int(f->path, sql), 0);
 
   assert_int_equal(
       mw_store_article_set_sensitivity(f->s, 9999, 1.0, 1, CC, &err),
@@ -277,47 +261,30 @@ static void test_migrates_v4_store(void **state) {
   tu_exec(f->path,
           "DROP TABLE alert_articles; DROP TABLE alert_events;"
           " DROP TABLE alerts; DROP TABLE silences; DROP TABLE outbox;"
-          " DROP TABLE held; DROP INDEX articles_sensitive;"
-          " ALTER TABLE articles DROP COLUMN score;"
-          " ALTER TABLE articles DROP COLUMN level;"
-          " ALTER TABLE articles DROP COLUMN region;"
+          " DROP TABLE held; DROP TABLE article_sensitivity;"
           " PRAGMA user_version = 4;");
-  assert_int_equal(
-      tu_query_int(f->path,
-                   "SELECT count(*) FROM "
-                   "pragma_table_info('articles') WHERE name IN ('score', "
-                   "'level', 'region')"),
-      0);
 
   assert_int_equal(mw_store_open(f->path, &f->s, &err), MW_OK);
   assert_int_equal(tu_query_int(f->path, "PRAGMA user_version"), 5);
   assert_int_equal(
       tu_query_int(f->path,
-                   "SELECT count(*) FROM "
-                   "pragma_table_info('articles') WHERE name IN ('score', "
-                   "'level', 'region')"),
-      3);
-  assert_int_equal(
-      tu_query_int(f->path,
                    "SELECT count(*) FROM sqlite_schema"
                    " WHERE type = 'table' AND name IN ('alerts', "
                    "'alert_articles', 'alert_events', 'silences', 'outbox', "
-                   "'held')"),
-      6);
+                   "'held', 'article_sensitivity')"),
+      7);
   assert_int_equal(
       tu_query_int(f->path,
                    "SELECT count(*) FROM sqlite_schema"
                    " WHERE type = 'index' AND name IN ('articles_fetched', "
-                   "'articles_sensitive', 'outbox_pending', 'alerts_open')"),
+                   "'article_sensitivity_region', 'outbox_pending', 'alerts_open')"),
       4);
   int64_t n = 0;
   assert_int_equal(mw_store_count_articles(f->s, &n, &err), MW_OK);
   assert_int_equal(n, 2);
   assert_int_equal(tu_query_int(f->path, "SELECT count(*) FROM matches"), 2);
-  assert_int_equal(tu_query_int(f->path,
-                                "SELECT count(*) FROM articles "
-                                "WHERE level IS NULL"),
-                   2);
+  assert_int_equal(
+      tu_query_int(f->path, "SELECT count(*) FROM article_sensitivity"), 0);
   /* The old articles count for bursts at once, and for spread once
    * judged. */
   assert_int_equal(mentions(f, "无废城市", T, T + 10), 1);

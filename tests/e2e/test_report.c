@@ -1,0 +1,215 @@
+/*
+ * test_report.c: `mediawatch report` end to end. The real binary crawls
+ * the fixture sites once with examples/demo.yaml (55 items over
+ * 2023-W19..W21, three alerts from the complaint board), then writes the
+ * report of May 2023 as HTML, JSON and Markdown, and of a range of days.
+ * The HTML must pass xmllint --html without an error and carry its three
+ * charts (one bar per day of May); the JSON's days must add up to its
+ * total; the open alerts are listed. Bad periods are usage errors with a
+ * message naming what to type.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tests/e2e/e2e.h"
+
+struct env {
+  struct e2e_scratch dir;
+  struct mw_fixture *fx;
+  char cfg[1024], db[1024];
+};
+
+static int setup(void **state) {
+  struct env *e = calloc(1, sizeof *e);
+  char sites[1024], tmpl[1024];
+  e2e_data("sites", sites, sizeof sites);
+  e2e_source("examples/demo.yaml", tmpl, sizeof tmpl);
+  e2e_scratch_new(&e->dir, "report");
+  e2e_path(&e->dir, "mediawatch.yaml", e->cfg, sizeof e->cfg);
+  e2e_path(&e->dir, "mw.db", e->db, sizeof e->db);
+  e->fx = e2e_fixture(sites);
+  e2e_make_config(tmpl, e->cfg, mw_fixture_base_url(e->fx), e->db);
+  char *out = NULL, *err = NULL;
+  const char *crawl[] = {"crawl", "--once", "--config", e->cfg, NULL};
+  int rc = e2e_run(&out, &err, crawl);
+  if (rc != 0) fail_msg("crawl exited %d\n%s\n%s", rc, out, err);
+  free(out);
+  free(err);
+  *state = e;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct env *e = *state;
+  mw_fixture_stop(e->fx);
+  e2e_scratch_free(&e->dir);
+  free(e);
+  return 0;
+}
+
+static void expect(const char *text, const char *needle) {
+  if (!text || !strstr(text, needle))
+    fail_msg("expected '%s' in:\n%s", needle, text ? text : "(null)");
+}
+
+static size_t count(const char *text, const char *needle) {
+  size_t n = 0;
+  for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle)) n++;
+  return n;
+}
+
+static int hexval(char c) {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/* Bars in chart id of the page: its data: URI decoded, rects counted. */
+static size_t chart_bars(const char *html, const char *id) {
+  char key[64];
+  snprintf(key, sizeof key, "<img class=\"chart\" id=\"%s\"", id);
+  const char *at = strstr(html, key);
+  if (!at) fail_msg("no chart %s in the page", id);
+  at = strstr(at, "src=\"data:image/svg+xml;charset=utf-8,");
+  assert_non_null(at);
+  const char *end = strchr(at + 5, '"');
+  assert_non_null(end);
+  size_t cap = (size_t)(end - at) + 1, n = 0;
+  char *svg = malloc(cap);
+  for (const char *p = at; p < end; p++) {
+    if (*p == '%' && p + 2 < end && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+      svg[n++] = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+      p += 2;
+    } else {
+      svg[n++] = *p;
+    }
+  }
+  svg[n] = '\0';
+  size_t bars = count(svg, "<rect class=\"bar\"");
+  free(svg);
+  return bars;
+}
+
+static void test_month_html(void **state) {
+  struct env *e = *state;
+  char path[1100];
+  e2e_path(&e->dir, "may.html", path, sizeof path);
+  char *out = e2e_run_config(e->cfg, 0, NULL, "report", "--month", "2023-05",
+                             "--format", "html", "--out", path, NULL);
+  free(out);
+  char cmd[1300];
+  snprintf(cmd, sizeof cmd, "xmllint --html --noout '%s' 2>&1", path);
+  FILE *p = popen(cmd, "r");
+  assert_non_null(p);
+  char lint[4096];
+  size_t n = fread(lint, 1, sizeof lint - 1, p);
+  lint[n] = '\0';
+  int status = pclose(p);
+  if (status != 0 || n != 0)
+    fail_msg("xmllint --html (exit %d) on the report:\n%s", status, lint);
+
+  size_t len;
+  char *html = e2e_read_file(path, &len);
+  assert_non_null(html);
+  expect(html, "媒体报道月报</h1>");
+  expect(html,
+         "统计周期：2023年5月 2023-05-01 至 2023-05-31（2023-05，"
+         "Asia/Shanghai）");
+  expect(html, "<div class=\"n\">55 篇</div>");
+  assert_int_equal(chart_bars(html, "chart-daily"), 31);
+  assert_true(chart_bars(html, "chart-tiers") >= 3);
+  assert_true(chart_bars(html, "chart-outlets") >= 3);
+  assert_null(strstr(html, "<script"));
+  /* The three complaint-board alerts are open: listed with their level. */
+  expect(html, "<h3>未办结预警（截至报告生成时）</h3>");
+  const char *list = strstr(html, "<table id=\"open-alerts\">");
+  assert_non_null(list);
+  assert_int_equal(count(list, "<span class=\"lv\""), 3);
+  expect(list, "双阳区奢岭街道一企业夜间偷排污水");
+  free(html);
+}
+
+static void test_month_json_and_range(void **state) {
+  struct env *e = *state;
+  json_t *r = e2e_json(e2e_run_config(e->cfg, 0, NULL, "report", "--month",
+                                      "2023-05", "--format", "json", NULL));
+  json_t *daily = json_object_get(r, "daily");
+  assert_int_equal(json_array_size(daily), 31);
+  int64_t sum = 0;
+  size_t i;
+  json_t *d;
+  json_array_foreach(daily, i, d) sum +=
+      json_integer_value(json_object_get(d, "all"));
+  assert_int_equal(sum, 55);
+  assert_int_equal(
+      json_integer_value(json_object_get(json_object_get(r, "total"), "all")),
+      55);
+  /* April had nothing: the change has no percentage. */
+  json_t *arts = json_object_get(json_object_get(r, "totals"), "articles");
+  assert_int_equal(json_integer_value(json_object_get(arts, "prev")), 0);
+  assert_true(json_array_size(json_object_get(r, "top_stories")) > 0);
+  assert_int_equal(json_integer_value(json_object_get(
+                       json_object_get(r, "alerts"), "open_count")),
+                   3);
+  /* The crawl went well: no source failed in May (nor was polled then). */
+  assert_int_equal(json_array_size(json_object_get(r, "failed_sources")), 0);
+  json_decref(r);
+
+  /* Two weeks as a range: the same articles as W19 + W20, compared with
+   * the two weeks before. */
+  char *md = e2e_run_config(e->cfg, 0, NULL, "report", "--from", "2023-05-08",
+                            "--to", "2023-05-21", NULL);
+  expect(md, " 媒体报道统计\n");
+  expect(md,
+         "- 统计周期：2023年5月8日至5月21日 2023-05-08 至 2023-05-21"
+         "（Asia/Shanghai）\n");
+  expect(md, "\n## 每日报道量\n");
+  assert_int_equal(count(md, "\n| 2023-05-"), 14);
+  free(md);
+}
+
+static void test_bad_periods(void **state) {
+  struct env *e = *state;
+  static const struct {
+    const char *a[6];
+    const char *msg;
+  } cases[] = {
+      {{"report", "--month", "2023-13", NULL}, "--month: '2023-13'"},
+      {{"report", "--month", "2023-05", "--week", "2023-W19", NULL},
+       "give one period"},
+      {{"report", "--from", "2023-05-08", NULL}, "--from and --to go together"},
+      {{"report", "--from", "2023-05-10", "--to", "2023-05-08", NULL},
+       "comes before the first day"},
+      {{"report", "--from", "2023-05-08", "--to", "2023/05/10", NULL},
+       "'2023/05/10' is not a date"},
+      {{"report", "--month", "2023-05", "--format", "pdf", NULL},
+       "md, csv, json, html"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *args[10];
+    size_t n = 0;
+    for (; cases[i].a[n]; n++) args[n] = cases[i].a[n];
+    args[n++] = "--config";
+    args[n++] = e->cfg;
+    args[n] = NULL;
+    char *err = NULL;
+    assert_int_equal(e2e_run(NULL, &err, args), 2);
+    expect(err, cases[i].msg);
+    free(err);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_month_html),
+      cmocka_unit_test(test_month_json_and_range),
+      cmocka_unit_test(test_bad_periods),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
