@@ -12,7 +12,6 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,15 +99,11 @@ static int ctx_open(const struct opts *o, struct ctx *x) {
     ctx_close(x);
     return MW_EXIT_USAGE;
   }
-  struct stat sb;
-  if (stat(x->cfg->storage_path, &sb) != 0) {
-    mw_cli_error("no database at %s yet: run 'mediawatch crawl --once' first",
-                 x->cfg->storage_path);
+  if (mw_cli_open_store(x->cfg, &x->st)) {
     ctx_close(x);
     return MW_EXIT_FAIL;
   }
-  if (mw_store_open(x->cfg->storage_path, &x->st, &err) ||
-      mw_alerts_new(x->cfg, &x->eng, &err)) {
+  if (mw_alerts_new(x->cfg, &x->eng, &err)) {
     mw_cli_error("%s", err.msg);
     ctx_close(x);
     return MW_EXIT_FAIL;

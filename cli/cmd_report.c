@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -32,7 +31,9 @@ static const char report_help[] =
     "month, as many days before a range), articles per outlet and topic\n"
     "grouped and subtotalled by tier, articles per day, the top stories with\n"
     "who reprinted them, sensitive opinion (alerts by level and state, the\n"
-    "open and overdue ones) and the sources that failed all period.\n\n"
+    "open and overdue ones), the campaign calendar's events within 7 days of\n"
+    "the period with the coverage around each (config key calendar) and the\n"
+    "sources that failed all period.\n\n"
     "  -w, --week YYYY-Www  an ISO week, Monday to Sunday, e.g. 2023-W19\n"
     "  -m, --month YYYY-MM  a calendar month, e.g. 2023-05\n"
     "      --from DATE      first day of a range, e.g. 2023-05-08\n"
@@ -55,6 +56,13 @@ struct gathered {
   size_t n_alerts_all, n_open_all; /* as allocated, for freeing */
   struct mw_failed_source *failed;
   size_t n_failed;
+  /* The campaign calendar: occurrences near the period, and per
+   * occurrence the coverage of its days and of the days before. */
+  struct mw_calendar *calendar;
+  struct mw_calendar_occurrence *occ;
+  size_t n_occ;
+  struct mw_calendar_coverage *cal_cov; /* n_occ */
+  struct mw_coverage **cal_owned;       /* 2 * n_occ: during, lead */
 };
 
 static void gathered_free(struct gathered *g) {
@@ -66,6 +74,42 @@ static void gathered_free(struct gathered *g) {
   mw_alert_recs_free(g->alerts, g->n_alerts_all);
   mw_alert_recs_free(g->open, g->n_open_all);
   mw_failed_sources_free(g->failed, g->n_failed);
+  for (size_t i = 0; g->cal_owned && i < 2 * g->n_occ; i++)
+    mw_coverage_free(g->cal_owned[i]);
+  free(g->cal_owned);
+  free(g->cal_cov);
+  free(g->occ);
+  mw_calendar_free(g->calendar);
+}
+
+/* The config's calendar, its events near p and the coverage around each:
+ * the event's days and the MW_CALENDAR_LEAD_DAYS days before. */
+static int gather_calendar(const struct mw_config *cfg, struct mw_store *st,
+                           const struct mw_report_period *p,
+                           struct gathered *g, struct mw_err *err) {
+  int rc = mw_calendar_load(cfg->calendar, &g->calendar, err);
+  if (!rc) rc = mw_calendar_near(g->calendar, cfg->tz, p, &g->occ, &g->n_occ,
+                                 err);
+  if (rc) return rc;
+  g->cal_cov = calloc(g->n_occ ? g->n_occ : 1, sizeof *g->cal_cov);
+  g->cal_owned = calloc(g->n_occ ? 2 * g->n_occ : 1, sizeof *g->cal_owned);
+  if (!g->cal_cov || !g->cal_owned) {
+    g->n_occ = 0;
+    return mw_err_set(err, MW_ENOMEM, "report: out of memory");
+  }
+  for (size_t i = 0; !rc && i < g->n_occ; i++) {
+    struct mw_calendar_coverage *c = &g->cal_cov[i];
+    struct mw_coverage **during = &g->cal_owned[2 * i],
+                       **lead = &g->cal_owned[2 * i + 1];
+    c->occ = &g->occ[i];
+    rc = mw_store_coverage(st, g->occ[i].from, g->occ[i].to, during, err);
+    if (!rc)
+      rc = mw_store_coverage(st, g->occ[i].lead_from, g->occ[i].from, lead,
+                             err);
+    c->during = *during;
+    c->lead = *lead;
+  }
+  return rc;
 }
 
 /* Moves the alerts created before `before` to the front, keeping their
@@ -109,6 +153,7 @@ static int gather(const struct mw_config *cfg, struct mw_store *st,
   if (!rc)
     rc = mw_store_failed_sources(st, p->from, p->to, &g->failed, &g->n_failed,
                                  err);
+  if (!rc && cfg->calendar) rc = gather_calendar(cfg, st, p, g, err);
   if (rc) return rc;
   *in = (struct mw_report_input){
       .cov = g->cov,
@@ -126,6 +171,9 @@ static int gather(const struct mw_config *cfg, struct mw_store *st,
       .has_failed = true,
       .failed = g->failed,
       .n_failed = g->n_failed,
+      .has_calendar = cfg->calendar != NULL,
+      .calendar = g->cal_cov,
+      .n_calendar = g->n_occ,
   };
   return MW_OK;
 }
@@ -277,16 +325,8 @@ int mw_cmd_report(int argc, char **argv) {
     mw_config_free(cfg);
     return status;
   }
-  struct stat sb;
-  if (stat(cfg->storage_path, &sb) != 0) {
-    mw_cli_error("no database at %s yet: run 'mediawatch crawl --once' first",
-                 cfg->storage_path);
-    mw_config_free(cfg);
-    return MW_EXIT_FAIL;
-  }
   struct mw_store *st = NULL;
-  if (mw_store_open(cfg->storage_path, &st, &err)) {
-    mw_cli_error("%s", err.msg);
+  if (mw_cli_open_store(cfg, &st)) {
     mw_config_free(cfg);
     return MW_EXIT_FAIL;
   }

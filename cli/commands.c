@@ -5,10 +5,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "matchers/matchers.h"
+#include "store/store.h"
 
 static const struct {
   const char *name;
@@ -19,7 +21,8 @@ static const struct {
     {"run", mw_cmd_run, "the daemon: poll on schedule until SIGINT/SIGTERM"},
     {"rematch", mw_cmd_rematch, "match stored articles again after a rule change"},
     {"alerts", mw_cmd_alerts, "the on-duty workflow: list, show, ack, assign, close, silence"},
-    {"report", mw_cmd_report, "coverage report of a week: outlets by topic"},
+    {"report", mw_cmd_report, "coverage report of a week, month or range (md, csv, json, html)"},
+    {"bulletin", mw_cmd_bulletin, "draft a work bulletin (工作简报) from a range of days"},
     {"sources", mw_cmd_sources, "check a feed, import or export OPML"},
     {"demo", mw_cmd_demo, "crawl the bundled fixture sites and write reports"},
     {"config", mw_cmd_config, "check a config file or print the reference"},
@@ -49,6 +52,22 @@ void mw_cli_print_rule_errors(const struct mw_config *cfg,
       fprintf(stderr, "%s%s\n", prefix, e->message);
     if (*e->excerpt) fprintf(stderr, "    %s\n    %s\n", e->excerpt, e->caret);
   }
+}
+
+int mw_cli_open_store(const struct mw_config *cfg, struct mw_store **out) {
+  *out = NULL;
+  struct stat sb;
+  if (stat(cfg->storage_path, &sb) != 0) {
+    mw_cli_error("no database at %s yet: run 'mediawatch crawl --once' first",
+                 cfg->storage_path);
+    return MW_EXIT_FAIL;
+  }
+  struct mw_err err = {0};
+  if (mw_store_open(cfg->storage_path, out, &err)) {
+    mw_cli_error("%s", err.msg);
+    return MW_EXIT_FAIL;
+  }
+  return MW_EXIT_OK;
 }
 
 int mw_cli_wants_help(int argc, char **argv) {

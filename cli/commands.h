@@ -17,6 +17,7 @@
 int mw_cmd_crawl(int argc, char **argv);
 int mw_cmd_run(int argc, char **argv);
 int mw_cmd_report(int argc, char **argv);
+int mw_cmd_bulletin(int argc, char **argv);
 int mw_cmd_rematch(int argc, char **argv);
 int mw_cmd_demo(int argc, char **argv);
 int mw_cmd_sources(int argc, char **argv);
@@ -33,6 +34,11 @@ struct mw_config;
 struct mw_matcher;
 void mw_cli_print_rule_errors(const struct mw_config *cfg,
                               const struct mw_matcher *m, const char *prefix);
+/* Opens the store of cfg for a command that reads what a crawl stored:
+ * says so and returns MW_EXIT_FAIL when there is no database yet or it
+ * cannot be opened, MW_EXIT_OK with *out set otherwise. */
+struct mw_store;
+int mw_cli_open_store(const struct mw_config *cfg, struct mw_store **out);
 /* True when argv holds -h or --help anywhere after the subcommand. */
 int mw_cli_wants_help(int argc, char **argv);
 

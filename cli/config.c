@@ -504,6 +504,7 @@ static int load(const char *yaml, size_t len, const char *name,
   if (!rc) rc = load_zone(&L);
   if (!rc) rc = mw_cfg_resolve_path(&L, &L.cfg->storage_path);
   if (!rc) rc = mw_cfg_resolve_path(&L, &L.cfg->sensitivity.lexicon);
+  if (!rc) rc = mw_cfg_resolve_path(&L, &L.cfg->calendar);
 out:
   mw_cfg_yaml_free(&tree);
   for (int s = 0; s < MW_CFG_SECTION_COUNT; s++) {
@@ -563,6 +564,7 @@ void mw_config_free(struct mw_config *cfg) {
   free(cfg->storage_path);
   free(cfg->timezone);
   free(cfg->office_name);
+  free(cfg->calendar);
   mw_tz_free(cfg->tz);
   free(cfg->crawler.user_agent);
   for (size_t i = 0; i < cfg->n_outlets; i++) {

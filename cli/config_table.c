@@ -52,6 +52,8 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "zone of reports, weeks and dates written without one: an IANA name or an offset such as +08:00"},
   {"office", MW_CFG_TOP, MW_CFG_STRING, 0, 0, 0, NULL, TOP(office_name), 0, 0,
    "name of the office shown in report headers, such as 吉林省生态环境厅宣传教育中心"},
+  {"calendar", MW_CFG_TOP, MW_CFG_PATH, 0, 0, 0, NULL, TOP(calendar), 0, 0,
+   "campaign calendar (宣传周, 环境日): one event a line, name, first day and optional last day, tab-separated, MM-DD every year or YYYY-MM-DD that year, such as examples/calendar.tsv; relative to the config's folder; the report lists the events within 7 days of its period and the coverage around them"},
   {"crawler", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, TOP(crawler), 0, MW_CFG_CRAWLER,
    "how sources are fetched (see crawler below)"},
   {"outlets", MW_CFG_TOP, MW_CFG_LIST, MW_CFG_REQUIRED, 0, 0, NULL, TOP(outlets), TOP(n_outlets), MW_CFG_OUTLET,

@@ -439,6 +439,8 @@ struct mw_config {
   char *storage_path; /* SQLite file, relative to the config's folder */
   char *timezone;     /* "Asia/Shanghai" */
   char *office_name;  /* shown in report headers */
+  char *calendar;     /* campaign calendar file, resolved from the config's
+                         folder; NULL: none */
   struct mw_tz *tz;   /* loaded from timezone */
   struct mw_crawler_conf crawler;
   struct mw_outlet_conf *outlets;

@@ -73,6 +73,8 @@ int mw_report_coverage(const struct mw_config *cfg,
                        enum mw_report_format fmt, struct mw_buf *out,
                        struct mw_err *err);
 
+struct mw_calendar_coverage;
+
 /* Everything the full report shows beside the coverage table, gathered
  * from the store by the caller. A section whose has_ flag is false is left
  * out (mw_report_coverage leaves them all out); true with no rows says so
@@ -100,6 +102,13 @@ struct mw_report_input {
   bool has_failed;
   const struct mw_failed_source *failed;
   size_t n_failed;
+  /* Campaign calendar: the events in or near the period
+   * (mw_calendar_near) with the coverage of their days and of the
+   * MW_CALENDAR_LEAD_DAYS days before each (struct mw_calendar_coverage
+   * below). */
+  bool has_calendar;
+  const struct mw_calendar_coverage *calendar;
+  size_t n_calendar;
 };
 
 /* The full report: header, totals and change, the coverage table, then
@@ -110,5 +119,120 @@ int mw_report_write(const struct mw_config *cfg,
                     const struct mw_report_input *in,
                     enum mw_report_format fmt, struct mw_buf *out,
                     struct mw_err *err);
+
+/* ------------------------------------------------------ campaign calendar */
+
+/* The campaign calendar (宣传周, 环境日): a file of dated events, one a
+ * line, tab-separated (examples/calendar.tsv):
+ *
+ *   NAME <TAB> FIRST [<TAB> LAST]
+ *
+ * FIRST and LAST are "MM-DD" for an event on the same days every year
+ * (地球日 04-22) or "YYYY-MM-DD" for one set each year (全国城市生活垃圾分类
+ * 宣传周 2023-05-22 2023-05-28); LAST, included, defaults to FIRST and
+ * must be of the same form, not before FIRST, and at most
+ * MW_CALENDAR_MAX_DAYS days on. A yearly event may not cross the new year.
+ * Empty lines and lines starting with # are skipped. */
+#define MW_CALENDAR_MAX_DAYS 31
+#define MW_CALENDAR_MAX_EVENTS 1000
+#define MW_CALENDAR_MAX_BYTES (1u << 20)
+/* Events in or within this many days of a period are shown; coverage of
+ * an event is compared with this many days right before it. */
+#define MW_CALENDAR_NEAR_DAYS 7
+#define MW_CALENDAR_LEAD_DAYS 7
+
+struct mw_calendar_event {
+  char *name;     /* valid UTF-8, no tab or newline */
+  int year;       /* 0: every year */
+  int month, day; /* the first day */
+  int last_month, last_day; /* the last day, same year */
+  int line;       /* in the file, for messages */
+};
+
+struct mw_calendar {
+  struct mw_calendar_event *events; /* file order */
+  size_t n_events;
+};
+
+/* Parses a calendar from text (len bytes; name is used in messages, e.g.
+ * the path). The error names the line and what is wrong with it. *out is
+ * malloc'd; free with mw_calendar_free. */
+int mw_calendar_parse(const char *text, size_t len, const char *name,
+                      struct mw_calendar **out, struct mw_err *err);
+/* Reads and parses the file at path (at most MW_CALENDAR_MAX_BYTES). */
+int mw_calendar_load(const char *path, struct mw_calendar **out,
+                     struct mw_err *err);
+void mw_calendar_free(struct mw_calendar *c);
+
+/* One occurrence of an event near a period: its days and the days before
+ * it, as local dates and as instants in the zone. */
+struct mw_calendar_occurrence {
+  const struct mw_calendar_event *event; /* points into the calendar */
+  char first[16], last[16];   /* "2023-05-22", "2023-05-28" */
+  int n_days;                 /* last - first + 1 */
+  int64_t from, to;           /* [from, to): the event's days */
+  int64_t lead_from;          /* MW_CALENDAR_LEAD_DAYS days before from */
+  int where;                  /* -1 before the period, 0 overlaps it,
+                                 1 after it */
+};
+
+/* The occurrences of c's events that overlap the period or lie within
+ * MW_CALENDAR_NEAR_DAYS days of it, by first day then file order; a
+ * yearly event is tried in every year the window touches. *out malloc'd
+ * (free it); *n 0 when none. */
+int mw_calendar_near(const struct mw_calendar *c, const struct mw_tz *tz,
+                     const struct mw_report_period *p,
+                     struct mw_calendar_occurrence **out, size_t *n,
+                     struct mw_err *err);
+
+/* The coverage around one occurrence, for the report's campaign calendar
+ * section: articles in the event's days (during) and in the
+ * MW_CALENDAR_LEAD_DAYS days before (lead), both from mw_store_coverage.
+ * Nothing here is owned by the report. */
+struct mw_calendar_coverage {
+  const struct mw_calendar_occurrence *occ;
+  const struct mw_coverage *during, *lead;
+};
+
+/* ---------------------------------------------------------- work bulletin */
+
+/* The work bulletin (工作简报) in the shape of seeds 001 and 002: the
+ * masthead (title, 2023年第N期（总第M期）, the issuing office, the date),
+ * 本期要目 (the titles), then one item per story: title, 来源, date and
+ * the lead paragraph. HTML for Word and WPS (UTF-8, inline styles, simple
+ * paragraphs and tables, 仿宋/宋体, A4) or Markdown. */
+enum mw_bulletin_format {
+  MW_BULLETIN_HTML,
+  MW_BULLETIN_MD,
+};
+/* "html", "md"; MW_EINVAL for anything else. */
+int mw_bulletin_format_parse(const char *s, enum mw_bulletin_format *out);
+
+/* Leads are cut near this many characters, on a sentence end. */
+#define MW_BULLETIN_LEAD_CHARS 150
+
+struct mw_bulletin {
+  const char *title;  /* masthead, NULL: "工作简报" */
+  const char *office; /* issuing office, NULL: none printed */
+  int issue;          /* 第N期, 1.. */
+  int total;          /* 总第M期, 0: not printed */
+  int year, month, day; /* the issue date; the issue's year is its year */
+  const struct mw_tz *tz; /* the stories' dates; NULL: UTC */
+  const struct mw_bulletin_story *stories; /* in print order */
+  size_t n_stories;
+};
+
+/* Appends the bulletin to out (the caller owns it); nothing on error.
+ * Text from crawled pages is escaped for the format. MW_EINVAL with a
+ * message for an issue < 1, a total < issue or a bad date. */
+int mw_bulletin_write(const struct mw_bulletin *b, enum mw_bulletin_format fmt,
+                      struct mw_buf *out, struct mw_err *err);
+
+/* The lead of an article for the bulletin, appended to out: its first
+ * paragraph (a line of text) that is not the title, cut when longer than
+ * MW_BULLETIN_LEAD_CHARS characters on the last sentence end (。！？；)
+ * before that, else the first one up to twice as far, else at that many
+ * characters with "……". Invalid UTF-8 becomes U+FFFD. */
+int mw_bulletin_lead(const char *text, const char *title, struct mw_buf *out);
 
 #endif

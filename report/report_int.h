@@ -137,6 +137,7 @@ struct rpt_table {
   bool has_failed;
   struct rpt_failed *failed;
   size_t n_failed;
+  struct rpt_calendar *calendar; /* NULL: no calendar (calendar_int.h) */
 };
 
 /* Lays out the table. Names are copied into the arena (invalid UTF-8
@@ -192,5 +193,8 @@ int rpt_html_charts(const struct rpt_table *t, struct mw_buf *out);
 /* The outlets with articles, most first (ties in table order), at most
  * max: indices into t->outlets in idx; returns how many. */
 size_t rpt_top_outlets(const struct rpt_table *t, size_t *idx, size_t max);
+
+/* The campaign calendar section (calendar_int.h). */
+#include "report/calendar_int.h"
 
 #endif

@@ -163,6 +163,7 @@ int rpt_sections_build(struct rpt_table *t, const struct mw_config *cfg,
   int rc = MW_OK;
   if ((t->has_daily = in->has_daily)) rc = build_daily(t, cfg, in->daily, err);
   if (!rc && (t->has_top = in->has_top)) rc = build_top(t, cfg, in, err);
+  if (!rc && in->has_calendar) rc = rpt_calendar_build(t, in, err);
   if (!rc && (t->has_alerts = in->has_alerts))
     rc = build_alerts(t, cfg, in, err);
   if (!rc && (t->has_failed = in->has_failed))

@@ -124,6 +124,7 @@ int rpt_sections_csv(const struct rpt_table *t, struct mw_buf *out) {
   int rc = MW_OK;
   if (t->has_daily) rc = csv_daily(t, out);
   if (!rc && t->has_top) rc = csv_top(t, out);
+  if (!rc && t->calendar) rc = rpt_calendar_csv(t, out);
   if (!rc && t->has_alerts) rc = csv_alerts(t, out);
   if (!rc && t->has_failed) rc = csv_failed(t, out);
   return rc;

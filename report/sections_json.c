@@ -149,6 +149,7 @@ int rpt_sections_json(const struct rpt_table *t, json_t *root) {
   struct jb b = {false};
   if (t->has_daily) set(&b, root, "daily", j_daily(&b, t));
   if (t->has_top) set(&b, root, "top_stories", j_top(&b, t));
+  if (t->calendar && rpt_calendar_json(t, root)) b.failed = true;
   if (t->has_alerts) set(&b, root, "alerts", j_alerts(&b, t));
   if (t->has_failed) set(&b, root, "failed_sources", j_failed(&b, t));
   return b.failed ? MW_ENOMEM : MW_OK;

@@ -150,6 +150,7 @@ int rpt_sections_md(const struct rpt_table *t, struct mw_buf *out) {
   int rc = MW_OK;
   if (t->has_daily) rc = md_daily(t, out);
   if (!rc && t->has_top) rc = md_top(t, out);
+  if (!rc && t->calendar) rc = rpt_calendar_md(t, out);
   if (!rc && t->has_alerts) rc = md_alerts(t, out);
   if (!rc && t->has_failed) rc = md_failed(t, out);
   return rc;

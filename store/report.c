@@ -1,6 +1,7 @@
 /*
- * report.c: the store queries only the report needs beside coverage.c:
- * articles per day of a period, and the sources that failed all period.
+ * report.c: the store queries only the reports need beside coverage.c:
+ * articles per day of a period, the sources that failed all period, and
+ * the stories of a work bulletin (工作简报) with their original's text.
  *
  * Days are given as instants (local midnights) by the caller: the store
  * knows no time zone. Each day is one range scan of the index on
@@ -203,5 +204,146 @@ int mw_store_failed_sources(struct mw_store *s, int64_t from, int64_t to,
 fail:
   sqlite3_reset(st);
   mw_failed_sources_free(arr, len);
+  return rc;
+}
+
+/* ------------------------------------------------------- bulletin stories */
+
+/* Stories of the period: one per cluster with a member in it, one per
+ * article in none; the topic filter (a JSON array, NULL for none) looks at
+ * every member of a cluster. */
+static const char SQL_BULLETIN[] =
+    "WITH hit AS (SELECT a.id, a.cluster_id FROM articles a"
+    "   WHERE a.counted_at >= ?1 AND a.counted_at < ?2),"
+    " story AS (SELECT cluster_id AS cid, min(id) AS aid FROM hit"
+    "   GROUP BY coalesce(cluster_id, -id)),"
+    " pick AS (SELECT s.cid, coalesce(c.original_article_id, s.aid) AS art,"
+    "   coalesce(c.outlet_count, 1) AS reach,"
+    "   coalesce(c.article_count, 1) AS members, c.original_outlet AS orig"
+    "   FROM story s LEFT JOIN clusters c ON c.id = s.cid"
+    "   WHERE ?3 IS NULL"
+    "   OR (s.cid IS NULL AND EXISTS (SELECT 1 FROM matches m"
+    "       WHERE m.article_id = s.aid"
+    "       AND m.topic IN (SELECT value FROM json_each(?3))))"
+    "   OR (s.cid IS NOT NULL AND EXISTS (SELECT 1 FROM articles x"
+    "       JOIN matches m ON m.article_id = x.id WHERE x.cluster_id = s.cid"
+    "       AND m.topic IN (SELECT value FROM json_each(?3)))))"
+    " SELECT a.id, p.cid, a.title, o.name,"
+    "   coalesce(nullif(p.orig, ''), nullif(a.origin, ''), o.name), a.url,"
+    "   substr(a.text, 1, ?5), a.counted_at, p.reach, p.members"
+    " FROM pick p JOIN articles a ON a.id = p.art"
+    " JOIN outlets o ON o.id = a.outlet_id"
+    " ORDER BY p.reach DESC, p.members DESC, a.counted_at, a.id"
+    " LIMIT ?4";
+
+void mw_bulletin_stories_free(struct mw_bulletin_story *arr, size_t n) {
+  if (!arr) return;
+  for (size_t i = 0; i < n; i++) {
+    free(arr[i].title);
+    free(arr[i].outlet);
+    free(arr[i].source);
+    free(arr[i].url);
+    free(arr[i].text);
+  }
+  free(arr);
+}
+
+/* topics as a JSON array of strings into b. */
+static int topics_json(struct mw_buf *b, const char *const *topics,
+                       size_t n) {
+  int rc = mw_buf_putc(b, '[');
+  for (size_t i = 0; !rc && i < n; i++) {
+    if (i) rc = mw_buf_putc(b, ',');
+    if (!rc) rc = mw_buf_putc(b, '"');
+    for (const char *p = topics[i]; !rc && p && *p; p++) {
+      unsigned char c = (unsigned char)*p;
+      if (c == '"' || c == '\\')
+        rc = mw_buf_printf(b, "\\%c", c);
+      else if (c < 0x20)
+        rc = mw_buf_printf(b, "\\u%04x", c);
+      else
+        rc = mw_buf_putc(b, (char)c);
+    }
+    if (!rc) rc = mw_buf_putc(b, '"');
+  }
+  return rc ? rc : mw_buf_putc(b, ']');
+}
+
+static bool read_story(sqlite3_stmt *st, struct mw_bulletin_story *b) {
+  memset(b, 0, sizeof *b);
+  b->article_id = sqlite3_column_int64(st, 0);
+  b->cluster_id = sqlite3_column_int64(st, 1);
+  b->time = sqlite3_column_int64(st, 7);
+  b->outlet_count = sqlite3_column_int64(st, 8);
+  b->article_count = sqlite3_column_int64(st, 9);
+  return store_column_dup(st, 2, &b->title) &&
+         store_column_dup(st, 3, &b->outlet) &&
+         store_column_dup(st, 4, &b->source) &&
+         store_column_dup(st, 5, &b->url) && store_column_dup(st, 6, &b->text);
+}
+
+int mw_store_bulletin_stories(struct mw_store *s, int64_t from, int64_t to,
+                              const char *const *topics, size_t n_topics,
+                              size_t limit, struct mw_bulletin_story **out,
+                              size_t *n, struct mw_err *err) {
+  *out = NULL;
+  *n = 0;
+  if (from > to)
+    return mw_err_set(err, MW_EINVAL,
+                      "store: bulletin period ends (%lld) before it starts "
+                      "(%lld)",
+                      (long long)to, (long long)from);
+  struct mw_buf tj;
+  mw_buf_init(&tj, 1u << 20);
+  if (n_topics && topics_json(&tj, topics, n_topics)) {
+    mw_buf_cleanup(&tj);
+    return oom(s, err, "bulletin topics");
+  }
+  sqlite3_stmt *st;
+  int rc = store_stmt(s, STMT_BULLETIN_STORIES, SQL_BULLETIN, &st, err);
+  if (rc) {
+    mw_buf_cleanup(&tj);
+    return rc;
+  }
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  if (n_topics)
+    sqlite3_bind_text(st, 3, tj.data, (int)tj.len, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, 3);
+  sqlite3_bind_int64(st, 4, store_limit(limit));
+  sqlite3_bind_int(st, 5, MW_STORE_LEAD_CHARS);
+  mw_buf_cleanup(&tj);
+  struct mw_bulletin_story *arr = NULL;
+  size_t len = 0, cap = 0;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (len == cap) {
+      size_t ncap = cap ? cap * 2 : 8;
+      struct mw_bulletin_story *p = realloc(arr, ncap * sizeof *p);
+      if (!p) {
+        rc = oom(s, err, "bulletin stories");
+        goto fail;
+      }
+      arr = p;
+      cap = ncap;
+    }
+    /* Counted before reading, so a half-read row is freed too. */
+    if (!read_story(st, &arr[len++])) {
+      rc = oom(s, err, "bulletin stories");
+      goto fail;
+    }
+  }
+  if (step != SQLITE_DONE) {
+    rc = store_db_err(s, err, "listing bulletin stories");
+    goto fail;
+  }
+  sqlite3_reset(st);
+  *out = arr;
+  *n = len;
+  return MW_OK;
+fail:
+  sqlite3_reset(st);
+  mw_bulletin_stories_free(arr, len);
   return rc;
 }

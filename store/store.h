@@ -523,4 +523,30 @@ int mw_store_failed_sources(struct mw_store *s, int64_t from, int64_t to,
                             struct mw_err *err);
 void mw_failed_sources_free(struct mw_failed_source *arr, size_t n);
 
+/* A story for the work bulletin (工作简报): a reprint cluster, or an
+ * article in none, told by its original article. Strings malloc'd (any may
+ * be NULL); free the array with mw_bulletin_stories_free. */
+#define MW_STORE_LEAD_CHARS 600 /* characters of the text kept */
+struct mw_bulletin_story {
+  int64_t article_id;    /* the original */
+  int64_t cluster_id;    /* 0: in no cluster */
+  char *title;
+  char *outlet;          /* the original's publishing outlet */
+  char *source;          /* 来源 to print: the cluster's original outlet,
+                            else the original's 来源 line, else outlet */
+  char *url;
+  char *text;            /* the first MW_STORE_LEAD_CHARS characters */
+  int64_t time;          /* the original's coverage time, epoch s */
+  int64_t outlet_count, article_count; /* all time, 1 for no cluster */
+};
+/* The stories with an article whose coverage time lies in [from, to)
+ * and (n_topics > 0) some article of which matched one of topics, by
+ * reach: outlet_count, article_count, descending, then the original's
+ * time and id. At most limit (0: no limit). */
+int mw_store_bulletin_stories(struct mw_store *s, int64_t from, int64_t to,
+                              const char *const *topics, size_t n_topics,
+                              size_t limit, struct mw_bulletin_story **out,
+                              size_t *n, struct mw_err *err);
+void mw_bulletin_stories_free(struct mw_bulletin_story *arr, size_t n);
+
 #endif

@@ -103,6 +103,7 @@ enum store_stmt_id {
   /* report.c */
   STMT_REPORT_DAILY,
   STMT_REPORT_FAILED_SOURCES,
+  STMT_BULLETIN_STORIES,
   STMT_COUNT
 };
 

@@ -64,12 +64,15 @@ void e2e_write_file(const char *path, const char *text) {
  * where. */
 static bool relative_file_line(const char *line, size_t len, const char **key,
                                size_t *klen, const char **value, size_t *vlen) {
-  static const char *const keys[] = {"lexicon:", "gazetteer:"};
+  /* calendar: is a top-level key, the others are nested. */
+  static const char *const keys[] = {"lexicon:", "gazetteer:", "calendar:"};
   size_t i = 0;
   while (i < len && line[i] == ' ') i++;
-  for (size_t k = 0; k < 2; k++) {
+  for (size_t k = 0; k < 3; k++) {
     size_t kl = strlen(keys[k]);
-    if (i == 0 || i + kl > len || strncmp(line + i, keys[k], kl)) continue;
+    if ((i == 0) != (k == 2) || i + kl > len ||
+        strncmp(line + i, keys[k], kl))
+      continue;
     size_t v = i + kl;
     while (v < len && line[v] == ' ') v++;
     size_t e = v;
@@ -373,4 +376,74 @@ void e2e_expect_exactly_once(struct mw_fixture *fx, const char *db,
                seen[k] ? "arrived but is not marked sent" : "never arrived");
   assert_int_equal(nd, (size_t)n);
   mw_fixture_deliveries_free(d, nd);
+}
+
+/* ------------------------------------------------------ report charts */
+
+static int hex_digit(char c) {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                : -1;
+}
+
+char *e2e_chart_svg(const char *html, const char *id) {
+  char key[64];
+  snprintf(key, sizeof key, "<img class=\"chart\" id=\"%s\"", id);
+  const char *at = strstr(html, key);
+  if (!at) fail_msg("no chart %s in the page", id);
+  static const char scheme[] = "src=\"data:image/svg+xml;charset=utf-8,";
+  at = strstr(at, scheme);
+  if (!at) fail_msg("chart %s is not an SVG data: URI", id);
+  at += sizeof scheme - 1;
+  const char *end = strchr(at, '"');
+  if (!end) fail_msg("chart %s: its src never ends", id);
+  char *svg = malloc((size_t)(end - at) + 1);
+  assert_non_null(svg);
+  size_t n = 0;
+  for (const char *p = at; p < end; p++) {
+    int hi = p + 2 < end && *p == '%' ? hex_digit(p[1]) : -1;
+    int lo = hi >= 0 ? hex_digit(p[2]) : -1;
+    if (lo >= 0) {
+      svg[n++] = (char)(hi * 16 + lo);
+      p += 2;
+    } else {
+      svg[n++] = *p;
+    }
+  }
+  svg[n] = '\0';
+  return svg;
+}
+
+void e2e_expect_in(const char *text, const char *needle) {
+  if (!text || !strstr(text, needle))
+    fail_msg("expected '%s' in:\n%s", needle, text ? text : "(null)");
+}
+
+size_t e2e_count(const char *text, const char *needle) {
+  size_t n = 0, len = strlen(needle);
+  for (const char *p = text; p && (p = strstr(p, needle)); p += len) n++;
+  return n;
+}
+
+void e2e_demo_crawled(struct e2e_demo *d, const char *name) {
+  char sites[1024], tmpl[1024];
+  e2e_data("sites", sites, sizeof sites);
+  e2e_source("examples/demo.yaml", tmpl, sizeof tmpl);
+  e2e_scratch_new(&d->dir, name);
+  e2e_path(&d->dir, "mediawatch.yaml", d->cfg, sizeof d->cfg);
+  e2e_path(&d->dir, "mw.db", d->db, sizeof d->db);
+  d->fx = e2e_fixture(sites);
+  e2e_make_config(tmpl, d->cfg, mw_fixture_base_url(d->fx), d->db);
+  char *out = NULL, *err = NULL;
+  const char *crawl[] = {"crawl", "--once", "--config", d->cfg, NULL};
+  int rc = e2e_run(&out, &err, crawl);
+  if (rc != 0) fail_msg("crawl exited %d\n%s\n%s", rc, out, err);
+  free(out);
+  free(err);
+}
+
+void e2e_demo_free(struct e2e_demo *d) {
+  mw_fixture_stop(d->fx);
+  e2e_scratch_free(&d->dir);
 }

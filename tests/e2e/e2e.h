@@ -93,4 +93,28 @@ void e2e_expect_in_order(struct mw_fixture *fx, const char *db,
 void e2e_expect_exactly_once(struct mw_fixture *fx, const char *db,
                              const char *(*path_of)(const char *receiver));
 
+/* ------------------------------------------------------ report charts */
+
+/* The SVG document of chart id (the <img class="chart" id="ID"> that
+ * report/html_charts.c writes), its data: URI percent-decoded; malloc'd.
+ * Fails the test when the page has no such chart. */
+char *e2e_chart_svg(const char *html, const char *id);
+
+/* Fails the test unless needle occurs in text (NULL counts as empty). */
+void e2e_expect_in(const char *text, const char *needle);
+/* Occurrences of needle in text, not overlapping. */
+size_t e2e_count(const char *text, const char *needle);
+
+/* The demo crawled once, for tests of what reads the store: the fixture
+ * sites served on an ephemeral port, examples/demo.yaml rewritten into
+ * DIR/mediawatch.yaml with its store DIR/mw.db, and `crawl --once` run
+ * (the test fails when it fails). Release with e2e_demo_free. */
+struct e2e_demo {
+  struct e2e_scratch dir;
+  struct mw_fixture *fx;
+  char cfg[1024], db[1024];
+};
+void e2e_demo_crawled(struct e2e_demo *d, const char *name);
+void e2e_demo_free(struct e2e_demo *d);
+
 #endif

@@ -18,18 +18,13 @@
 #include "store/store.h"
 #include "tests/e2e/e2e.h"
 
-static void expect_in(const char *haystack, const char *needle) {
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected '%s' in:\n%s", needle, haystack ? haystack : "(null)");
-}
-
 static void test_missing_config(void **state) {
   (void)state;
   char *err = NULL;
   const char *args[] = {"crawl", "--once", "--config",
                         "/nonexistent/mediawatch.yaml", NULL};
   assert_int_equal(e2e_run(NULL, &err, args), 2);
-  expect_in(err, "/nonexistent/mediawatch.yaml: cannot open");
+  e2e_expect_in(err, "/nonexistent/mediawatch.yaml: cannot open");
   free(err);
 }
 
@@ -54,7 +49,7 @@ static void test_yaml_error_touches_nothing(void **state) {
   assert_int_equal(e2e_run(NULL, &err, args), 2);
   char want[1100];
   snprintf(want, sizeof want, "%s:6:1: YAML syntax error", cfg);
-  expect_in(err, want);
+  e2e_expect_in(err, want);
   struct stat sb;
   assert_int_not_equal(stat(db, &sb), 0); /* no database was created */
   free(err);
@@ -71,7 +66,7 @@ static void test_yaml_error_touches_nothing(void **state) {
            "%s:3:3: unknown key 'concurency' in crawler (did you mean "
            "'concurrency'?)",
            cfg);
-  expect_in(err, want);
+  e2e_expect_in(err, want);
   assert_int_not_equal(stat(db, &sb), 0);
   free(err);
   e2e_scratch_free(&d);
@@ -110,15 +105,15 @@ static void test_bad_sources_recorded(void **state) {
   const char *args[] = {"crawl", "--once", "--config", cfg, NULL};
   int rc = e2e_run(&out, &err, args);
   assert_int_equal(rc, 1); /* some sources failed */
-  expect_in(out, "sources: 2 ok, 0 not modified, 2 failed");
-  expect_in(out, "http://127.0.0.1:1/rss.xml");
-  expect_in(out, "not well-formed");
-  expect_in(out, "matches: 垃圾分类 3");
+  e2e_expect_in(out, "sources: 2 ok, 0 not modified, 2 failed");
+  e2e_expect_in(out, "http://127.0.0.1:1/rss.xml");
+  e2e_expect_in(out, "not well-formed");
+  e2e_expect_in(out, "matches: 垃圾分类 3");
   /* A rule that does not compile is reported, its topic never matches,
    * and the crawl and the other topics go on. */
-  expect_in(err, "mediawatch: warning: ");
-  expect_in(err, "topic 坏规则");
-  expect_in(out, "matches: 坏规则 0");
+  e2e_expect_in(err, "mediawatch: warning: ");
+  e2e_expect_in(err, "topic 坏规则");
+  e2e_expect_in(out, "matches: 坏规则 0");
 
   struct mw_store *st;
   struct mw_err e;
@@ -134,10 +129,10 @@ static void test_bad_sources_recorded(void **state) {
     if (strstr(src[i].url, "127.0.0.1:1/")) {
       assert_int_equal(src[i].consecutive_failures, 1);
       assert_non_null(src[i].last_error);
-      expect_in(src[i].last_error, "http://127.0.0.1:1/rss.xml");
+      e2e_expect_in(src[i].last_error, "http://127.0.0.1:1/rss.xml");
     } else if (strstr(src[i].url, "notafeed")) {
       assert_int_equal(src[i].consecutive_failures, 1);
-      expect_in(src[i].last_error, "not a feed");
+      e2e_expect_in(src[i].last_error, "not a feed");
     } else {
       assert_int_equal(src[i].consecutive_failures, 0);
       assert_true(src[i].last_ok > 0);
@@ -173,7 +168,7 @@ static void test_endless_pagination(void **state) {
   char *out = NULL;
   const char *args[] = {"crawl", "--once", "--config", cfg, NULL};
   assert_int_equal(e2e_run(&out, NULL, args), 0);
-  expect_in(out, "(6 links, 8 pages fetched, 0 failed, 6 new)");
+  e2e_expect_in(out, "(6 links, 8 pages fetched, 0 failed, 6 new)");
   assert_int_equal(mw_fixture_requests(fx, "/endless/index_2.html"), 1);
   assert_int_equal(mw_fixture_requests(fx, "/endless/index_3.html"), 0);
   free(out);
@@ -198,7 +193,7 @@ static void test_unwritable_database(void **state) {
   char *err = NULL;
   const char *args[] = {"crawl", "--once", "--config", cfg, NULL};
   assert_int_equal(e2e_run(NULL, &err, args), 1);
-  expect_in(err, blocker);
+  e2e_expect_in(err, blocker);
   free(err);
   e2e_scratch_free(&d);
 }
@@ -208,16 +203,16 @@ static void test_usage_errors(void **state) {
   char *err = NULL;
   const char *bad_cmd[] = {"crawlx", NULL};
   assert_int_equal(e2e_run(NULL, &err, bad_cmd), 2);
-  expect_in(err, "unknown command 'crawlx'");
+  e2e_expect_in(err, "unknown command 'crawlx'");
   free(err);
   const char *bad_week[] = {"report", "--week", "2023-19", NULL};
   assert_int_equal(e2e_run(NULL, &err, bad_week), 2);
-  expect_in(err, "YYYY-Www");
+  e2e_expect_in(err, "YYYY-Www");
   free(err);
   char *out = NULL;
   const char *help[] = {"report", "--help", NULL};
   assert_int_equal(e2e_run(&out, NULL, help), 0);
-  expect_in(out, "--week YYYY-Www");
+  e2e_expect_in(out, "--week YYYY-Www");
   free(out);
 }
 

@@ -17,11 +17,6 @@
 
 #include "tests/e2e/e2e.h"
 
-static void expect_in(const char *haystack, const char *needle) {
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected '%s' in:\n%s", needle, haystack ? haystack : "(null)");
-}
-
 static void write_config(const struct e2e_scratch *d, char *cfg, size_t n,
                          bool broken) {
   char lexicon[1024], text[4096];
@@ -57,16 +52,16 @@ static void test_text(void **state) {
                         doc, NULL};
   int rc = e2e_run(&out, &err, args);
   if (rc) fail_msg("exit %d: %s", rc, err);
-  expect_in(out, "topics: 3 of 3 matched\n");
-  expect_in(out, "  + 无废城市: 无废城市 body 99-114\n");
-  expect_in(out, "【无 废 城 市】");
-  expect_in(out, "  + 垃圾分类: 垃圾分类 body 78-90, 生活垃圾 body 72-84\n");
-  expect_in(out, "当地推进【生活垃圾】分类");
-  expect_in(out, "  + 焚烧厂争议: 长春 title 0-6, 焚烧厂 title 6-15, "
+  e2e_expect_in(out, "topics: 3 of 3 matched\n");
+  e2e_expect_in(out, "  + 无废城市: 无废城市 body 99-114\n");
+  e2e_expect_in(out, "【无 废 城 市】");
+  e2e_expect_in(out, "  + 垃圾分类: 垃圾分类 body 78-90, 生活垃圾 body 72-84\n");
+  e2e_expect_in(out, "当地推进【生活垃圾】分类");
+  e2e_expect_in(out, "  + 焚烧厂争议: 长春 title 0-6, 焚烧厂 title 6-15, "
                  "焚烧厂 body 30-39, 抗议 title 24-30, 反对 body 12-18\n");
-  expect_in(out, "sensitivity: 48, level 3 重大\n");
-  expect_in(out, "  恶臭 (污染事件): 4 = 4\n");
-  expect_in(out, "source kind social");
+  e2e_expect_in(out, "sensitivity: 48, level 3 重大\n");
+  e2e_expect_in(out, "  恶臭 (污染事件): 4 = 4\n");
+  e2e_expect_in(out, "source kind social");
   free(out);
   free(err);
 
@@ -74,9 +69,9 @@ static void test_text(void **state) {
   const char *explain[] = {"match", "--config", cfg, "--explain", doc, NULL};
   rc = e2e_run(&out, &err, explain);
   if (rc) fail_msg("exit %d: %s", rc, err);
-  expect_in(out, "      compiled: (AND (OR 垃圾分类 生活垃圾) (NOT 广告))\n");
-  expect_in(out, "      yes     垃圾分类  found in body 78-90\n");
-  expect_in(out, "      yes     生活垃圾  found in body 72-84\n");
+  e2e_expect_in(out, "      compiled: (AND (OR 垃圾分类 生活垃圾) (NOT 广告))\n");
+  e2e_expect_in(out, "      yes     垃圾分类  found in body 78-90\n");
+  e2e_expect_in(out, "      yes     生活垃圾  found in body 72-84\n");
   free(out);
   free(err);
   e2e_scratch_free(&d);
@@ -152,8 +147,8 @@ static void test_broken_rule(void **state) {
            "    (垃圾分类 | 生活垃圾) (宣传周 -广告\n"
            "                          ^\n",
            cfg);
-  expect_in(err, want);
-  expect_in(out, "1 rule did not compile: those topics never match until "
+  e2e_expect_in(err, want);
+  e2e_expect_in(out, "1 rule did not compile: those topics never match until "
                  "fixed; the others work\n");
   free(out);
   free(err);
@@ -163,23 +158,23 @@ static void test_broken_rule(void **state) {
   e2e_write_file(doc, "建设无废城市，推进垃圾分类宣传周");
   const char *match[] = {"match", "--config", cfg, doc, NULL};
   assert_int_equal(e2e_run(&out, &err, match), 0);
-  expect_in(err, "warning: ");
-  expect_in(err, "topic 垃圾分类, column 15: unbalanced parenthesis");
-  expect_in(out, "topics: 1 of 3 matched\n");
-  expect_in(out, "  + 无废城市: 无废城市 body 6-18\n");
+  e2e_expect_in(err, "warning: ");
+  e2e_expect_in(err, "topic 垃圾分类, column 15: unbalanced parenthesis");
+  e2e_expect_in(out, "topics: 1 of 3 matched\n");
+  e2e_expect_in(out, "  + 无废城市: 无废城市 body 6-18\n");
   free(out);
   free(err);
 
   /* --rule without a config: only the rule, no scoring. */
   const char *rule[] = {"match", "--rule", "NEAR/5(无废, 宣传周)", doc, NULL};
   assert_int_equal(e2e_run(&out, &err, rule), 0);
-  expect_in(out, "topics: 0 of 1 matched\n");
-  expect_in(out, "sensitivity: not scored");
+  e2e_expect_in(out, "topics: 0 of 1 matched\n");
+  e2e_expect_in(out, "sensitivity: not scored");
   free(out);
   free(err);
   const char *bad[] = {"match", "--source-kind", "blog", doc, NULL};
   assert_int_equal(e2e_run(&out, &err, bad), 2);
-  expect_in(err, "--source-kind must be press, portal, social, complaint or "
+  e2e_expect_in(err, "--source-kind must be press, portal, social, complaint or "
                  "unknown, not 'blog'");
   free(out);
   free(err);

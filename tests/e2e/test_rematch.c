@@ -14,11 +14,6 @@
 
 #include "tests/e2e/e2e.h"
 
-static void expect_in(const char *haystack, const char *needle) {
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected '%s' in:\n%s", needle, haystack ? haystack : "(null)");
-}
-
 /* Copies cfg to out with the 无废城市 topic's keywords replaced by rule. */
 static void with_rule(const char *cfg, const char *out, const char *rule) {
   char *t = e2e_read_file(cfg, NULL);
@@ -62,15 +57,15 @@ static void test_rematch(void **state) {
   char *out = NULL, *err = NULL;
   const char *crawl[] = {"crawl", "--once", "--config", cfg, NULL};
   assert_int_equal(e2e_run(&out, NULL, crawl), 0);
-  expect_in(out, "matches: 无废城市 26");
+  e2e_expect_in(out, "matches: 无废城市 26");
   free(out);
 
   /* Nothing changed yet: rematching with the same rules is a no-op. */
   const char *same[] = {"rematch", "--config", cfg, NULL};
   assert_int_equal(e2e_run(&out, NULL, same), 0);
-  expect_in(out, "articles: 55 checked, 0 changed");
-  expect_in(out, "无废城市: 26 -> 26 (+0, -0)");
-  expect_in(out, "垃圾分类: 24 -> 24 (+0, -0)");
+  e2e_expect_in(out, "articles: 55 checked, 0 changed");
+  e2e_expect_in(out, "无废城市: 26 -> 26 (+0, -0)");
+  e2e_expect_in(out, "垃圾分类: 24 -> 24 (+0, -0)");
   free(out);
 
   /* A narrower rule takes matches away and adds none. */
@@ -81,8 +76,8 @@ static void test_rematch(void **state) {
   char line[128];
   snprintf(line, sizeof line, "无废城市: 26 -> %lld (+0, -%lld)", narrowed,
            26 - narrowed);
-  expect_in(out, line);
-  expect_in(out, "垃圾分类: 24 -> 24 (+0, -0)");
+  e2e_expect_in(out, line);
+  e2e_expect_in(out, "垃圾分类: 24 -> 24 (+0, -0)");
   free(out);
   free(err);
 
@@ -101,7 +96,7 @@ static void test_rematch(void **state) {
   free(out);
   /* And all of them: the original counts are back. */
   assert_int_equal(e2e_run(&out, NULL, same), 0);
-  expect_in(out, "无废城市: ");
+  e2e_expect_in(out, "无废城市: ");
   assert_int_equal(topic_after(out, "无废城市"), 26);
   assert_true(late < 26);
   free(out);
@@ -109,7 +104,7 @@ static void test_rematch(void **state) {
   /* A bad date is refused before anything is touched. */
   const char *bad[] = {"rematch", "--config", cfg, "--since", "yesterday", NULL};
   assert_int_equal(e2e_run(NULL, &err, bad), 2);
-  expect_in(err, "--since: 'yesterday' is not a date");
+  e2e_expect_in(err, "--since: 'yesterday' is not a date");
   free(err);
   mw_fixture_stop(fx);
   e2e_scratch_free(&d);
@@ -143,12 +138,12 @@ static void test_source_scope(void **state) {
   char *out = NULL;
   const char *crawl[] = {"crawl", "--once", "--config", cfg, NULL};
   assert_int_equal(e2e_run(&out, NULL, crawl), 0);
-  expect_in(out, "matches: 吉林日报稿件 2");
+  e2e_expect_in(out, "matches: 吉林日报稿件 2");
   free(out);
   /* rematch reads the same field back from the store: nothing changes. */
   const char *again[] = {"rematch", "--config", cfg, NULL};
   assert_int_equal(e2e_run(&out, NULL, again), 0);
-  expect_in(out, "吉林日报稿件: 2 -> 2 (+0, -0)");
+  e2e_expect_in(out, "吉林日报稿件: 2 -> 2 (+0, -0)");
   free(out);
   mw_fixture_stop(fx);
   e2e_scratch_free(&d);

@@ -20,49 +20,23 @@
 #include "tests/e2e/e2e.h"
 
 struct env {
-  struct e2e_scratch dir;
-  struct mw_fixture *fx;
-  char cfg[1024], db[1024];
+  struct e2e_demo d;
 };
 
 static int setup(void **state) {
   struct env *e = calloc(1, sizeof *e);
-  char sites[1024], tmpl[1024];
-  e2e_data("sites", sites, sizeof sites);
-  e2e_source("examples/demo.yaml", tmpl, sizeof tmpl);
-  e2e_scratch_new(&e->dir, "report");
-  e2e_path(&e->dir, "mediawatch.yaml", e->cfg, sizeof e->cfg);
-  e2e_path(&e->dir, "mw.db", e->db, sizeof e->db);
-  e->fx = e2e_fixture(sites);
-  e2e_make_config(tmpl, e->cfg, mw_fixture_base_url(e->fx), e->db);
-  char *out = NULL, *err = NULL;
-  const char *crawl[] = {"crawl", "--once", "--config", e->cfg, NULL};
-  int rc = e2e_run(&out, &err, crawl);
-  if (rc != 0) fail_msg("crawl exited %d\n%s\n%s", rc, out, err);
-  free(out);
-  free(err);
+  e2e_demo_crawled(&e->d, "report");
   *state = e;
   return 0;
 }
 
 static int teardown(void **state) {
   struct env *e = *state;
-  mw_fixture_stop(e->fx);
-  e2e_scratch_free(&e->dir);
+  e2e_demo_free(&e->d);
   free(e);
   return 0;
 }
 
-static void expect(const char *text, const char *needle) {
-  if (!text || !strstr(text, needle))
-    fail_msg("expected '%s' in:\n%s", needle, text ? text : "(null)");
-}
-
-static size_t count(const char *text, const char *needle) {
-  size_t n = 0;
-  for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle)) n++;
-  return n;
-}
 
 static int hexval(char c) {
   return c >= '0' && c <= '9'   ? c - '0'
@@ -91,7 +65,7 @@ static size_t chart_bars(const char *html, const char *id) {
     }
   }
   svg[n] = '\0';
-  size_t bars = count(svg, "<rect class=\"bar\"");
+  size_t bars = e2e_count(svg, "<rect class=\"bar\"");
   free(svg);
   return bars;
 }
@@ -99,8 +73,8 @@ static size_t chart_bars(const char *html, const char *id) {
 static void test_month_html(void **state) {
   struct env *e = *state;
   char path[1100];
-  e2e_path(&e->dir, "may.html", path, sizeof path);
-  char *out = e2e_run_config(e->cfg, 0, NULL, "report", "--month", "2023-05",
+  e2e_path(&e->d.dir, "may.html", path, sizeof path);
+  char *out = e2e_run_config(e->d.cfg, 0, NULL, "report", "--month", "2023-05",
                              "--format", "html", "--out", path, NULL);
   free(out);
   char cmd[1300];
@@ -117,27 +91,27 @@ static void test_month_html(void **state) {
   size_t len;
   char *html = e2e_read_file(path, &len);
   assert_non_null(html);
-  expect(html, "媒体报道月报</h1>");
-  expect(html,
+  e2e_expect_in(html, "媒体报道月报</h1>");
+  e2e_expect_in(html,
          "统计周期：2023年5月 2023-05-01 至 2023-05-31（2023-05，"
          "Asia/Shanghai）");
-  expect(html, "<div class=\"n\">55 篇</div>");
+  e2e_expect_in(html, "<div class=\"n\">55 篇</div>");
   assert_int_equal(chart_bars(html, "chart-daily"), 31);
   assert_true(chart_bars(html, "chart-tiers") >= 3);
   assert_true(chart_bars(html, "chart-outlets") >= 3);
   assert_null(strstr(html, "<script"));
   /* The three complaint-board alerts are open: listed with their level. */
-  expect(html, "<h3>未办结预警（截至报告生成时）</h3>");
+  e2e_expect_in(html, "<h3>未办结预警（截至报告生成时）</h3>");
   const char *list = strstr(html, "<table id=\"open-alerts\">");
   assert_non_null(list);
-  assert_int_equal(count(list, "<span class=\"lv\""), 3);
-  expect(list, "双阳区奢岭街道一企业夜间偷排污水");
+  assert_int_equal(e2e_count(list, "<span class=\"lv\""), 3);
+  e2e_expect_in(list, "双阳区奢岭街道一企业夜间偷排污水");
   free(html);
 }
 
 static void test_month_json_and_range(void **state) {
   struct env *e = *state;
-  json_t *r = e2e_json(e2e_run_config(e->cfg, 0, NULL, "report", "--month",
+  json_t *r = e2e_json(e2e_run_config(e->d.cfg, 0, NULL, "report", "--month",
                                       "2023-05", "--format", "json", NULL));
   json_t *daily = json_object_get(r, "daily");
   assert_int_equal(json_array_size(daily), 31);
@@ -163,14 +137,14 @@ static void test_month_json_and_range(void **state) {
 
   /* Two weeks as a range: the same articles as W19 + W20, compared with
    * the two weeks before. */
-  char *md = e2e_run_config(e->cfg, 0, NULL, "report", "--from", "2023-05-08",
+  char *md = e2e_run_config(e->d.cfg, 0, NULL, "report", "--from", "2023-05-08",
                             "--to", "2023-05-21", NULL);
-  expect(md, " 媒体报道统计\n");
-  expect(md,
+  e2e_expect_in(md, " 媒体报道统计\n");
+  e2e_expect_in(md,
          "- 统计周期：2023年5月8日至5月21日 2023-05-08 至 2023-05-21"
          "（Asia/Shanghai）\n");
-  expect(md, "\n## 每日报道量\n");
-  assert_int_equal(count(md, "\n| 2023-05-"), 14);
+  e2e_expect_in(md, "\n## 每日报道量\n");
+  assert_int_equal(e2e_count(md, "\n| 2023-05-"), 14);
   free(md);
 }
 
@@ -196,11 +170,11 @@ static void test_bad_periods(void **state) {
     size_t n = 0;
     for (; cases[i].a[n]; n++) args[n] = cases[i].a[n];
     args[n++] = "--config";
-    args[n++] = e->cfg;
+    args[n++] = e->d.cfg;
     args[n] = NULL;
     char *err = NULL;
     assert_int_equal(e2e_run(NULL, &err, args), 2);
-    expect(err, cases[i].msg);
+    e2e_expect_in(err, cases[i].msg);
     free(err);
   }
 }

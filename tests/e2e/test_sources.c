@@ -15,11 +15,6 @@
 
 #include "tests/e2e/e2e.h"
 
-static void expect_in(const char *haystack, const char *needle) {
-  if (!haystack || !strstr(haystack, needle))
-    fail_msg("expected '%s' in:\n%s", needle, haystack ? haystack : "(null)");
-}
-
 /* A config that lets `sources check` reach the fixture on loopback. */
 static void loopback_config(const struct e2e_scratch *d, char *cfg, size_t n) {
   e2e_path(d, "check.yaml", cfg, n);
@@ -65,7 +60,7 @@ static void test_check_url_json(void **state) {
   /* Without --config the defaults refuse loopback, with a reason. */
   const char *strict[] = {"sources", "check", url, NULL};
   assert_int_equal(e2e_run(NULL, &err, strict), 1);
-  expect_in(err, "allow_private_addresses");
+  e2e_expect_in(err, "allow_private_addresses");
   free(err);
   mw_fixture_stop(fx);
   e2e_scratch_free(&d);
@@ -79,17 +74,17 @@ static void test_check_file_text(void **state) {
   const char *args[] = {"sources", "check", path, "--base-url",
                         "http://example.invalid/jinxi/", NULL};
   assert_int_equal(e2e_run(&out, NULL, args), 0);
-  expect_in(out, "document: not well-formed, recovered");
-  expect_in(out, "[1] 金溪镇开展垃圾分类宣传进村入户活动");
-  expect_in(out, "published: 2024-03-15T01:00:00Z");
-  expect_in(out, "link:      http://example.invalid/jinxi/2024/0322/a2.html");
+  e2e_expect_in(out, "document: not well-formed, recovered");
+  e2e_expect_in(out, "[1] 金溪镇开展垃圾分类宣传进村入户活动");
+  e2e_expect_in(out, "published: 2024-03-15T01:00:00Z");
+  e2e_expect_in(out, "link:      http://example.invalid/jinxi/2024/0322/a2.html");
   free(out);
   /* An HTML page checked as a feed is refused with the reason. */
   e2e_data("e2e/site/notafeed.html", path, sizeof path);
   char *err = NULL;
   const char *html[] = {"sources", "check", path, "--kind", "feed", NULL};
   assert_int_equal(e2e_run(NULL, &err, html), 1);
-  expect_in(err, "not a feed");
+  e2e_expect_in(err, "not a feed");
   free(err);
 }
 
@@ -136,12 +131,12 @@ static void test_check_listing_and_article(void **state) {
                            "--config", cfg, NULL};
   rc = e2e_run(&out, &err, article);
   if (rc) fail_msg("exit %d: %s", rc, err);
-  expect_in(out, "charset:   GB18030 (label ignored: not valid UTF-8)");
-  expect_in(out, "title:     全域“无废城市”建设宣讲活动走进校园社区");
-  expect_in(out, "published: 2023-05-24T02:00:00Z");
-  expect_in(out, "来源:      吉林省生态环境厅");
-  expect_in(out, "editor:    王喆");
-  expect_in(out, "timing:");
+  e2e_expect_in(out, "charset:   GB18030 (label ignored: not valid UTF-8)");
+  e2e_expect_in(out, "title:     全域“无废城市”建设宣讲活动走进校园社区");
+  e2e_expect_in(out, "published: 2023-05-24T02:00:00Z");
+  e2e_expect_in(out, "来源:      吉林省生态环境厅");
+  e2e_expect_in(out, "editor:    王喆");
+  e2e_expect_in(out, "timing:");
   free(out);
   free(err);
   mw_fixture_stop(fx);
@@ -161,9 +156,9 @@ static void test_opml_round_trip(void **state) {
   char *out = NULL;
   const char *exp[] = {"sources", "export", "--config", cfg, NULL};
   assert_int_equal(e2e_run(&out, NULL, exp), 0);
-  expect_in(out, "<opml version=\"2.0\">");
-  expect_in(out, "xmlUrl=\"http://127.0.0.1:18931/changchun/rss.xml\"");
-  expect_in(out, "tier=\"new-media\"");
+  e2e_expect_in(out, "<opml version=\"2.0\">");
+  e2e_expect_in(out, "xmlUrl=\"http://127.0.0.1:18931/changchun/rss.xml\"");
+  e2e_expect_in(out, "tier=\"new-media\"");
   e2e_write_file(opml, out);
   free(out);
 
@@ -171,15 +166,15 @@ static void test_opml_round_trip(void **state) {
   char *err = NULL;
   const char *imp[] = {"sources", "import", opml, "--config", cfg, NULL};
   assert_int_equal(e2e_run(&out, &err, imp), 0);
-  expect_in(err, "0 outlets to add, 7 skipped");
+  e2e_expect_in(err, "0 outlets to add, 7 skipped");
   free(out);
   free(err);
   /* ...and into no config yields the four outlets as config entries. */
   const char *imp2[] = {"sources", "import", opml, NULL};
   assert_int_equal(e2e_run(&out, &err, imp2), 0);
-  expect_in(err, "7 outlets to add, 0 skipped");
-  expect_in(out, "  - name: \"吉林日报\"\n    tier: provincial\n");
-  expect_in(out, "      - url: \"http://127.0.0.1:18931/jilinribao/atom.xml\"");
+  e2e_expect_in(err, "7 outlets to add, 0 skipped");
+  e2e_expect_in(out, "  - name: \"吉林日报\"\n    tier: provincial\n");
+  e2e_expect_in(out, "      - url: \"http://127.0.0.1:18931/jilinribao/atom.xml\"");
   free(out);
   free(err);
   e2e_scratch_free(&d);
