@@ -245,9 +245,41 @@ static void test_batch_rollback_leaves_nothing(void **state) {
   free(dir);
 }
 
+/* Closing a connection that ran queries leaves the planner statistics of
+ * the tables it used (PRAGMA optimize), so plans stay index-driven as the
+ * store grows. */
+static void test_close_gathers_statistics(void **state) {
+  (void)state;
+  char *dir = tu_tmpdir();
+  char *path = tu_path(dir, "mw.db");
+  struct mw_err err = {0};
+  struct mw_store *s = NULL;
+  assert_int_equal(mw_store_open(path, &s, &err), MW_OK);
+  struct tu_config tc;
+  tu_config_init(&tc);
+  assert_int_equal(mw_store_sync_config(s, &tc.cfg, &err), MW_OK);
+  add_one(s, "https://www.people.com.cn/n1/2023/0508/c1-1.html");
+  bool exists = false;
+  assert_int_equal(mw_store_article_exists(
+                       s, "https://www.people.com.cn/n1/2023/0508/c1-1.html",
+                       &exists, &err),
+                   MW_OK);
+  assert_true(exists);
+  assert_int_equal(tu_query_int(path, "SELECT count(*) FROM sqlite_schema"
+                                      " WHERE name = 'sqlite_stat1'"),
+                   0);
+  mw_store_close(s);
+  assert_true(tu_query_int(path, "SELECT count(*) FROM sqlite_stat1"
+                                 " WHERE tbl = 'articles'") > 0);
+  tu_rmtree(dir);
+  free(path);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_open_creates_and_migrates_once),
+      cmocka_unit_test(test_close_gathers_statistics),
       cmocka_unit_test(test_open_refuses_newer_schema),
       cmocka_unit_test(test_open_missing_dir_fails),
       cmocka_unit_test(test_open_below_a_file_fails),
