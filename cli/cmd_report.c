@@ -32,8 +32,10 @@ static const char report_help[] =
     "grouped and subtotalled by tier, articles per day, the top stories with\n"
     "who reprinted them, sensitive opinion (alerts by level and state, the\n"
     "open and overdue ones), the campaign calendar's events within 7 days of\n"
-    "the period with the coverage around each (config key calendar) and the\n"
-    "sources that failed all period.\n\n"
+    "the period with the coverage around each (config key calendar), the\n"
+    "sources that failed all period, and the attainment of the config's\n"
+    "targets over their period holding the report's last day (met, on\n"
+    "track pro-rated, or behind).\n\n"
     "  -w, --week YYYY-Www  an ISO week, Monday to Sunday, e.g. 2023-W19\n"
     "  -m, --month YYYY-MM  a calendar month, e.g. 2023-05\n"
     "      --from DATE      first day of a range, e.g. 2023-05-08\n"
@@ -63,6 +65,11 @@ struct gathered {
   size_t n_occ;
   struct mw_calendar_coverage *cal_cov; /* n_occ */
   struct mw_coverage **cal_owned;       /* 2 * n_occ: during, lead */
+  /* Coverage targets, `each` expanded: one row per target or item; the
+   * names of expanded rows are malloc'd (owned[i], else NULL). */
+  struct mw_report_target *targets;
+  char **target_owned;
+  size_t n_targets;
 };
 
 static void gathered_free(struct gathered *g) {
@@ -80,6 +87,106 @@ static void gathered_free(struct gathered *g) {
   free(g->cal_cov);
   free(g->occ);
   mw_calendar_free(g->calendar);
+  for (size_t i = 0; g->target_owned && i < g->n_targets; i++)
+    free(g->target_owned[i]);
+  free(g->target_owned);
+  free(g->targets);
+}
+
+/* Up to two names (one, the single form, may be NULL) and a list, as one
+ * array in v (room for n + 1); returns how many. */
+static size_t join_names(const char *one, char *const *list, size_t n,
+                         const char **v) {
+  size_t k = 0;
+  if (one) v[k++] = one;
+  for (size_t i = 0; i < n; i++) v[k++] = list[i];
+  return k;
+}
+
+/* Counts target t (item: its `each` item, or NULL) over its period holding
+ * the report's last day, up to the report's end, into *r. */
+static int count_target(const struct mw_config *cfg, struct mw_store *st,
+                        const struct mw_report_period *p,
+                        const struct mw_target_conf *t, const char *item,
+                        struct mw_report_target *r, struct mw_err *err) {
+  int rc = mw_report_target_period(cfg->tz, t, p, &r->from, &r->to, err);
+  if (rc) return rc;
+  r->period = t->period ? t->period : "month";
+  r->min = t->min_count;
+  r->stories = t->stories;
+  const char **outlets = calloc(t->n_outlets + 1, sizeof *outlets);
+  const char **topics = calloc(t->n_topics + 1, sizeof *topics);
+  if (!outlets || !topics) {
+    free(outlets);
+    free(topics);
+    return mw_err_set(err, MW_ENOMEM, "report: out of memory");
+  }
+  struct mw_target_query q = {
+      .from = r->from,
+      .to = r->to < p->to ? r->to : p->to,
+      .outlets = outlets,
+      .n_outlets = join_names(t->outlet, t->outlets, t->n_outlets, outlets),
+      .tier = t->tier,
+      .topics = topics,
+      .n_topics = join_names(t->topic, t->topics, t->n_topics, topics),
+      .mentions = item ? &item : (const char *const *)t->mentions,
+      .n_mentions = item ? 1 : t->n_mentions,
+      .stories = t->stories,
+  };
+  /* A report ending before the target period starts counts nothing. */
+  if (q.to < q.from) q.to = q.from;
+  rc = mw_store_target_count(st, &q, &r->count, err);
+  free(outlets);
+  free(topics);
+  return rc;
+}
+
+/* Brings the mentions index up to date for every mention and `each` term
+ * of the config in one pass (a target count indexes its own terms
+ * otherwise, one pass per target). */
+static int index_mentions(const struct mw_config *cfg, struct mw_store *st,
+                          struct mw_err *err) {
+  const char **terms;
+  size_t n;
+  int rc = mw_store_config_mentions(cfg, &terms, &n, err);
+  if (!rc) rc = mw_store_index_mentions(st, terms, n, err);
+  free(terms);
+  return rc;
+}
+
+/* Every target of the config, `each` expanded into "<name>：<item>". */
+static int gather_targets(const struct mw_config *cfg, struct mw_store *st,
+                          const struct mw_report_period *p,
+                          struct gathered *g, struct mw_err *err) {
+  size_t n = 0;
+  for (size_t i = 0; i < cfg->n_targets; i++)
+    n += cfg->targets[i].n_each ? cfg->targets[i].n_each : 1;
+  g->targets = calloc(n ? n : 1, sizeof *g->targets);
+  g->target_owned = calloc(n ? n : 1, sizeof *g->target_owned);
+  if (!g->targets || !g->target_owned)
+    return mw_err_set(err, MW_ENOMEM, "report: out of memory");
+  int rc = index_mentions(cfg, st, err);
+  for (size_t i = 0; !rc && i < cfg->n_targets; i++) {
+    const struct mw_target_conf *t = &cfg->targets[i];
+    for (size_t j = 0; !rc && j < (t->n_each ? t->n_each : 1); j++) {
+      struct mw_report_target *r = &g->targets[g->n_targets];
+      const char *item = t->n_each ? t->each[j] : NULL;
+      r->name = t->name;
+      if (item) {
+        struct mw_buf b;
+        mw_buf_init(&b, 4096);
+        if (mw_buf_printf(&b, "%s：%s", t->name, item) ||
+            !(g->target_owned[g->n_targets] = mw_buf_steal(&b))) {
+          mw_buf_cleanup(&b);
+          return mw_err_set(err, MW_ENOMEM, "report: out of memory");
+        }
+        r->name = g->target_owned[g->n_targets];
+      }
+      g->n_targets++;
+      rc = count_target(cfg, st, p, t, item, r, err);
+    }
+  }
+  return rc;
 }
 
 /* The config's calendar, its events near p and the coverage around each:
@@ -154,6 +261,7 @@ static int gather(const struct mw_config *cfg, struct mw_store *st,
     rc = mw_store_failed_sources(st, p->from, p->to, &g->failed, &g->n_failed,
                                  err);
   if (!rc && cfg->calendar) rc = gather_calendar(cfg, st, p, g, err);
+  if (!rc && cfg->n_targets) rc = gather_targets(cfg, st, p, g, err);
   if (rc) return rc;
   *in = (struct mw_report_input){
       .cov = g->cov,
@@ -174,6 +282,9 @@ static int gather(const struct mw_config *cfg, struct mw_store *st,
       .has_calendar = cfg->calendar != NULL,
       .calendar = g->cal_cov,
       .n_calendar = g->n_occ,
+      .has_targets = cfg->n_targets > 0,
+      .targets = g->targets,
+      .n_targets = g->n_targets,
   };
   return MW_OK;
 }

@@ -9,8 +9,8 @@
  * wrong". The walk knows no section by name: a nested mapping or a list
  * of items lands where its table row says (offset, count, the item size
  * of config_sections.c), so a new section is rows, not code. Last come the
- * checks across sections: unique names and source URLs, targets naming
- * defined topics and outlets, the alerts section (config_alerts.c), the
+ * checks across sections: unique names and source URLs, the targets
+ * (config_targets.c), the alerts section (config_alerts.c), the
  * time zone, and paths made relative to the config's folder.
  *
  * What it leaves to others: YAML syntax, aliases and the nesting limit
@@ -26,6 +26,7 @@
 
 #include "cli/cli.h"
 #include "cli/config_load.h"
+#include "cli/config_targets.h"
 
 #define CONFIG_MAX_BYTES (4 * 1024 * 1024)
 #define QUOTE_MAX MW_CFG_QUOTE_MAX
@@ -364,27 +365,6 @@ bool mw_cfg_defined(const struct mw_cfg_uniq_list *u, const char *s) {
   return false;
 }
 
-static int check_targets(struct mw_cfg_loader *L) {
-  for (size_t i = 0; i < L->cfg->n_targets; i++) {
-    const struct mw_target_conf *t = &L->cfg->targets[i];
-    char qn[QUOTE_MAX + 8], qv[QUOTE_MAX + 8];
-    mw_cfg_quote(t->name, qn, sizeof qn);
-    if (t->topic && !mw_cfg_defined(&L->uniq[MW_CFG_TOPIC], t->topic)) {
-      mw_cfg_quote(t->topic, qv, sizeof qv);
-      return mw_cfg_fail_at(L, L->items[MW_CFG_TARGET].v[i],
-                     "target '%s' names topic '%s', which is not defined "
-                     "under topics", qn, qv);
-    }
-    if (t->outlet && !mw_cfg_defined(&L->uniq[MW_CFG_OUTLET], t->outlet)) {
-      mw_cfg_quote(t->outlet, qv, sizeof qv);
-      return mw_cfg_fail_at(L, L->items[MW_CFG_TARGET].v[i],
-                     "target '%s' names outlet '%s', which is not defined "
-                     "under outlets", qn, qv);
-    }
-  }
-  return MW_OK;
-}
-
 /* A topic is written one way: keywords, a rule or the grouped form. The
  * rule's position is kept for the matcher's messages. */
 static int check_topics(struct mw_cfg_loader *L) {
@@ -497,7 +477,7 @@ static int load(const char *yaml, size_t len, const char *name,
   rc = walk_map(&L, root, MW_CFG_TOP, L.cfg, "at top level",
                 "the configuration");
   if (!rc) rc = check_unique(&L);
-  if (!rc) rc = check_targets(&L);
+  if (!rc) rc = mw_cfg_check_targets(&L);
   if (!rc) rc = check_topics(&L);
   if (!rc) rc = check_sensitivity(&L);
   if (!rc) rc = mw_cfg_check_alerts(&L);
@@ -603,6 +583,16 @@ void mw_config_free(struct mw_config *cfg) {
     free(cfg->targets[i].topic);
     free(cfg->targets[i].outlet);
     free(cfg->targets[i].period);
+    struct mw_target_conf *t = &cfg->targets[i];
+    char **lists[] = {t->outlets, t->topics, t->mentions, t->each};
+    size_t counts[] = {t->n_outlets, t->n_topics, t->n_mentions, t->n_each};
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+      for (size_t j = 0; lists[k] && j < counts[k]; j++) free(lists[k][j]);
+      free(lists[k]);
+    }
+    free(t->from);
+    free(t->to);
+    free(t->count);
   }
   free(cfg->targets);
   mw_cfg_alerts_free(&cfg->alerts);

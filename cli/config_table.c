@@ -147,10 +147,24 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "count articles of this outlet (a name under outlets); any outlet when absent"},
   {"tier", MW_CFG_TARGET, MW_CFG_TIER_ANY, 0, 0, 0, "any", TARGET(tier), 0, 0,
    "count only outlets of this tier"},
+  {"topics", MW_CFG_TARGET, MW_CFG_STRLIST, 0, 0, 0, NULL, TARGET(topics), TARGET(n_topics), 0,
+   "count articles on any of these topics, such as [无废城市, 垃圾分类]"},
+  {"outlets", MW_CFG_TARGET, MW_CFG_STRLIST, 0, 0, 0, NULL, TARGET(outlets), TARGET(n_outlets), 0,
+   "count articles of any of these outlets, such as [人民日报, 新华网, 人民网, 中国环境报]"},
+  {"mentions", MW_CFG_TARGET, MW_CFG_STRLIST, 0, 0, 0, NULL, TARGET(mentions), TARGET(n_mentions), 0,
+   "count articles whose title or text names any of these units or places, such as [双阳区, 奢岭街道]"},
+  {"each", MW_CFG_TARGET, MW_CFG_STRLIST, 0, 0, 0, NULL, TARGET(each), TARGET(n_each), 0,
+   "one target per item, named NAME：ITEM, counting the articles that mention the item (各镇街每月至少2篇: [永昌街道, 奢岭街道]); not with mentions"},
   {"period", MW_CFG_TARGET, MW_CFG_PERIOD, 0, 0, 0, "month", TARGET(period), 0, 0,
-   "the period the minimum applies to"},
+   "the period the minimum applies to: week, month, quarter, year, or range (from and to)"},
+  {"from", MW_CFG_TARGET, MW_CFG_STRING, 0, 0, 0, NULL, TARGET(from), 0, 0,
+   "period range: the first day, YYYY-MM-DD"},
+  {"to", MW_CFG_TARGET, MW_CFG_STRING, 0, 0, 0, NULL, TARGET(to), 0, 0,
+   "period range: the last day, included, YYYY-MM-DD"},
+  {"count", MW_CFG_TARGET, MW_CFG_STRING, 0, 0, 0, NULL, TARGET(count), 0, 0,
+   "articles (the default), or stories: the articles of one reprint cluster count once"},
   {"min", MW_CFG_TARGET, MW_CFG_INT, MW_CFG_REQUIRED, 1, 1000000, NULL, TARGET(min_count), 0, 0,
-   "least number of articles per period"},
+   "least number of articles (or stories) per period"},
 
   {"lexicon", MW_CFG_SENSITIVITY, MW_CFG_PATH, 0, 0, 0, NULL, SENS(lexicon), 0, 0,
    "file of weighted terms, one 'term, category, weight' per line, such as examples/lexicon.tsv; relative to the config's folder; no scoring without it"},
@@ -282,7 +296,8 @@ const struct mw_cfg_option mw_cfg_options[] = {
 
 const size_t mw_cfg_n_options = sizeof mw_cfg_options / sizeof mw_cfg_options[0];
 
-static const char *const periods[] = {"week", "month", "quarter", "year"};
+static const char *const periods[] = {"week", "month", "quarter", "year",
+                                      "range"};
 
 const struct mw_cfg_option *mw_cfg_find(enum mw_cfg_section section,
                                         const char *name, size_t n) {
@@ -396,7 +411,7 @@ void mw_cfg_describe(const struct mw_cfg_option *o, char *buf, size_t n) {
       break;
     case MW_CFG_URL: snprintf(buf, n, "an http:// or https:// URL"); break;
     case MW_CFG_PERIOD:
-      snprintf(buf, n, "one of week, month, quarter, year");
+      snprintf(buf, n, "one of week, month, quarter, year, range");
       break;
     case MW_CFG_INT:
       snprintf(buf, n, "an integer between %lld and %lld", (long long)o->min,
@@ -620,7 +635,9 @@ void mw_cfg_type_name(const struct mw_cfg_option *o, char *buf, size_t n) {
     case MW_CFG_PATH: snprintf(buf, n, "path"); break;
     case MW_CFG_ZONE: snprintf(buf, n, "time zone"); break;
     case MW_CFG_URL: snprintf(buf, n, "http(s) URL"); break;
-    case MW_CFG_PERIOD: snprintf(buf, n, "week, month, quarter or year"); break;
+    case MW_CFG_PERIOD:
+      snprintf(buf, n, "week, month, quarter, year or range");
+      break;
     case MW_CFG_INT:
       snprintf(buf, n, "integer %lld..%lld", (long long)o->min, (long long)o->max);
       break;

@@ -36,7 +36,7 @@ enum mw_cfg_type {
   MW_CFG_PATH,     /* char *, resolved against the config's folder */
   MW_CFG_ZONE,     /* char *, checked with mw_tz_load */
   MW_CFG_URL,      /* char *, http:// or https:// with a host */
-  MW_CFG_PERIOD,   /* char *, week|month|quarter|year */
+  MW_CFG_PERIOD,   /* char *, week|month|quarter|year|range */
   MW_CFG_INT,      /* int64_t in [min, max] */
   MW_CFG_SIZE,     /* int64_t bytes in [min, max], written 10MB */
   MW_CFG_DURATION, /* int64_t seconds in [min, max], written 30m */

@@ -71,6 +71,11 @@ struct work_ctx {
   struct mw_topic_result *results; /* n_topics entries, scratch */
   struct mw_alerts *alerts;        /* NULL: no alerts raised */
   bool alerted;                    /* this transaction touched an alert */
+  /* The config's mention and `each` terms of targets, each once, borrowed
+   * from cfg (the array is the worker's): every new article's are
+   * recorded in the mentions index (store.h). */
+  const char **mentions;
+  size_t n_mentions;
 };
 
 /* Processes one job inside the open transaction: parses, extracts,

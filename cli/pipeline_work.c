@@ -171,6 +171,9 @@ static int store_article(struct work_ctx *w, struct job *j,
   /* Too short to judge: recorded as hashed, in no cluster. */
   if (!a->simhash)
     rc = mw_store_cluster_article(w->store, id, 0, MW_SIMHASH_SAME_STORY, err);
+  if (!rc)
+    rc = mw_store_add_mentions(w->store, id, a->title, a->text, w->mentions,
+                               w->n_mentions, err);
   if (rc || !w->alerts) return rc;
   return observe(w, j, a, id, &doc, topics, n_topics, err);
 }

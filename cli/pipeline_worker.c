@@ -129,6 +129,12 @@ static void worker_main(void *arg) {
                          .matcher = w->matcher, .n_topics = n_topics,
                          .results = calloc(n_topics ? n_topics : 1,
                                            sizeof(struct mw_topic_result))};
+  /* Out of memory: ingest records no mentions, and the next
+   * mw_store_index_mentions catches those articles up. */
+  struct mw_err merr;
+  if (mw_store_config_mentions(p->cfg, &ctx.mentions, &ctx.n_mentions,
+                               &merr))
+    ctx.n_mentions = 0;
   uv_mutex_lock(&w->mu);
   for (;;) {
     while (!w->queue && !w->stop) uv_cond_wait(&w->cv, &w->mu);
@@ -175,6 +181,7 @@ static void worker_main(void *arg) {
   }
   uv_mutex_unlock(&w->mu);
   free(ctx.results);
+  free(ctx.mentions);
 }
 
 static void on_worker_wake(uv_async_t *a) {

@@ -66,6 +66,13 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
   if (rc) return rc;
   rc = mw_store_sync_config(s->store, s->cfg, err);
   if (rc) return rc;
+  /* A target added since the last run is caught up before crawling. */
+  const char **terms;
+  size_t n_terms;
+  rc = mw_store_config_mentions(s->cfg, &terms, &n_terms, err);
+  if (!rc) rc = mw_store_index_mentions(s->store, terms, n_terms, err);
+  free(terms);
+  if (rc) return rc;
   struct mw_source_state *st;
   size_t n;
   rc = mw_store_list_sources(s->store, &st, &n, err);

@@ -291,16 +291,31 @@ struct mw_sensitivity_conf {
   int64_t kind_pct[5];     /* per enum mw_doc_kind (matchers.h), percent */
 };
 
-/* Placeholder for the targets of the report issue: a scope, a period and a
- * minimum count. */
+/* A coverage target (report/targets.c): a scope, a period and a minimum
+ * count. Every filter given must pass; a list matches when any of its
+ * items does. `each` expands the target into one per item (named
+ * "<name>：<item>"), each counting the articles that mention its item. */
 struct mw_target_conf {
   char *name;
   char *topic;  /* may be NULL: any topic */
   char *outlet; /* may be NULL */
   int tier;     /* enum mw_tier, or -1 for any */
-  char *period; /* "week", "month", "quarter", "year" */
+  char *period; /* "week", "month", "quarter", "year", "range" */
   int64_t min_count;
   int line;
+  char **outlets;  /* any of these (with outlet, when both are given) */
+  size_t n_outlets;
+  char **topics;   /* any of these (with topic) */
+  size_t n_topics;
+  char **mentions; /* the title or text names any of these */
+  size_t n_mentions;
+  char **each;     /* one target per item, mentioning it */
+  size_t n_each;
+  char *from, *to; /* "YYYY-MM-DD", both included; period range only */
+  int64_t from_day, to_day; /* the same as days since 1970-01-01 (set by
+                               the loader's checks) */
+  char *count;     /* "articles" (default) or "stories" */
+  bool stories;    /* count is "stories": a reprint cluster counts once */
 };
 
 /* ---- alerts (alerts/alerts.h): receivers, routes, the duty roster */

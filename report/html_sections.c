@@ -202,7 +202,8 @@ static int html_failed(const struct rpt_table *t, struct mw_buf *out) {
 
 int rpt_html_sections(const struct rpt_table *t, struct mw_buf *out) {
   int rc = MW_OK;
-  if (t->has_daily) rc = html_daily(t, out);
+  if (t->has_targets) rc = rpt_targets_html(t, out);
+  if (!rc && t->has_daily) rc = html_daily(t, out);
   if (!rc && t->has_top) rc = html_top(t, out);
   if (!rc && t->calendar) rc = rpt_calendar_html(t, out);
   if (!rc && t->has_alerts) rc = html_alerts(t, out);

@@ -109,6 +109,13 @@ struct mw_report_input {
   bool has_calendar;
   const struct mw_calendar_coverage *calendar;
   size_t n_calendar;
+  /* Coverage targets: one row per expanded target (each item its own),
+   * counted by the caller (mw_store_target_count) over the target period
+   * holding the report's last day, up to the report's end (struct
+   * mw_report_target below), in config order. */
+  bool has_targets;
+  const struct mw_report_target *targets;
+  size_t n_targets;
 };
 
 /* The full report: header, totals and change, the coverage table, then
@@ -119,6 +126,44 @@ int mw_report_write(const struct mw_config *cfg,
                     const struct mw_report_input *in,
                     enum mw_report_format fmt, struct mw_buf *out,
                     struct mw_err *err);
+
+/* ------------------------------------------------------ coverage targets */
+
+/* One target as the report shows it (report/targets.c). Nothing here is
+ * owned by the report. */
+struct mw_report_target {
+  const char *name;   /* "中央媒体每月至少3篇", "各镇街：永昌街道" */
+  const char *period; /* "week", "month", "quarter", "year", "range" */
+  int64_t from, to;   /* the target's period holding the report's last
+                         day, [from, to) (mw_report_target_period) */
+  int64_t count;      /* counted over [from, min(to, report's end)) */
+  int64_t min;
+  bool stories;       /* count is of stories, not articles */
+};
+
+enum mw_target_status {
+  MW_TARGET_MISSED,   /* 未达标: the period is over, count < min */
+  MW_TARGET_BEHIND,   /* 落后: count < min pro-rated to the time elapsed */
+  MW_TARGET_ON_TRACK, /* 进度正常 */
+  MW_TARGET_MET,      /* 达标: count >= min */
+};
+/* "未达标", "落后", "进度正常", "达标"; and "missed", "behind",
+ * "on_track", "met". */
+const char *mw_target_status_zh(enum mw_target_status s);
+const char *mw_target_status_name(enum mw_target_status s);
+
+/* The target period of t holding the last local day of report period p
+ * in zone tz: its ISO week, calendar month, quarter or year, or for a
+ * range [t->from_day, t->to_day] itself (whatever p is). */
+int mw_report_target_period(const struct mw_tz *tz,
+                            const struct mw_target_conf *t,
+                            const struct mw_report_period *p, int64_t *from,
+                            int64_t *to, struct mw_err *err);
+/* t's status as of instant as_of (the report's end): met when count >=
+ * min; once as_of reaches t->to, missed otherwise; before, on track when
+ * count >= min times the elapsed fraction of [from, to), else behind. */
+enum mw_target_status mw_report_target_status(const struct mw_report_target *t,
+                                              int64_t as_of);
 
 /* ------------------------------------------------------ campaign calendar */
 

@@ -138,7 +138,36 @@ struct rpt_table {
   struct rpt_failed *failed;
   size_t n_failed;
   struct rpt_calendar *calendar; /* NULL: no calendar (calendar_int.h) */
+  bool has_targets;
+  struct rpt_target_row *target_rows; /* behind ones first (targets.c) */
+  size_t n_target_rows;
 };
+
+/* A coverage target in the report (targets.c). */
+struct rpt_target_row {
+  const char *name, *period; /* period "week" .. "range" */
+  char first[16], last[16];  /* the target period's local days */
+  int64_t count, min;
+  bool stories;
+  enum mw_target_status status;
+  int64_t pct_tenths;     /* 100 * count / min, tenths, rounded */
+  int64_t elapsed_tenths; /* elapsed share of the period, tenths of % */
+  size_t order;           /* config order, for ties */
+};
+
+/* Lays out in->targets into t (in t's arena), sorted by status (missed,
+ * behind, on track, met) then config order. */
+int rpt_targets_build(struct rpt_table *t, const struct mw_config *cfg,
+                      const struct mw_report_input *in, struct mw_err *err);
+/* "周", "月", "季度", "年", "时段". */
+const char *rpt_target_period_zh(const char *period);
+/* "66.7%" from tenths. */
+void rpt_target_format_pct(int64_t tenths, char *buf, size_t n);
+int rpt_targets_md(const struct rpt_table *t, struct mw_buf *out);
+int rpt_targets_csv(const struct rpt_table *t, struct mw_buf *out);
+struct json_t;
+int rpt_targets_json(const struct rpt_table *t, struct json_t *root);
+int rpt_targets_html(const struct rpt_table *t, struct mw_buf *out);
 
 /* Lays out the table. Names are copied into the arena (invalid UTF-8
  * replaced by U+FFFD, so every format can trust them). Free with

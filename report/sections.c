@@ -161,7 +161,9 @@ static int build_failed(struct rpt_table *t, const struct mw_config *cfg,
 int rpt_sections_build(struct rpt_table *t, const struct mw_config *cfg,
                        const struct mw_report_input *in, struct mw_err *err) {
   int rc = MW_OK;
-  if ((t->has_daily = in->has_daily)) rc = build_daily(t, cfg, in->daily, err);
+  if (in->has_targets) rc = rpt_targets_build(t, cfg, in, err);
+  if (!rc && (t->has_daily = in->has_daily))
+    rc = build_daily(t, cfg, in->daily, err);
   if (!rc && (t->has_top = in->has_top)) rc = build_top(t, cfg, in, err);
   if (!rc && in->has_calendar) rc = rpt_calendar_build(t, in, err);
   if (!rc && (t->has_alerts = in->has_alerts))

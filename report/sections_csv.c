@@ -122,7 +122,8 @@ static int csv_failed(const struct rpt_table *t, struct mw_buf *out) {
 
 int rpt_sections_csv(const struct rpt_table *t, struct mw_buf *out) {
   int rc = MW_OK;
-  if (t->has_daily) rc = csv_daily(t, out);
+  if (t->has_targets) rc = rpt_targets_csv(t, out);
+  if (!rc && t->has_daily) rc = csv_daily(t, out);
   if (!rc && t->has_top) rc = csv_top(t, out);
   if (!rc && t->calendar) rc = rpt_calendar_csv(t, out);
   if (!rc && t->has_alerts) rc = csv_alerts(t, out);

@@ -147,6 +147,7 @@ static json_t *j_failed(struct jb *b, const struct rpt_table *t) {
 
 int rpt_sections_json(const struct rpt_table *t, json_t *root) {
   struct jb b = {false};
+  if (t->has_targets && rpt_targets_json(t, root)) b.failed = true;
   if (t->has_daily) set(&b, root, "daily", j_daily(&b, t));
   if (t->has_top) set(&b, root, "top_stories", j_top(&b, t));
   if (t->calendar && rpt_calendar_json(t, root)) b.failed = true;

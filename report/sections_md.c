@@ -148,7 +148,8 @@ static int md_failed(const struct rpt_table *t, struct mw_buf *out) {
 
 int rpt_sections_md(const struct rpt_table *t, struct mw_buf *out) {
   int rc = MW_OK;
-  if (t->has_daily) rc = md_daily(t, out);
+  if (t->has_targets) rc = rpt_targets_md(t, out);
+  if (!rc && t->has_daily) rc = md_daily(t, out);
   if (!rc && t->has_top) rc = md_top(t, out);
   if (!rc && t->calendar) rc = rpt_calendar_md(t, out);
   if (!rc && t->has_alerts) rc = md_alerts(t, out);

@@ -17,7 +17,8 @@
  *
  * What the other files own: outlets, sources and fetch records (sources.c),
  * articles and matches (articles.c), the coverage query (coverage.c),
- * alerts (alerts.c, alert_events.c, silences.c, outbox.c, sensitivity.c).
+ * alerts (alerts.c, alert_events.c, silences.c, outbox.c, sensitivity.c),
+ * the mentions index (mentions.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -281,6 +282,20 @@ static const char *const migrations[] = {
     "  line TEXT NOT NULL"
     ");"
     "CREATE INDEX held_receiver ON held (receiver, at);",
+    /* 6: the mentions coverage targets count (store/mentions.c), so a count
+     * never reads article texts. article_mentions holds an article under
+     * every indexed term its title or text contains; mention_terms the
+     * highest article id searched for each term, so indexing resumes
+     * there and a term configured later is caught up from the start. */
+    "CREATE TABLE article_mentions ("
+    "  term TEXT NOT NULL,"
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY (term, article_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE mention_terms ("
+    "  term TEXT PRIMARY KEY,"
+    "  indexed_through INTEGER NOT NULL"
+    ");",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -549,4 +549,71 @@ int mw_store_bulletin_stories(struct mw_store *s, int64_t from, int64_t to,
                               size_t *n, struct mw_err *err);
 void mw_bulletin_stories_free(struct mw_bulletin_story *arr, size_t n);
 
+/* ------------------------------------------------------ coverage targets */
+
+/* What one target counts (store/targets.c): the articles whose coverage
+ * time lies in [from, to) and that pass every filter given: the outlet is
+ * one of outlets (n_outlets 0: any), its tier is tier (-1: any), it
+ * matched one of topics (n_topics 0: any), its title or text holds one of
+ * mentions (n_mentions 0: no such filter). Per story (stories true) the
+ * articles of one reprint cluster count once, an article in no cluster as
+ * one. Nothing here is owned by the store. */
+#define MW_STORE_TARGET_MAX_TERMS 200 /* per list */
+struct mw_target_query {
+  int64_t from, to;
+  const char *const *outlets;
+  size_t n_outlets;
+  int tier;
+  const char *const *topics;
+  size_t n_topics;
+  const char *const *mentions;
+  size_t n_mentions;
+  bool stories;
+};
+/* The count into *out. MW_EINVAL when to < from or a list is longer than
+ * MW_STORE_TARGET_MAX_TERMS. Mentions are counted from the mentions index
+ * (below), never from the texts: the count brings the index up to date for
+ * its own terms first (mw_store_index_mentions), which costs a lookup per
+ * term when it already is, so a caller counting many targets indexes all
+ * their terms once beforehand (cli/cmd_report.c) and pays for one pass
+ * over the new articles instead of one per target. */
+int mw_store_target_count(struct mw_store *s, const struct mw_target_query *q,
+                          int64_t *out, struct mw_err *err);
+
+/* ------------------------------------------------------------- mentions */
+
+/* The mentions index (store/mentions.c): for each term indexed, the
+ * articles whose title or text contains it (bytes, as instr() compares
+ * UTF-8 text; the empty term is in every article), and the highest article
+ * id searched for it. Terms come from the config's targets (mentions,
+ * each); at most MW_STORE_MENTION_MAX_TERMS per call, each at most
+ * MW_STORE_MENTION_MAX_LEN bytes, else MW_EINVAL. */
+#define MW_STORE_MENTION_MAX_TERMS 4096
+#define MW_STORE_MENTION_MAX_LEN 1024
+
+/* The mention and `each` terms of cfg's targets, each once, in config
+ * order, into *terms (malloc'd array, free() it; the strings are cfg's)
+ * and *n; NULL and 0 when there are none. MW_ENOMEM otherwise. */
+int mw_store_config_mentions(const struct mw_config *cfg,
+                             const char ***terms, size_t *n,
+                             struct mw_err *err);
+
+/* Brings the index up to date for terms (n of them, duplicates allowed):
+ * a term never seen is searched in every article, the others in the
+ * articles stored after the highest id searched for them, all in one pass
+ * over those articles' texts, in one savepoint. When every term is up to
+ * date it reads two small rows per term and writes nothing. */
+int mw_store_index_mentions(struct mw_store *s, const char *const *terms,
+                            size_t n, struct mw_err *err);
+
+/* For the article just stored as article_id (its title and text, either
+ * may be NULL): records which of terms it mentions, and marks a term
+ * searched through article_id when it was searched through every article
+ * stored before it; a term that was not (configured while articles were
+ * stored without it) is left for mw_store_index_mentions to catch up. */
+int mw_store_add_mentions(struct mw_store *s, int64_t article_id,
+                          const char *title, const char *text,
+                          const char *const *terms, size_t n,
+                          struct mw_err *err);
+
 #endif

@@ -3,7 +3,8 @@
 500 outlets with one feed each, tiered like a province's media as the
 duty office of 吉林 watches them: 20 central, 30 provincial, 60 city, 240
 county (融媒体中心 and the like), 100 government portals, 50 new-media
-accounts; 20 topics of the environmental publicity office; a few targets.
+accounts; 20 topics of the environmental publicity office; a few
+targets, one of them per city counted by mention.
 The sources point at an unroutable documentation address: the benchmark
 never crawls, bench_report writes the store directly.
 """
@@ -112,6 +113,14 @@ def write(path, storage):
               "    period: week", "    min: 2",
               "  - name: 新媒体每周垃圾分类",
               "    topic: 垃圾分类", "    tier: new-media",
-              "    period: week", "    min: 30", ""]
+              "    period: week", "    min: 30",
+              # Counted by mention (the mentions index), one per city.
+              "  - name: 各市每月见报",
+              "    each: [%s]" % ", ".join(c + "市" for c in CITIES),
+              "    period: month", "    min: 50",
+              "  - name: 中央媒体每季度报道",
+              "    outlets: [人民日报, 新华网, 人民网, 中国环境报]",
+              "    count: stories",
+              "    period: quarter", "    min: 40", ""]
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))

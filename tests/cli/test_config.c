@@ -460,15 +460,15 @@ static const struct bad bad_cases[] = {
      "无废细胞], got '无废城市'"},
     {MINIMAL "topics:\n  - {name: 无废城市, keywords: [无废城市]}\n"
              "targets:\n  - name: 每月一篇\n    topic: 无废\n    min: 1\n",
-     "demo.yaml:9:5: target '每月一篇' names topic '无废', which is not "
+     "demo.yaml:10:12: target '每月一篇' names topic '无废', which is not "
      "defined under topics"},
     {MINIMAL "targets:\n  - name: 每月一篇\n    outlet: 新华网\n    min: 1\n",
-     "demo.yaml:7:5: target '每月一篇' names outlet '新华网', which is not "
-     "defined under outlets"},
+     "demo.yaml:8:13: target '每月一篇' names outlet '新华网', which is "
+     "not defined under outlets"},
     /* 40 */
     {MINIMAL "targets:\n  - name: 每月一篇\n    period: daily\n    min: 1\n",
-     "demo.yaml:8:13: 'period' must be one of week, month, quarter, year, got "
-     "'daily'"},
+     "demo.yaml:8:13: 'period' must be one of week, month, quarter, year, "
+     "range, got 'daily'"},
     {MINIMAL "targets:\n  - name: 每月一篇\n",
      "demo.yaml:7:5: target '每月一篇' is missing required key 'min'"},
     {MINIMAL "targets:\n  - name: 每月一篇\n    min: 0\n",
@@ -534,7 +534,80 @@ static const struct bad bad_cases[] = {
     {"sensitivity: yes\n" MINIMAL,
      "demo.yaml:1:14: 'sensitivity' must be a mapping of settings, got "
      "'yes'"},
+    /* 65: targets */
+    {MINIMAL "targets:\n  - name: 央媒\n    outlets: [人民网, 人民日网]\n"
+             "    min: 1\n",
+     "demo.yaml:8:20: target '央媒' names outlet '人民日网', which is not "
+     "defined under outlets (did you mean '人民网'?)"},
+    {MINIMAL "topics:\n  - {name: 无废城市, keywords: [无废城市]}\n"
+             "targets:\n  - name: 央媒\n    topics: [无废城巿]\n    min: 1\n",
+     "demo.yaml:10:14: target '央媒' names topic '无废城巿', which is not "
+     "defined under topics (did you mean '无废城市'?)"},
+    {MINIMAL "targets:\n  - name: 各镇街\n    each: [永昌街道]\n"
+             "    mentions: [长春]\n    min: 2\n",
+     "demo.yaml:8:12: target '各镇街' has both 'each' and 'mentions'; 'each' "
+     "already counts the articles that mention its item"},
+    {MINIMAL "targets:\n  - name: 宣传周\n    period: range\n"
+             "    from: 2023-05-22\n    min: 2\n",
+     "demo.yaml:8:13: target '宣传周' has period range without 'to'; give "
+     "both from and to (YYYY-MM-DD)"},
+    {MINIMAL "targets:\n  - name: 宣传周\n    period: range\n"
+             "    from: 2023-05-22\n    to: 2023-05-21\n    min: 2\n",
+     "demo.yaml:10:9: target '宣传周' ends (2023-05-21) before it starts "
+     "(2023-05-22)"},
+    /* 70 */
+    {MINIMAL "targets:\n  - name: 宣传周\n    period: month\n"
+             "    from: 2023-05-22\n    min: 2\n",
+     "demo.yaml:9:11: target '宣传周' has 'from' but its period is month; "
+     "'from' and 'to' go with period: range"},
+    {MINIMAL "targets:\n  - name: 宣传周\n    period: range\n"
+             "    from: 2023-5-22\n    to: 2023-05-28\n    min: 2\n",
+     "demo.yaml:9:11: target '宣传周' has from '2023-5-22', which is not a "
+     "date like 2023-05-01"},
+    {MINIMAL "targets:\n  - name: 宣传周\n    count: clusters\n    min: 2\n",
+     "demo.yaml:8:12: target '宣传周' has count 'clusters'; write articles or "
+     "stories"},
+    {MINIMAL "targets:\n  - name: 各镇街\n    each: [永昌街道, \"\"]\n"
+             "    min: 2\n",
+     "demo.yaml:8:18: each of the 'each' of target '各镇街' must be a "
+     "non-empty string, got ''"},
 };
+
+/* The target keys beyond the one-outlet, one-topic form: lists, each,
+ * a date range and counting stories. */
+static void test_targets_full(void **state) {
+  (void)state;
+  struct mw_config *cfg = load_ok(
+      MINIMAL "  - name: 中国环境报\n    tier: central\n    sources:\n"
+              "      - url: http://b.cn/rss.xml\n"
+              "topics:\n  - {name: 无废城市, keywords: [无废城市]}\n"
+              "  - {name: 垃圾分类, keywords: [垃圾分类]}\n"
+              "targets:\n"
+              "  - name: 央媒\n    outlets: [人民网, 中国环境报]\n"
+              "    topic: 无废城市\n    topics: [垃圾分类]\n"
+              "    count: stories\n    min: 3\n"
+              "  - name: 各镇街\n    each: [永昌街道, 奢岭街道]\n    min: 2\n"
+              "  - name: 宣传周\n    mentions: [长春]\n    period: range\n"
+              "    from: 2023-05-22\n    to: 2023-05-28\n    min: 1\n",
+      "t.yaml");
+  assert_int_equal(cfg->n_targets, 3);
+  const struct mw_target_conf *t = cfg->targets;
+  assert_int_equal(t[0].n_outlets, 2);
+  assert_string_equal(t[0].outlets[1], "中国环境报");
+  assert_string_equal(t[0].topic, "无废城市");
+  assert_int_equal(t[0].n_topics, 1);
+  assert_string_equal(t[0].topics[0], "垃圾分类");
+  assert_true(t[0].stories);
+  assert_int_equal(t[1].n_each, 2);
+  assert_string_equal(t[1].each[1], "奢岭街道");
+  assert_false(t[1].stories);
+  assert_string_equal(t[1].period, "month");
+  assert_int_equal(t[2].n_mentions, 1);
+  assert_string_equal(t[2].period, "range");
+  assert_int_equal(t[2].from_day, mw_days_from_civil(2023, 5, 22));
+  assert_int_equal(t[2].to_day, mw_days_from_civil(2023, 5, 28));
+  mw_config_free(cfg);
+}
 
 static void test_errors(void **state) {
   (void)state;
@@ -672,6 +745,7 @@ int main(void) {
       cmocka_unit_test(test_full_config),
       cmocka_unit_test(test_defaults),
       cmocka_unit_test(test_values),
+      cmocka_unit_test(test_targets_full),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_nesting_bound),
       cmocka_unit_test(test_size_bound),

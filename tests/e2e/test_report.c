@@ -5,7 +5,8 @@
  * report of May 2023 as HTML, JSON and Markdown, and of a range of days.
  * The HTML must pass xmllint --html without an error and carry its three
  * charts (one bar per day of May); the JSON's days must add up to its
- * total; the open alerts are listed. Bad periods are usage errors with a
+ * total; the open alerts are listed; the targets carry exact counts and
+ * statuses, month and week. Bad periods are usage errors with a
  * message naming what to type.
  */
 #include <setjmp.h>
@@ -148,6 +149,67 @@ static void test_month_json_and_range(void **state) {
   free(md);
 }
 
+/* Target row i of a JSON report: its name, count, min and status. */
+static void expect_target(json_t *targets, size_t i, const char *name,
+                          int64_t count, int64_t min, const char *status) {
+  json_t *t = json_array_get(targets, i);
+  if (!t) fail_msg("no target #%zu", i);
+  assert_string_equal(json_string_value(json_object_get(t, "name")), name);
+  assert_int_equal(json_integer_value(json_object_get(t, "count")), count);
+  assert_int_equal(json_integer_value(json_object_get(t, "min")), min);
+  assert_string_equal(json_string_value(json_object_get(t, "status")), status);
+}
+
+/* The demo's targets over May 2023, `each` expanded into a target per
+ * district, the behind ones first, with exact counts; then a week in the
+ * middle of May, where the month's targets are pro-rated. */
+static void test_month_targets(void **state) {
+  struct env *e = *state;
+  json_t *r = e2e_json(e2e_run_config(e->d.cfg, 0, NULL, "report", "--month",
+                                      "2023-05", "--format", "json", NULL));
+  json_t *tg = json_object_get(r, "targets");
+  assert_int_equal(json_array_size(tg), 8);
+  expect_target(tg, 0, "各城区每月至少2篇：宽城区", 1, 2, "missed");
+  expect_target(tg, 1, "各城区每月至少2篇：绿园区", 1, 2, "missed");
+  expect_target(tg, 2, "各城区每月至少2篇：双阳区", 1, 2, "missed");
+  /* The week holding May 31 (W22) has barely begun. */
+  expect_target(tg, 3, "吉林日报每周报道无废城市", 0, 2, "behind");
+  expect_target(tg, 4, "中央媒体每月报道无废城市", 7, 3, "met");
+  expect_target(tg, 5, "各城区每月至少2篇：朝阳区", 8, 2, "met");
+  expect_target(tg, 6, "无废城市每月新闻", 36, 10, "met");
+  expect_target(tg, 7, "宣传周新媒体报道垃圾分类", 1, 1, "met");
+  json_t *w22 = json_array_get(tg, 3);
+  assert_string_equal(json_string_value(json_object_get(w22, "first_day")),
+                      "2023-05-29");
+  assert_string_equal(json_string_value(json_object_get(w22, "last_day")),
+                      "2023-06-04");
+  json_t *st = json_array_get(tg, 6);
+  assert_string_equal(json_string_value(json_object_get(st, "unit")),
+                      "stories");
+  json_decref(r);
+
+  char *md = e2e_run_config(e->d.cfg, 0, NULL, "report", "--week", "2023-W20",
+                            NULL);
+  /* W20 ends on May 21: 21 of May's 31 days gone, so 1 of 2 is behind;
+   * the week's own target is over; the range has not begun. */
+  const char *sec = strstr(md, "\n## 目标完成情况\n");
+  assert_non_null(sec);
+  const char *week = strstr(sec, "| 吉林日报每周报道无废城市 | 周 | "
+                                 "2023-05-15至2023-05-21 | 1 | 2 | 50.0% "
+                                 "| 未达标 |\n");
+  const char *behind = strstr(sec, "| 各城区每月至少2篇：宽城区 | 月 | "
+                                   "2023-05-01至2023-05-31 | 1 | 2 | 50.0% "
+                                   "| 落后 |\n");
+  assert_non_null(week);
+  assert_non_null(behind);
+  assert_true(week < behind);
+  e2e_expect_in(sec, "| 宣传周新媒体报道垃圾分类 | 时段 | 2023-05-22至"
+                     "2023-05-28 | 0 | 1 | 0.0% | 进度正常 |\n");
+  e2e_expect_in(sec, "| 无废城市每月新闻 | 月 | 2023-05-01至2023-05-31 | "
+                     "26（条新闻） | 10 | 260.0% | 达标 |\n");
+  free(md);
+}
+
 static void test_bad_periods(void **state) {
   struct env *e = *state;
   static const struct {
@@ -183,6 +245,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_month_html),
       cmocka_unit_test(test_month_json_and_range),
+      cmocka_unit_test(test_month_targets),
       cmocka_unit_test(test_bad_periods),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

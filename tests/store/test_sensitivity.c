@@ -262,10 +262,11 @@ static void test_migrates_v4_store(void **state) {
           "DROP TABLE alert_articles; DROP TABLE alert_events;"
           " DROP TABLE alerts; DROP TABLE silences; DROP TABLE outbox;"
           " DROP TABLE held; DROP TABLE article_sensitivity;"
+          " DROP TABLE article_mentions; DROP TABLE mention_terms;"
           " PRAGMA user_version = 4;");
 
   assert_int_equal(mw_store_open(f->path, &f->s, &err), MW_OK);
-  assert_int_equal(tu_query_int(f->path, "PRAGMA user_version"), 5);
+  assert_int_equal(tu_query_int(f->path, "PRAGMA user_version"), 6);
   assert_int_equal(
       tu_query_int(f->path,
                    "SELECT count(*) FROM sqlite_schema"
