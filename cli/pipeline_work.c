@@ -299,9 +299,17 @@ static int process_listing(struct work_ctx *w, struct job *j, int offset,
   if (rc == MW_OK && next_page && asked > 0 && depth + 1 < max_pages)
     request(j, mw_page_new(PAGE_LISTING, next_page, NULL, MW_TIME_UNKNOWN,
                            depth + 1));
-  if (rc == MW_OK && j->entries == 0)
+  if (rc == MW_OK && j->entries == 0 && l->cut) {
+    /* Not a quiet column: the page is built so deep (or so big) that the
+     * parser stopped before its links. The poll failed, and says why. */
+    note(j, "%s", "the listing page is nested deeper (or is bigger) than "
+                  "the HTML parser follows, and no article links were found "
+                  "before that point");
+    j->unusable = true;
+  } else if (rc == MW_OK && j->entries == 0) {
     note(j, "%s", "the listing page yields no article links (template "
                   "changed? try links_xpath)");
+  }
   mw_listing_free(l);
   return rc;
 }

@@ -258,6 +258,9 @@ struct mw_listing {
   size_t n_articles, n_next_pages, n_attachments;
   struct mw_charset_guess charset;
   const char *how; /* "xpath", "link-dense block", "article-like URLs" */
+  /* The page was nested deeper (or was bigger) than the HTML parser
+   * follows, so links past that point may be missing. */
+  bool cut;
   struct mw_arena *arena;
 };
 

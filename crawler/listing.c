@@ -411,6 +411,7 @@ int mw_listing_parse(const char *data, size_t len, const char *http_charset,
     l->how = "article-like URLs";
     mw_listing_choose_by_url(&x);
   }
+  l->cut = doc->truncated;
   rc = build(&x, &set, use_xpath ? &xs : NULL, l);
   if (rc) {
     rc = mw_err_set(err, MW_ENOMEM, "out of memory parsing %s", url);
