@@ -452,7 +452,10 @@ static int resolve(struct norm *r, const struct norm *base, struct norm *t) {
   rc = mw_buf_append(&t->auth, base->auth.data, base->auth.len);
   if (rc) goto out;
   if (r->path.len == 0) {
-    rc = mw_buf_append(&t->path, base->path.data, base->path.len);
+    /* RFC 3986 copies the base's path as it is; a canonical key must not
+     * keep its dot segments, or "?a=1" against /d/../c and /c?a=1 would be
+     * two articles. */
+    rc = remove_dot_segments(view(&base->path), &t->path);
     t->has_query = r->has_query || base->has_query;
     if (!rc)
       rc = r->has_query ? mw_buf_append(&t->query, r->query.data, r->query.len)

@@ -132,6 +132,11 @@ static const struct url_case canon_cases[] = {
     {"http://a.com?x=1", NULL, "http://a.com/?x=1"},
     {"http://a.com#frag", NULL, "http://a.com/"},
     {"http://a.com/%E5%90%89%E6%9E%97/", NULL, "http://a.com/%E5%90%89%E6%9E%97/"},
+    /* A reference with no path takes the base's path without its dot
+     * segments (found by fuzz/fuzz_url: the key must be stable). */
+    {"?a=1", "http://x.b/d/../c", "http://x.b/c?a=1"},
+    {"", "http://x.b/d/../c", "http://x.b/c"},
+    {"#f", "http://x.b/d/./c", "http://x.b/d/c"},
 };
 
 static void check_cases(const struct url_case *cases, size_t n) {
