@@ -36,13 +36,19 @@
 static const char SQL_GET[] = ALERT_COLUMNS " WHERE al.id = ?1";
 static const char SQL_BY_KEY[] = ALERT_COLUMNS " WHERE al.key = ?1";
 /* ?1 state or NULL, ?2 minimum level, ?3 overdue only, ?4 created since (0
- * any), ?5 limit. The open variant spells the partial index's condition
+ * any), ?5 limit, ?6 created before (0 any), ?7 topic or NULL, ?8 region
+ * or NULL (a prefix of the stored path: instr() = 1), ?9 exact level (0
+ * any), ?10 offset. The open variant spells the partial index's condition
  * (alerts_open) so sqlite reads only open alerts, already in order. */
-#define LIST_WHERE                                          \
-  " WHERE (?1 IS NULL OR al.state = ?1) AND al.level >= ?2" \
-  " AND (?3 = 0 OR al.overdue = 1) AND (?4 = 0 OR al.created >= ?4)"
-#define LIST_ORDER \
-  " ORDER BY al.level DESC, al.created DESC, al.id DESC LIMIT ?5"
+#define LIST_WHERE                                                     \
+  " WHERE (?1 IS NULL OR al.state = ?1) AND al.level >= ?2"            \
+  " AND (?3 = 0 OR al.overdue = 1) AND (?4 = 0 OR al.created >= ?4)"   \
+  " AND (?6 = 0 OR al.created < ?6) AND (?7 IS NULL OR al.topic = ?7)" \
+  " AND (?8 IS NULL OR instr(al.region, ?8) = 1)"                      \
+  " AND (?9 = 0 OR al.level = ?9)"
+#define LIST_ORDER                                                \
+  " ORDER BY al.level DESC, al.created DESC, al.id DESC LIMIT ?5" \
+  " OFFSET ?10"
 static const char SQL_LIST[] = ALERT_COLUMNS LIST_WHERE LIST_ORDER;
 static const char SQL_LIST_OPEN[] =
     ALERT_COLUMNS LIST_WHERE " AND al.state <> 'closed'" LIST_ORDER;
@@ -410,6 +416,12 @@ int mw_store_alert_list(struct mw_store *s, const struct mw_alert_filter *f,
   sqlite3_bind_int(st, 3, f->overdue_only ? 1 : 0);
   sqlite3_bind_int64(st, 4, f->since);
   sqlite3_bind_int64(st, 5, store_limit(f->limit));
+  sqlite3_bind_int64(st, 6, f->until);
+  store_bind_text(st, 7, f->topic && *f->topic ? f->topic : NULL);
+  store_bind_text(st, 8, f->region && *f->region ? f->region : NULL);
+  sqlite3_bind_int(st, 9, f->level);
+  sqlite3_bind_int64(
+      st, 10, f->offset > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)f->offset);
   struct mw_alert_rec *arr = NULL;
   size_t cap = 0, len = 0;
   int step;

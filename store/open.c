@@ -296,6 +296,49 @@ static const char *const migrations[] = {
     "  term TEXT PRIMARY KEY,"
     "  indexed_through INTEGER NOT NULL"
     ");",
+    /* 7: the dashboard (mediawatch serve). Users and their web sessions
+     * (the cookie's token is kept only as its SHA-256, so a copy of the
+     * file signs no one in); the full-text index of titles and texts
+     * (FTS5, trigram tokens so Chinese needs no word segmentation; external
+     * content, so the texts are not stored twice; filled in batches by
+     * store/search.c up to search_state's watermark, never on the crawl
+     * path); counters that only grow, for /metrics (fetch_log is trimmed). */
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('viewer', 'duty', 'admin')),"
+    "  hash TEXT NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  changed INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE web_sessions ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX web_sessions_expires ON web_sessions (expires);"
+    /* The cascade from users looks sessions up by user. */
+    "CREATE INDEX web_sessions_user ON web_sessions (user_id);"
+    "CREATE VIRTUAL TABLE article_fts USING fts5(title, text,"
+    "  content='articles', content_rowid='id', tokenize='trigram');"
+    /* One row: the highest article id in article_fts. Articles are only
+     * ever added, in id order, so everything above it is pending. */
+    "CREATE TABLE search_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  indexed_through INTEGER NOT NULL"
+    ");"
+    "INSERT INTO search_state (id, indexed_through) VALUES (1, 0);"
+    /* Start from what the fetch log still knows. */
+    "CREATE TABLE counters ("
+    "  name TEXT PRIMARY KEY,"
+    "  value INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "INSERT INTO counters (name, value) VALUES"
+    "  ('fetches', (SELECT count(*) FROM fetch_log)),"
+    "  ('fetch_failures', (SELECT count(*) FROM fetch_log WHERE ok = 0));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

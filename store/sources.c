@@ -47,6 +47,12 @@ static const char SQL_SOURCE_RECORD[] =
 static const char SQL_FETCH_LOG_ADD[] =
     "INSERT INTO fetch_log (source_id, fetched_at, ok, http_status, error,"
     " new_articles) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+/* The all-time poll counters /metrics reads (fetch_log is trimmed); ?1:
+ * the poll failed. 0.7 us; "name IN (...)" builds a temporary index on
+ * every run (11 us). */
+static const char SQL_COUNTERS_FETCH[] =
+    "UPDATE counters SET value = value + 1"
+    " WHERE name = 'fetches' OR (?1 AND name = 'fetch_failures')";
 /* Drops everything older than the newest ?2 rows of the source. */
 static const char SQL_FETCH_LOG_TRIM[] =
     "DELETE FROM fetch_log WHERE source_id = ?1 AND id <="
@@ -286,6 +292,17 @@ static int log_fetch(struct mw_store *s, const struct mw_fetch_record *r,
                            : store_db_err(s, err, "trimming the fetch log");
 }
 
+static int count_fetch(struct mw_store *s, const struct mw_fetch_record *r,
+                       struct mw_err *err) {
+  sqlite3_stmt *st;
+  int rc = store_stmt(s, STMT_COUNTERS_FETCH, SQL_COUNTERS_FETCH, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int(st, 1, !r->ok);
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? MW_OK : store_db_err(s, err, "counting a fetch");
+}
+
 int mw_store_record_fetch(struct mw_store *s, const struct mw_fetch_record *r,
                           struct mw_err *err) {
   char buf[48];
@@ -294,6 +311,7 @@ int mw_store_record_fetch(struct mw_store *s, const struct mw_fetch_record *r,
   if (rc) return rc;
   rc = record_source(s, r, error, err);
   if (!rc) rc = log_fetch(s, r, error, err);
+  if (!rc) rc = count_fetch(s, r, err);
   if (rc) {
     store_savepoint_end(s, false, NULL);
     return rc;

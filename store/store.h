@@ -364,6 +364,13 @@ struct mw_alert_filter {
   bool overdue_only;
   int64_t since;     /* created at or after; 0 any */
   size_t limit;      /* 0 no limit */
+  /* Added for the dashboard (issue 8); zero values filter nothing. */
+  int64_t until;     /* created before; 0 any */
+  const char *topic; /* this topic only */
+  const char *region; /* 属地 this place or under it ("吉林省" takes
+                         "吉林省长春市..."); matched on the stored path */
+  int level;         /* exactly this level; 0 any */
+  size_t offset;     /* rows skipped before limit, for paging */
 };
 /* Alerts passing f, highest level first, then newest. Free with
  * mw_alert_recs_free. */
@@ -615,5 +622,202 @@ int mw_store_add_mentions(struct mw_store *s, int64_t article_id,
                           const char *title, const char *text,
                           const char *const *terms, size_t n,
                           struct mw_err *err);
+
+/* ------------------------------------------------ users and web sessions */
+
+/* Dashboard roles, lowest first: a role may do what every lower one may. */
+enum mw_user_role {
+  MW_ROLE_VIEWER = 1, /* reads everything, changes nothing */
+  MW_ROLE_DUTY = 2,   /* duty officer: works the alerts */
+  MW_ROLE_ADMIN = 3   /* also manages users */
+};
+/* "viewer", "duty", "admin". */
+const char *mw_user_role_name(enum mw_user_role r);
+/* "查看", "值班员", "管理员". */
+const char *mw_user_role_label_zh(enum mw_user_role r);
+/* Takes the names above (and "duty-officer"); MW_EINVAL otherwise. */
+int mw_user_role_parse(const char *s, enum mw_user_role *out);
+
+/* A user. Strings malloc'd; release with mw_user_cleanup. */
+struct mw_user {
+  int64_t id;
+  char *name;
+  enum mw_user_role role;
+  char *hash;        /* crypt(5) string; never a password */
+  int64_t created;
+  int64_t changed;   /* password last set */
+};
+void mw_user_cleanup(struct mw_user *u);
+/* Adds a user. MW_EINVAL (message names the user) when the name is taken,
+ * empty, over 64 bytes or holds control characters, '/' or spaces. */
+int mw_store_user_add(struct mw_store *s, const char *name,
+                      enum mw_user_role role, const char *hash, int64_t now,
+                      struct mw_err *err);
+/* Sets a new password hash and ends the user's sessions. MW_ENOTFOUND. */
+int mw_store_user_set_hash(struct mw_store *s, const char *name,
+                           const char *hash, int64_t now, struct mw_err *err);
+/* Changes the role; the user's sessions carry the new role at once. */
+int mw_store_user_set_role(struct mw_store *s, const char *name,
+                           enum mw_user_role role, struct mw_err *err);
+/* Removes the user and their sessions (the audit trail keeps the name).
+ * MW_ENOTFOUND. */
+int mw_store_user_remove(struct mw_store *s, const char *name,
+                         struct mw_err *err);
+/* MW_ENOTFOUND when there is no such user. */
+int mw_store_user_get(struct mw_store *s, const char *name,
+                      struct mw_user *out, struct mw_err *err);
+/* Every user by name. Free with mw_users_free. */
+int mw_store_users(struct mw_store *s, struct mw_user **out, size_t *n,
+                   struct mw_err *err);
+void mw_users_free(struct mw_user *arr, size_t n);
+
+/* A signed-in session. The cookie carries a random token; the store keeps
+ * only its SHA-256 (hex), so a copy of the database signs no one in. */
+struct mw_web_session {
+  int64_t user_id;
+  char user[65];     /* the user's name */
+  enum mw_user_role role;
+  char csrf[65];     /* the session's CSRF token (hex) */
+  int64_t created, expires, last_seen;
+};
+/* Records a session for user_id until expires. */
+int mw_store_session_add(struct mw_store *s, const char *token_hash,
+                         int64_t user_id, const char *csrf, int64_t now,
+                         int64_t expires, struct mw_err *err);
+/* The live session of token_hash at now (role read from the user, so a
+ * role change applies at once). MW_ENOTFOUND when absent, expired, or its
+ * user removed. */
+int mw_store_session_get(struct mw_store *s, const char *token_hash,
+                         int64_t now, struct mw_web_session *out,
+                         struct mw_err *err);
+/* Moves last_seen to now and expires to expires (sliding lifetime). */
+int mw_store_session_touch(struct mw_store *s, const char *token_hash,
+                           int64_t now, int64_t expires, struct mw_err *err);
+/* Ends one session (sign out); no error when it is already gone. */
+int mw_store_session_remove(struct mw_store *s, const char *token_hash,
+                            struct mw_err *err);
+/* Deletes sessions expired at now. */
+int mw_store_sessions_expire(struct mw_store *s, int64_t now,
+                             struct mw_err *err);
+
+/* ------------------------------------------------------ full-text search */
+
+/* The search index: SQLite FTS5 with the trigram tokenizer over each
+ * article's title and text (external content: the text is not stored
+ * twice), so Chinese is found without word segmentation. Articles are
+ * indexed after they are stored, in batches, by whoever serves search
+ * (the crawl path never pays for it); a search sees what is indexed. */
+
+/* Indexes up to max articles stored since the last call, oldest first, in
+ * one transaction; *indexed (may be NULL) gets how many. */
+int mw_store_search_index(struct mw_store *s, size_t max, size_t *indexed,
+                          struct mw_err *err);
+/* Articles stored but not yet indexed. */
+int mw_store_search_pending(struct mw_store *s, int64_t *n,
+                            struct mw_err *err);
+
+#define MW_SEARCH_LIMIT_MAX 100
+#define MW_SEARCH_COUNT_CAP 10000 /* totals above this are shown as 10000+ */
+
+/* What to look for. q: words separated by spaces, every one must appear
+ * (in title or text); taken literally, never as FTS5 syntax. Strings
+ * borrowed; NULL / 0 filters nothing. */
+struct mw_search_query {
+  const char *q;        /* required, at least one word */
+  const char *topic;    /* matched this topic */
+  const char *outlet;   /* publishing outlet name */
+  int tier;             /* enum mw_tier + 1; 0 any */
+  const char *region;   /* the outlet's region or the article's 属地, this
+                           place or under it */
+  int64_t from, to;     /* counted_at in [from, to) */
+  size_t offset;        /* paging */
+  size_t limit;         /* 1..MW_SEARCH_LIMIT_MAX; 0 means 20 */
+};
+/* One hit. Strings malloc'd. title_marked and snippet carry every hit
+ * between MW_SEARCH_MARK_OPEN and MW_SEARCH_MARK_CLOSE, which never occur
+ * in stored text, so a caller escapes the text and then turns the marks
+ * into <mark> tags. */
+#define MW_SEARCH_MARK_OPEN "\x02"
+#define MW_SEARCH_MARK_CLOSE "\x03"
+struct mw_search_hit {
+  int64_t id;
+  char *title;          /* plain */
+  char *title_marked;
+  char *snippet;        /* ~64 characters of text around the first hit */
+  char *url;
+  char *outlet;
+  int tier;             /* enum mw_tier */
+  char *region;         /* 属地 when recorded, else the outlet's; may be NULL */
+  char *topics;         /* matched topics joined by ","; may be NULL */
+  int64_t published;    /* 0: the page gave no date */
+  int64_t counted_at;
+};
+struct mw_search_result {
+  int64_t total;        /* hits in all; at most MW_SEARCH_COUNT_CAP */
+  bool total_capped;    /* there are more than total */
+  struct mw_search_hit *hits; /* newest first */
+  size_t n;
+};
+/* Searches the index. Words of three characters or more use the trigram
+ * index; shorter words (two-character Chinese words such as 污染) filter
+ * the candidates the longer ones found, and a query of only short words
+ * scans the newest articles and says so by total_capped. MW_EINVAL with a
+ * message for an empty query or one over 256 bytes. */
+int mw_store_search(struct mw_store *s, const struct mw_search_query *q,
+                    struct mw_search_result *out, struct mw_err *err);
+void mw_search_result_cleanup(struct mw_search_result *r);
+
+/* ------------------------------------------------ dashboard read helpers */
+
+/* Events of every alert with id above after_id, oldest first, at most
+ * limit: what the live alert stream sends. */
+int mw_store_alert_events_after(struct mw_store *s, int64_t after_id,
+                                size_t limit, struct mw_alert_event **out,
+                                size_t *n, struct mw_err *err);
+/* The highest alert event id (0 when none). */
+int mw_store_alert_event_last(struct mw_store *s, int64_t *id,
+                              struct mw_err *err);
+
+/* An article of an alert, for the alert's page. Strings malloc'd. */
+struct mw_alert_article {
+  int64_t id;
+  char *title, *url, *outlet;
+  int64_t published;   /* 0: none */
+  int64_t fetched;
+};
+/* The alert's articles, first carrier first. */
+int mw_store_alert_articles(struct mw_store *s, int64_t alert_id,
+                            struct mw_alert_article **out, size_t *n,
+                            struct mw_err *err);
+void mw_alert_articles_free(struct mw_alert_article *arr, size_t n);
+
+/* Per active source, for the sources page: articles stored since since,
+ * and the newest article's time. */
+struct mw_source_activity {
+  int64_t source_id;
+  int64_t articles_since;
+  int64_t last_article;  /* fetched time of the newest; 0 none */
+};
+/* One row per active source, ordered by id (as mw_store_list_sources). */
+int mw_store_source_activity(struct mw_store *s, int64_t since,
+                             struct mw_source_activity **out, size_t *n,
+                             struct mw_err *err);
+
+/* Totals for /metrics. Counters only grow (fetch counts are kept in a
+ * counters row updated with each fetch record, since fetch_log is
+ * trimmed). */
+struct mw_store_metrics {
+  int64_t articles;        /* stored */
+  int64_t fetches;         /* polls recorded, all time */
+  int64_t fetch_failures;  /* of which failed */
+  int64_t sources;         /* active */
+  int64_t sources_failing; /* active with consecutive_failures > 0 */
+  int64_t alerts_open[5];  /* open alerts by level 1..4 ([0] unused) */
+  int64_t alerts_total;    /* ever raised */
+  int64_t outbox_pending;
+  int64_t search_pending;  /* articles not yet in the search index */
+};
+int mw_store_metrics(struct mw_store *s, struct mw_store_metrics *out,
+                     struct mw_err *err);
 
 #endif

@@ -111,6 +111,38 @@ enum store_stmt_id {
   STMT_MENTION_TERM_SET,
   STMT_MENTION_ADD,
   STMT_MENTION_SCAN,
+  /* sources.c, issue 8 */
+  STMT_COUNTERS_FETCH,
+  /* users.c */
+  STMT_USER_ADD,
+  STMT_USER_SET_HASH,
+  STMT_USER_SET_ROLE,
+  STMT_USER_REMOVE,
+  STMT_USER_GET,
+  STMT_USERS,
+  STMT_SESSIONS_OF_USER,
+  /* sessions.c */
+  STMT_SESSION_ADD,
+  STMT_SESSION_GET,
+  STMT_SESSION_TOUCH,
+  STMT_SESSION_REMOVE,
+  STMT_SESSIONS_EXPIRE,
+  /* search.c */
+  STMT_SEARCH_WATERMARK,
+  STMT_SEARCH_BATCH,
+  STMT_SEARCH_INSERT,
+  STMT_SEARCH_SET_WATERMARK,
+  STMT_SEARCH_PENDING,
+  STMT_SEARCH_WINDOW,
+  STMT_SEARCH_BOUND,
+  STMT_SEARCH_MAX_ID,
+  /* dashboard.c */
+  STMT_EVENTS_AFTER,
+  STMT_EVENT_LAST,
+  STMT_ALERT_ARTICLES,
+  STMT_SOURCE_ACTIVITY,
+  STMT_METRICS,
+  STMT_METRICS_OPEN,
   STMT_COUNT
 };
 
@@ -167,5 +199,9 @@ bool store_column_dup(sqlite3_stmt *st, int col, char **out);
 int store_bind_opt_int64(sqlite3_stmt *st, int i, int64_t v);
 /* alerts.c: sqlite's LIMIT for a size_t limit where 0 means none. */
 int64_t store_limit(size_t limit);
+
+/* search.c: bytes of the well-formed UTF-8 character at p (n bytes left,
+ * n > 0), 0 when it is malformed (overlong, surrogate, cut short). */
+size_t store_utf8_len(const unsigned char *p, size_t n);
 
 #endif

@@ -288,10 +288,12 @@ static void test_migrates_v5_store(void **state) {
   mw_store_close(f->s);
   f->s = NULL;
   tu_exec(f->path, "DROP TABLE article_mentions; DROP TABLE mention_terms;"
-                   " PRAGMA user_version = 5;");
+                   " DROP TABLE web_sessions; DROP TABLE users;"
+                   " DROP TABLE article_fts; DROP TABLE search_state;"
+                   " DROP TABLE counters; PRAGMA user_version = 5;");
   struct mw_err err = {0};
   assert_int_equal(mw_store_open(f->path, &f->s, &err), MW_OK);
-  assert_int_equal(tu_query_int(f->path, "PRAGMA user_version"), 6);
+  assert_int_equal(tu_query_int(f->path, "PRAGMA user_version"), 7);
   assert_int_equal(tu_query_int(f->path, "SELECT count(*) FROM articles"), 2);
   assert_int_equal(
       tu_query_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE type ="

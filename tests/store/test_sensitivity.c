@@ -263,10 +263,12 @@ static void test_migrates_v4_store(void **state) {
           " DROP TABLE alerts; DROP TABLE silences; DROP TABLE outbox;"
           " DROP TABLE held; DROP TABLE article_sensitivity;"
           " DROP TABLE article_mentions; DROP TABLE mention_terms;"
+          " DROP TABLE web_sessions; DROP TABLE users; DROP TABLE article_fts;"
+          " DROP TABLE search_state; DROP TABLE counters;"
           " PRAGMA user_version = 4;");
 
   assert_int_equal(mw_store_open(f->path, &f->s, &err), MW_OK);
-  assert_int_equal(tu_query_int(f->path, "PRAGMA user_version"), 6);
+  assert_int_equal(tu_query_int(f->path, "PRAGMA user_version"), 7);
   assert_int_equal(
       tu_query_int(f->path,
                    "SELECT count(*) FROM sqlite_schema"
