@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "web/web.h"
 #include "cli/session.h"
 
 static const char crawl_help[] =
@@ -22,11 +23,15 @@ static const char crawl_help[] =
     "Exit status: 0 all sources answered, 1 some failed, 2 bad usage or config.\n";
 
 static const char run_help[] =
-    "usage: mediawatch run [--config FILE]\n\n"
+    "usage: mediawatch run [--listen ADDR:PORT] [--config FILE]\n\n"
     "The daemon: polls every source on its schedule (poll interval with\n"
-    "jitter, backoff after failures, Retry-After honoured) until SIGINT or\n"
-    "SIGTERM, then finishes the writes in flight and exits cleanly.\n\n"
-    "  -c, --config FILE  config file (default mediawatch.yaml)\n";
+    "jitter, backoff after failures, Retry-After honoured) and sends alerts\n"
+    "until SIGINT or SIGTERM, then finishes the writes in flight and exits\n"
+    "cleanly. With --listen it also serves the dashboard and JSON API (as\n"
+    "mediawatch serve) from the same process.\n\n"
+    "  -l, --listen ADDR:PORT  serve the dashboard there (serve.listen of\n"
+    "                          the config is the usual value)\n"
+    "  -c, --config FILE       config file (default mediawatch.yaml)\n";
 
 static int finish(struct mw_session *s, int rc, const struct mw_err *err) {
   if (rc) mw_cli_error("%s", err->msg);
@@ -82,15 +87,17 @@ int mw_cmd_crawl(int argc, char **argv) {
 int mw_cmd_run(int argc, char **argv) {
   static const struct option opts[] = {
       {"config", required_argument, NULL, 'c'},
+      {"listen", required_argument, NULL, 'l'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
-  const char *cfg_path = MW_DEFAULT_CONFIG;
+  const char *cfg_path = MW_DEFAULT_CONFIG, *listen = NULL;
   int c;
   optind = 0;
-  while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "c:l:h", opts, NULL)) != -1) {
     switch (c) {
       case 'c': cfg_path = optarg; break;
+      case 'l': listen = optarg; break;
       case 'h': fputs(run_help, stdout); return MW_EXIT_OK;
       default: fputs(run_help, stderr); return MW_EXIT_USAGE;
     }
@@ -103,9 +110,19 @@ int mw_cmd_run(int argc, char **argv) {
   struct mw_err err = {0};
   int rc = mw_session_open(&s, cfg_path, NULL, &err);
   if (rc) return finish(&s, rc, &err);
+  struct mw_web *web = NULL;
+  if (listen) {
+    struct mw_web_options o = {.cfg = s.cfg,
+                               .listen = listen,
+                               .loop_lag_us = mw_session_loop_lag_us,
+                               .loop_lag_ctx = &s};
+    if ((rc = mw_web_start(&o, &web, &err))) return finish(&s, rc, &err);
+    fprintf(stderr, "mediawatch: serving %s\n", mw_web_url(web));
+  }
   fprintf(stderr, "mediawatch: polling %zu sources; SIGINT or SIGTERM stops\n",
           s.n_sources);
   rc = mw_session_run(&s, &err);
+  mw_web_stop(web);
   if (rc == MW_OK) {
     fprintf(stderr, "mediawatch: stopped after %lld polls, %lld new articles\n",
             (long long)mw_pipeline_polls_done(s.pipeline),

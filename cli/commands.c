@@ -21,6 +21,8 @@ static const struct {
     {"run", mw_cmd_run, "the daemon: poll on schedule until SIGINT/SIGTERM"},
     {"rematch", mw_cmd_rematch, "match stored articles again after a rule change"},
     {"alerts", mw_cmd_alerts, "the on-duty workflow: list, show, ack, assign, close, silence"},
+    {"serve", mw_cmd_serve, "the dashboard and JSON API (alerts, search, coverage, reports)"},
+    {"users", mw_cmd_users, "who may sign in to the dashboard: add, passwd, role, remove, list"},
     {"report", mw_cmd_report, "coverage report of a week, month or range (md, csv, json, html)"},
     {"bulletin", mw_cmd_bulletin, "draft a work bulletin (工作简报) from a range of days"},
     {"sources", mw_cmd_sources, "check a feed, import or export OPML"},

@@ -24,6 +24,8 @@ int mw_cmd_sources(int argc, char **argv);
 int mw_cmd_config(int argc, char **argv);
 int mw_cmd_match(int argc, char **argv);
 int mw_cmd_alerts(int argc, char **argv);
+int mw_cmd_serve(int argc, char **argv);
+int mw_cmd_users(int argc, char **argv);
 
 /* Prints "mediawatch: <msg>" to stderr; for every command's errors. */
 void mw_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

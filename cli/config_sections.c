@@ -92,6 +92,11 @@ const struct mw_cfg_section_info mw_cfg_sections[MW_CFG_SECTION_COUNT] = {
                       "a shift through the night (`17:30-08:30`) covers the "
                       "early hours of the day after each of its days.",
                       "shift", NULL, SEC(struct mw_shift_conf)},
+    [MW_CFG_SERVE] = {"serve",
+                      "The dashboard and JSON API (`mediawatch serve`, or "
+                      "`mediawatch run --listen`). Users are managed with "
+                      "`mediawatch users`. Every key is optional.",
+                      "serve", NULL, sizeof(struct mw_serve_conf), SIZE_MAX},
 };
 
 void mw_config_write_reference(FILE *out) {

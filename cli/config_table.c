@@ -42,6 +42,7 @@
 #define ROUTE(f) offsetof(struct mw_route_conf, f)
 #define PERSON(f) offsetof(struct mw_person_conf, f)
 #define SHIFT(f) offsetof(struct mw_shift_conf, f)
+#define SERVE(f) offsetof(struct mw_serve_conf, f)
 
 /* clang-format off */
 const struct mw_cfg_option mw_cfg_options[] = {
@@ -66,6 +67,8 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "how sensitive opinion is scored (see sensitivity below)"},
   {"alerts", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, TOP(alerts), 0, MW_CFG_ALERTS,
    "how the duty office (舆情值班) is told of sensitive opinion and follows it up (see alerts below)"},
+  {"serve", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, TOP(serve), 0, MW_CFG_SERVE,
+   "the dashboard and JSON API of `mediawatch serve` and `run` (see serve below)"},
 
   {"user_agent", MW_CFG_CRAWLER, MW_CFG_STRING, 0, 0, 0, "mediawatch/0.1", CRAWLER(user_agent), 0, 0,
    "User-Agent header; the part before '/' is the name robots.txt groups are matched against"},
@@ -291,6 +294,16 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "the hours of the shift, such as 08:30-17:30, or 17:30-08:30 through the night; all day when absent"},
   {"people", MW_CFG_SHIFT, MW_CFG_STRLIST, MW_CFG_REQUIRED, 0, 0, NULL, SHIFT(people), SHIFT(n_people), 0,
    "who is on duty, in order (names under people): the first gets the alerts, the next ones those unacknowledged after ack_t1"},
+  {"listen", MW_CFG_SERVE, MW_CFG_STRING, 0, 0, 0, "127.0.0.1:8080", SERVE(listen), 0, 0,
+   "address and port the dashboard listens on (ADDR:PORT, [IPv6]:PORT); loopback by default: put a TLS proxy in front to serve others"},
+  {"session_ttl", MW_CFG_SERVE, MW_CFG_DURATION, 0, 5 * MIN_S, 30 * DAY_S, "12h", SERVE(session_ttl_s), 0, 0,
+   "a signed-in session ends this long after its last use"},
+  {"cookie_secure", MW_CFG_SERVE, MW_CFG_BOOL, 0, 0, 0, "false", SERVE(cookie_secure), 0, 0,
+   "mark the session cookie Secure (sent over https only): set it when a TLS proxy serves the dashboard"},
+  {"login_failures", MW_CFG_SERVE, MW_CFG_INT, 0, 1, 1000, "5", SERVE(login_failures), 0, 0,
+   "failed sign-ins allowed from one address, and for one user name, within login_window; more are refused (429) until it passes"},
+  {"login_window", MW_CFG_SERVE, MW_CFG_DURATION, 0, 60, DAY_S, "15m", SERVE(login_window_s), 0, 0,
+   "the window login_failures counts over"},
 };
 /* clang-format on */
 

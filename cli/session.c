@@ -222,7 +222,30 @@ static void on_signal(uv_signal_t *sig, int signum) {
   mw_pipeline_drain(s->pipeline, on_drained, s);
 }
 
+/* The loop's lag: how late a 1 s timer fires, kept for /metrics (read by
+ * the server's threads, hence atomic). */
+#define LAG_PERIOD_MS 1000
+static void on_lag_timer(uv_timer_t *t) {
+  struct mw_session *s = t->data;
+  uint64_t now = uv_hrtime();
+  int64_t late = s->lag_due_ns && now > s->lag_due_ns
+                     ? (int64_t)((now - s->lag_due_ns) / 1000)
+                     : 0;
+  atomic_store(&s->loop_lag_us, late);
+  s->lag_due_ns = now + (uint64_t)LAG_PERIOD_MS * 1000000u;
+}
+
+int64_t mw_session_loop_lag_us(void *session) {
+  struct mw_session *s = session;
+  return atomic_load(&s->loop_lag_us);
+}
+
 static void close_signals(struct mw_session *s) {
+  if (s->lag_running) {
+    s->lag_running = false;
+    uv_timer_stop(&s->lag_timer);
+    uv_close((uv_handle_t *)&s->lag_timer, NULL);
+  }
   if (!uv_is_active((uv_handle_t *)&s->sigint) &&
       !uv_is_active((uv_handle_t *)&s->sigterm))
     return;
@@ -279,6 +302,11 @@ int mw_session_run(struct mw_session *s, struct mw_err *err) {
   s->sighup.data = s;
   uv_signal_start(&s->sighup, on_sighup, SIGHUP);
   s->progress = false; /* a daemon's stderr is a log, not a terminal line */
+  uv_timer_init(&s->loop, &s->lag_timer);
+  s->lag_timer.data = s;
+  s->lag_running = true;
+  s->lag_due_ns = uv_hrtime() + (uint64_t)LAG_PERIOD_MS * 1000000u;
+  uv_timer_start(&s->lag_timer, on_lag_timer, LAG_PERIOD_MS, LAG_PERIOD_MS);
   mw_crawler_start(s->crawler);
   uv_run(&s->loop, UV_RUN_DEFAULT);
   const char *serr = mw_pipeline_store_error(s->pipeline);

@@ -7,7 +7,9 @@
 #ifndef MW_CLI_SESSION_H
 #define MW_CLI_SESSION_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
 
@@ -31,6 +33,10 @@ struct mw_session {
   bool stopping;
   bool crawler_closed;
   int exit_code;
+  uv_timer_t lag_timer; /* measures the loop's lag while running */
+  bool lag_running;
+  uint64_t lag_due_ns;
+  atomic_int_fast64_t loop_lag_us;
 };
 
 /* Loads cfg_path (or takes cfg, already loaded, when not NULL: ownership
@@ -51,5 +57,8 @@ int mw_session_run(struct mw_session *s, struct mw_err *err);
 void mw_session_print_summary(const struct mw_session *s, FILE *out,
                               bool per_source);
 void mw_session_close(struct mw_session *s);
+/* How late the loop ran its last 1 s timer, in microseconds (session is a
+ * struct mw_session *): the shape web.h's loop_lag_us wants. */
+int64_t mw_session_loop_lag_us(void *session);
 
 #endif

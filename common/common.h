@@ -449,6 +449,16 @@ struct mw_crawler_conf {
   bool allow_private;           /* loopback/private addresses (tests, demo) */
 };
 
+/* The serve: section: the dashboard and API server. */
+struct mw_serve_conf {
+  char *listen;              /* "127.0.0.1:8080" by default */
+  int64_t session_ttl_s;     /* a session ends this long after last use */
+  bool cookie_secure;        /* mark cookies Secure (behind an https proxy) */
+  int64_t login_failures;    /* failed sign-ins allowed per address and per
+                                name within login_window_s, then 429 */
+  int64_t login_window_s;
+};
+
 struct mw_config {
   char *path;         /* the file it came from */
   char *storage_path; /* SQLite file, relative to the config's folder */
@@ -466,6 +476,7 @@ struct mw_config {
   size_t n_targets;
   struct mw_sensitivity_conf sensitivity;
   struct mw_alerts_conf alerts;
+  struct mw_serve_conf serve;
 };
 
 #endif

@@ -127,6 +127,35 @@ int mw_report_write(const struct mw_config *cfg,
                     enum mw_report_format fmt, struct mw_buf *out,
                     struct mw_err *err);
 
+/* ---------------------------------------------------------- gathering */
+
+/* What mw_report_gather reads besides the coverage of the period and of
+ * the one before (always read). */
+enum {
+  MW_GATHER_DAILY = 1 << 0,    /* articles per day */
+  MW_GATHER_TOP = 1 << 1,      /* top stories */
+  MW_GATHER_ALERTS = 1 << 2,   /* alerts of the period, open alerts */
+  MW_GATHER_FAILED = 1 << 3,   /* sources failed all period */
+  MW_GATHER_CALENDAR = 1 << 4, /* the config's calendar, when it has one */
+  MW_GATHER_TARGETS = 1 << 5,  /* the config's targets, when it has any */
+  MW_GATHER_ALL = (1 << 6) - 1
+};
+struct mw_report_data;
+/* Reads from st what the sections in what need for period p (gather.c).
+ * Free *out with mw_report_data_free. */
+int mw_report_gather(const struct mw_config *cfg, struct mw_store *st,
+                     const struct mw_report_period *p, unsigned what,
+                     struct mw_report_data **out, struct mw_err *err);
+/* The input for mw_report_write, pointing into d (valid while d is). */
+const struct mw_report_input *mw_report_data_input(
+    const struct mw_report_data *d);
+void mw_report_data_free(struct mw_report_data *d);
+/* Gathers everything and writes the full report of p in fmt onto out. */
+int mw_report_build(const struct mw_config *cfg, struct mw_store *st,
+                    const struct mw_report_period *p,
+                    enum mw_report_format fmt, struct mw_buf *out,
+                    struct mw_err *err);
+
 /* ------------------------------------------------------ coverage targets */
 
 /* One target as the report shows it (report/targets.c). Nothing here is
