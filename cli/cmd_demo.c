@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -24,7 +26,9 @@
 #include "cli/commands.h"
 #include "cli/session.h"
 #include "report/report.h"
+#include "store/store.h"
 #include "tests/fixture/fixture.h"
+#include "web/web.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -47,7 +51,11 @@ static const char demo_help[] =
     "  -c, --config FILE  demo config (default " MW_SOURCE_ROOT
     "/examples/demo.yaml)\n"
     "  -s, --sites DIR    fixture sites (default " MW_SOURCE_ROOT
-    "/tests/data/sites)\n";
+    "/tests/data/sites)\n"
+    "      --serve ADDR:PORT  then serve the dashboard of the demo's\n"
+    "                     database there (e.g. 127.0.0.1:8080) until\n"
+    "                     Ctrl-C, signed in as the duty officer 'demo' with\n"
+    "                     the fresh password printed\n";
 
 /* The receivers' secrets: examples/demo.yaml names these variables, the
  * fixture checks the same values. The fixture is loopback-only and these
@@ -269,17 +277,45 @@ static int show_alerts(struct mw_session *s, struct mw_fixture *fx,
   return MW_EXIT_OK;
 }
 
+/* A duty officer "demo" for the dashboard, with a random password (24
+ * characters of 32 kinds: 120 bits) written into pw: the demo's database
+ * is new each run, so the password is printed once and never stored. */
+static int add_demo_user(const struct mw_config *cfg, char *pw, size_t n) {
+  static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
+  unsigned char raw[24];
+  if (n < sizeof raw + 1 ||
+      getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+    mw_cli_error("no random bytes for the demo user's password");
+    return MW_EXIT_FAIL;
+  }
+  for (size_t i = 0; i < sizeof raw; i++) pw[i] = alphabet[raw[i] % 32];
+  pw[sizeof raw] = '\0';
+  struct mw_err err = {0};
+  struct mw_store *st = NULL;
+  char *hash = NULL;
+  int rc = mw_web_password_hash(pw, &hash, &err);
+  if (!rc) rc = mw_store_open(cfg->storage_path, &st, &err);
+  if (!rc)
+    rc = mw_store_user_add(st, "demo", MW_ROLE_DUTY, hash, (int64_t)time(NULL),
+                           &err);
+  mw_store_close(st);
+  free(hash);
+  if (rc) mw_cli_error("%s", err.msg);
+  return rc ? MW_EXIT_FAIL : MW_EXIT_OK;
+}
+
 int mw_cmd_demo(int argc, char **argv) {
   static const struct option opts[] = {
       {"out", required_argument, NULL, 'o'},
       {"port", required_argument, NULL, 'p'},
       {"config", required_argument, NULL, 'c'},
       {"sites", required_argument, NULL, 's'},
+      {"serve", required_argument, NULL, 'S'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
   const char *out_dir = ".", *cfg_path = MW_SOURCE_ROOT "/examples/demo.yaml",
-             *sites = MW_SOURCE_ROOT "/tests/data/sites";
+             *sites = MW_SOURCE_ROOT "/tests/data/sites", *serve_at = NULL;
   int64_t port = MW_FIXTURE_DEMO_PORT;
   int c;
   optind = 0;
@@ -294,6 +330,7 @@ int mw_cmd_demo(int argc, char **argv) {
         break;
       case 'c': cfg_path = optarg; break;
       case 's': sites = optarg; break;
+      case 'S': serve_at = optarg; break;
       case 'h': fputs(demo_help, stdout); return MW_EXIT_OK;
       default: fputs(demo_help, stderr); return MW_EXIT_USAGE;
     }
@@ -354,7 +391,21 @@ int mw_cmd_demo(int argc, char **argv) {
       printf("done: the .md reports read best; the database is %s\n",
              s.cfg->storage_path);
   }
+  /* The dashboard outlives the crawl: keep the config, let the rest go. */
+  struct mw_config *kept = NULL;
+  char pw[32];
+  if (status == MW_EXIT_OK && serve_at) {
+    status = add_demo_user(s.cfg, pw, sizeof pw);
+    kept = s.cfg;
+    s.cfg = NULL;
+  }
   mw_session_close(&s);
   mw_fixture_stop(fx);
+  if (status == MW_EXIT_OK && kept) {
+    printf("dashboard: sign in as demo with the password %s\n", pw);
+    fflush(stdout);
+    status = mw_cli_serve(kept, serve_at);
+  }
+  mw_config_free(kept);
   return status;
 }

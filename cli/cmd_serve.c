@@ -26,6 +26,31 @@ static const char serve_help[] =
     "  -l, --listen ADDR:PORT  listen there instead (port 0: any free port)\n"
     "  -c, --config FILE       config file (default mediawatch.yaml)\n";
 
+int mw_cli_serve(const struct mw_config *cfg, const char *listen) {
+  struct mw_err err = {0};
+  /* The server's threads inherit this mask, so the signals reach sigwait
+   * below and nothing else. */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
+  struct mw_web *web = NULL;
+  struct mw_web_options o = {.cfg = cfg, .listen = listen};
+  if (mw_web_start(&o, &web, &err)) {
+    mw_cli_error("%s", err.msg);
+    return err.code == MW_EINVAL ? MW_EXIT_USAGE : MW_EXIT_FAIL;
+  }
+  fprintf(stderr, "mediawatch: serving %s; SIGINT or SIGTERM stops\n",
+          mw_web_url(web));
+  int sig = 0;
+  sigwait(&stop, &sig);
+  fprintf(stderr, "mediawatch: %s received, stopping\n",
+          sig == SIGINT ? "SIGINT" : "SIGTERM");
+  mw_web_stop(web);
+  return MW_EXIT_OK;
+}
+
 int mw_cmd_serve(int argc, char **argv) {
   static const struct option opts[] = {
       {"config", required_argument, NULL, 'c'},
@@ -67,27 +92,7 @@ int mw_cmd_serve(int argc, char **argv) {
     return MW_EXIT_FAIL;
   }
   mw_store_close(st);
-  /* The server's threads inherit this mask, so the signals reach sigwait
-   * below and nothing else. */
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, NULL);
-  struct mw_web *web = NULL;
-  struct mw_web_options o = {.cfg = cfg, .listen = listen};
-  if (mw_web_start(&o, &web, &err)) {
-    mw_cli_error("%s", err.msg);
-    mw_config_free(cfg);
-    return err.code == MW_EINVAL ? MW_EXIT_USAGE : MW_EXIT_FAIL;
-  }
-  fprintf(stderr, "mediawatch: serving %s; SIGINT or SIGTERM stops\n",
-          mw_web_url(web));
-  int sig = 0;
-  sigwait(&stop, &sig);
-  fprintf(stderr, "mediawatch: %s received, stopping\n",
-          sig == SIGINT ? "SIGINT" : "SIGTERM");
-  mw_web_stop(web);
+  int rc = mw_cli_serve(cfg, listen);
   mw_config_free(cfg);
-  return MW_EXIT_OK;
+  return rc;
 }

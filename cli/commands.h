@@ -41,6 +41,11 @@ void mw_cli_print_rule_errors(const struct mw_config *cfg,
  * cannot be opened, MW_EXIT_OK with *out set otherwise. */
 struct mw_store;
 int mw_cli_open_store(const struct mw_config *cfg, struct mw_store **out);
+/* Serves the dashboard of cfg's database at listen (NULL: the config's)
+ * until SIGINT or SIGTERM, which it blocks in the calling thread (call it
+ * before other threads start, or after they end). Shared by serve and
+ * demo --serve. */
+int mw_cli_serve(const struct mw_config *cfg, const char *listen);
 /* True when argv holds -h or --help anywhere after the subcommand. */
 int mw_cli_wants_help(int argc, char **argv);
 

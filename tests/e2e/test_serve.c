@@ -3,7 +3,7 @@
  * demo crawled, users added from password files, the server started on a
  * free port, signed in to over HTTP, searched (the index is built by the
  * server after the crawl), stopped by SIGTERM; and `run --listen` serving
- * while it crawls (/metrics carries the loop's lag).
+ * while it crawls (/metrics carries the loop's lag); `demo --serve`.
  */
 #include <curl/curl.h>
 #include <setjmp.h>
@@ -278,12 +278,49 @@ static void test_run_listen_serves_metrics(void **state) {
   e2e_demo_free(&d);
 }
 
+/* demo --serve: the demo, then its dashboard with a fresh duty officer. */
+static void test_demo_serves_its_dashboard(void **state) {
+  (void)state;
+  struct e2e_scratch dir;
+  e2e_scratch_new(&dir, "demo-serve");
+  char out_dir[1024];
+  e2e_path(&dir, "out", out_dir, sizeof out_dir);
+  const char *args[] = {"demo", "--out", out_dir, "--port", "0", "--serve",
+                        "127.0.0.1:0", NULL};
+  int pid = e2e_spawn(&dir, args);
+  char base[256];
+  served_url(&dir, base, sizeof base);
+  char outp[1024];
+  e2e_path(&dir, "spawn.out", outp, sizeof outp);
+  char *text = e2e_read_file(outp, NULL);
+  const char *at = text ? strstr(text, "sign in as demo with the password ")
+                        : NULL;
+  assert_non_null(at);
+  char pw[64];
+  snprintf(pw, sizeof pw, "%.*s", 24, at + strlen("sign in as demo with the password "));
+  free(text);
+  char cookie[200];
+  free(sign_in(base, "demo", pw, cookie, sizeof cookie));
+  struct reply r = request(base, "/api/alerts", cookie, NULL, NULL);
+  assert_int_equal(r.status, 200);
+  json_t *j = e2e_json(r.body);
+  assert_int_equal(json_array_size(json_object_get(j, "alerts")), 3);
+  json_decref(j);
+  kill(pid, SIGINT);
+  char *err = NULL;
+  assert_int_equal(e2e_wait(&dir, pid, NULL, &err), 0);
+  e2e_expect_in(err, "SIGINT received, stopping");
+  free(err);
+  e2e_scratch_free(&dir);
+}
+
 int main(void) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_users_command),
       cmocka_unit_test(test_serve_signs_in_and_searches),
       cmocka_unit_test(test_run_listen_serves_metrics),
+      cmocka_unit_test(test_demo_serves_its_dashboard),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   curl_global_cleanup();
