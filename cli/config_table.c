@@ -94,8 +94,10 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "longest wait between retries of a failing source"},
   {"respect_robots", MW_CFG_CRAWLER, MW_CFG_BOOL, 0, 0, 0, "true", CRAWLER(respect_robots), 0, 0,
    "obey robots.txt; turn off only for sites you run"},
+  {"allow_loopback", MW_CFG_CRAWLER, MW_CFG_BOOL, 0, 0, 0, "false", CRAWLER(allow_loopback), 0, 0,
+   "allow fetching loopback addresses (127.0.0.0/8, ::1) and no other private one: for the demo and tests, whose fixture listens on 127.0.0.1"},
   {"allow_private_addresses", MW_CFG_CRAWLER, MW_CFG_BOOL, 0, 0, 0, "false", CRAWLER(allow_private), 0, 0,
-   "allow fetching loopback and private-network addresses (tests, the demo)"},
+   "allow fetching every non-public address: loopback, private networks (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), link-local (169.254/16 with cloud metadata, fe80::/10), 0.0.0.0/8, multicast and reserved ranges; only for a crawler meant to read an internal network. Checked at every connection, redirects included"},
 
   {"name", MW_CFG_OUTLET, MW_CFG_STRING, MW_CFG_REQUIRED | MW_CFG_UNIQUE, 0, 0, NULL, OUTLET(name), 0, 0,
    "the outlet as readers know it, such as 人民网; unique"},

@@ -280,8 +280,10 @@ void mw_pipeline_jobs_done(struct mw_pipeline *p, struct job *j) {
         for (size_t t = 0; t < p->n_topics; t++)
           p->topic_matches[t] += j->topic_hits[t];
       request_pages(p, j);
-      if (!j->page && j->status == MW_FETCH_OK && !j->unusable) {
-        /* The next poll is conditional on what this 200 said. */
+      if (!j->page && j->status == MW_FETCH_OK && !j->unusable &&
+          j->n_requests == 0) {
+        /* The next poll is conditional on what this 200 said, once it
+         * asked for no page (pipeline_work.c's record_poll says why). */
         replace(&j->src->etag, j->etag);
         replace(&j->src->last_modified, j->last_modified);
         j->src->crawl.etag = j->src->etag;

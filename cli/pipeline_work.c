@@ -389,8 +389,16 @@ static int process_article(struct work_ctx *w, struct job *j, int offset,
 /* ------------------------------------------------------------ the record */
 
 /* A poll of the source itself is recorded on the source: outcome, HTTP
- * status, validators (from a 200 only), next due time. Pages are not: an
- * article that fails says nothing of the source's health. */
+ * status, validators, next due time. Pages are not: an article that fails
+ * says nothing of the source's health.
+ *
+ * Validators are kept from a 200 that asked for no page. A listing or
+ * sitemap that found new pages is stored before they are fetched; had its
+ * validators been kept, a crash before the pages were stored (or a page
+ * that failed, or links past the per-poll cap) would be answered 304 at the
+ * next poll and those pages never asked for again. Instead the next poll is
+ * unconditional once more, finds what is still missing, and only a poll
+ * that needs nothing more keeps the validators. */
 static int record_poll(struct work_ctx *w, struct job *j, struct mw_err *err) {
   bool ok = (j->status == MW_FETCH_OK && !j->unusable) ||
             j->status == MW_FETCH_NOT_MODIFIED;
@@ -401,7 +409,8 @@ static int record_poll(struct work_ctx *w, struct job *j, struct mw_err *err) {
       .ok = ok,
       .http_status = j->http_status,
       .error = j->error ? j->error : j->problem,
-      .update_validators = j->status == MW_FETCH_OK && !j->unusable,
+      .update_validators =
+          j->status == MW_FETCH_OK && !j->unusable && j->n_requests == 0,
       .etag = j->etag,
       .last_modified = j->last_modified,
       .next_due = j->next_due,

@@ -447,6 +447,7 @@ struct mw_crawler_conf {
   int64_t backoff_max_s;        /* ceiling of the failure backoff */
   bool respect_robots;
   bool allow_private;           /* loopback/private addresses (tests, demo) */
+  bool allow_loopback;          /* 127.0.0.0/8 and ::1 only (tests, demo) */
 };
 
 /* The serve: section: the dashboard and API server. */

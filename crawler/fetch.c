@@ -9,8 +9,14 @@
  * What every transfer obeys is set here: http and https only (redirects
  * too), at most max_redirects hops, connect and total timeouts, a low-speed
  * abort, a ceiling on the decoded body (so a gzip bomb stops at the ceiling,
- * not at the end of memory), and, unless allowed, no connections to
- * loopback, private or link-local addresses.
+ * not at the end of memory), and no connection to an address that is not
+ * public unless the config allows it: allow_loopback for 127.0.0.0/8 and
+ * ::1 only (the demo and tests), allow_private_addresses for every private,
+ * link-local, multicast or reserved range. The check runs when curl opens
+ * a socket, after name resolution, so redirects and names that resolve to
+ * such addresses are covered; with a proxy configured through curl's
+ * environment variables it judges the proxy's address instead, and the
+ * proxy is trusted with the rest.
  */
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -35,7 +41,7 @@ struct transfer {
   int64_t retry_after_s;
   bool too_big;
   bool denied_address;
-  char denied_reason[160];
+  char denied_reason[256];
   char url[8192];
   char errbuf[CURL_ERROR_SIZE];
   mw_fetch_done_cb done;
@@ -153,50 +159,127 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp) {
 
 /* ------------------------------------------------------ address policy */
 
-static bool address_is_private(const struct sockaddr *sa) {
-  if (sa->sa_family == AF_INET) {
-    uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
-    return (a >> 24) == 127 || (a >> 24) == 10 || (a >> 24) == 0 ||
-           (a >> 20) == (172u << 4 | 1) || (a >> 16) == (192u << 8 | 168) ||
-           (a >> 16) == (169u << 8 | 254) || (a >> 22) == (100u << 2 | 1);
-  }
-  if (sa->sa_family == AF_INET6) {
-    const unsigned char *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
-    static const unsigned char loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0,
-                                            0, 0, 0, 0, 0, 0, 0, 1};
-    if (!memcmp(b, loop6, 16)) return true;
-    if ((b[0] & 0xfe) == 0xfc) return true;               /* fc00::/7 */
-    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true; /* fe80::/10 */
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (!memcmp(b, mapped, 12)) {
-      struct sockaddr_in v4 = {.sin_family = AF_INET};
-      memcpy(&v4.sin_addr, b + 12, 4);
-      return address_is_private((const struct sockaddr *)&v4);
+/* Where a connection would go, as far as the policy cares. Loopback stays
+ * on this machine; everything else not public reaches the networks around
+ * it (cloud metadata at 169.254.169.254, routers, intranet services). */
+enum addr_class { ADDR_PUBLIC, ADDR_LOOPBACK, ADDR_PRIVATE };
+
+static enum addr_class classify_v4(uint32_t a, const char **what) {
+  static const struct {
+    uint32_t net;
+    int bits;
+    enum addr_class cls;
+    const char *what;
+  } ranges[] = {
+      {0x7f000000u, 8, ADDR_LOOPBACK, "loopback"},
+      {0x00000000u, 8, ADDR_PRIVATE, "in 0.0.0.0/8 (this host)"},
+      {0x0a000000u, 8, ADDR_PRIVATE, "private"},
+      {0xac100000u, 12, ADDR_PRIVATE, "private"},
+      {0xc0a80000u, 16, ADDR_PRIVATE, "private"},
+      {0x64400000u, 10, ADDR_PRIVATE, "shared (carrier-grade NAT)"},
+      {0xa9fe0000u, 16, ADDR_PRIVATE, "link-local"},
+      {0xc0000000u, 24, ADDR_PRIVATE, "reserved (192.0.0.0/24)"},
+      {0xc6120000u, 15, ADDR_PRIVATE, "reserved (198.18.0.0/15)"},
+      {0xe0000000u, 4, ADDR_PRIVATE, "multicast"},
+      {0xf0000000u, 4, ADDR_PRIVATE, "reserved (240.0.0.0/4)"},
+  };
+  for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+    uint32_t mask = 0xffffffffu << (32 - ranges[i].bits);
+    if ((a & mask) == ranges[i].net) {
+      *what = ranges[i].what;
+      return ranges[i].cls;
     }
-    return false;
   }
-  return true; /* unknown families are not fetched */
+  *what = "public";
+  return ADDR_PUBLIC;
 }
 
+static uint32_t v4_at(const unsigned char *b) {
+  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+         b[3];
+}
+
+static enum addr_class classify_v6(const unsigned char *b, const char **what) {
+  static const unsigned char zero[16];
+  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
+                                           0, 0, 0, 0, 0xff, 0xff};
+  static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b};
+  if (!memcmp(b, mapped, 12)) /* ::ffff:a.b.c.d is the IPv4 host itself */
+    return classify_v4(v4_at(b + 12), what);
+  if (!memcmp(b, zero, 15) && b[15] <= 1) {
+    *what = b[15] ? "loopback" : "unspecified";
+    return b[15] ? ADDR_LOOPBACK : ADDR_PRIVATE;
+  }
+  if (!memcmp(b, zero, 12)) { /* ::a.b.c.d, deprecated IPv4-compatible */
+    *what = "reserved (IPv4-compatible ::/96)";
+    return ADDR_PRIVATE;
+  }
+  if (!memcmp(b, nat64, 12)) { /* 64:ff9b::/96 reaches the IPv4 inside */
+    if (classify_v4(v4_at(b + 12), what) == ADDR_PUBLIC) return ADDR_PUBLIC;
+    *what = "a NAT64 address of a non-public IPv4 address";
+    return ADDR_PRIVATE;
+  }
+  if ((b[0] & 0xfe) == 0xfc) {
+    *what = "private (unique local fc00::/7)";
+    return ADDR_PRIVATE;
+  }
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) {
+    *what = "link-local";
+    return ADDR_PRIVATE;
+  }
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) {
+    *what = "site-local (fec0::/10)";
+    return ADDR_PRIVATE;
+  }
+  if (b[0] == 0xff) {
+    *what = "multicast";
+    return ADDR_PRIVATE;
+  }
+  *what = "public";
+  return ADDR_PUBLIC;
+}
+
+static enum addr_class classify(const struct sockaddr *sa, const char **what) {
+  if (sa->sa_family == AF_INET)
+    return classify_v4(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr),
+                       what);
+  if (sa->sa_family == AF_INET6)
+    return classify_v6(((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr,
+                       what);
+  *what = "of an unknown family";
+  return ADDR_PRIVATE; /* unknown families are not fetched */
+}
+
+/* Called by curl for every connection it opens, the first and each
+ * redirect's (a reused connection was checked when it was opened), after
+ * name resolution and before connect: the address judged is the one the
+ * socket would reach, so a name that resolves to a private address, or a
+ * redirect to one, is refused without a packet sent to it. */
 static curl_socket_t on_open_socket(void *userp, curlsocktype purpose,
                                     struct curl_sockaddr *addr) {
   struct transfer *t = userp;
-  if (purpose == CURLSOCKTYPE_IPCXN && !t->f->conf->allow_private &&
-      address_is_private(&addr->addr)) {
-    char ip[INET6_ADDRSTRLEN] = "?";
-    if (addr->family == AF_INET)
-      inet_ntop(AF_INET, &((struct sockaddr_in *)&addr->addr)->sin_addr, ip,
-                sizeof ip);
-    else if (addr->family == AF_INET6)
-      inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr->addr)->sin6_addr, ip,
-                sizeof ip);
-    t->denied_address = true;
-    snprintf(t->denied_reason, sizeof t->denied_reason,
-             "address %s is private or loopback; set crawler "
-             "allow_private_addresses to fetch it", ip);
-    return CURL_SOCKET_BAD;
-  }
-  return socket(addr->family, addr->socktype, addr->protocol);
+  const struct mw_crawler_conf *c = t->f->conf;
+  const char *what = "";
+  enum addr_class cls = purpose == CURLSOCKTYPE_IPCXN
+                            ? classify(&addr->addr, &what)
+                            : ADDR_PUBLIC;
+  if (cls == ADDR_PUBLIC || c->allow_private ||
+      (cls == ADDR_LOOPBACK && c->allow_loopback))
+    return socket(addr->family, addr->socktype, addr->protocol);
+  char ip[INET6_ADDRSTRLEN] = "?";
+  if (addr->family == AF_INET)
+    inet_ntop(AF_INET, &((struct sockaddr_in *)&addr->addr)->sin_addr, ip,
+              sizeof ip);
+  else if (addr->family == AF_INET6)
+    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr->addr)->sin6_addr, ip,
+              sizeof ip);
+  t->denied_address = true;
+  snprintf(t->denied_reason, sizeof t->denied_reason,
+           "address %s is %s; set crawler %s to fetch it", ip, what,
+           cls == ADDR_LOOPBACK
+               ? "allow_loopback (or allow_private_addresses)"
+               : "allow_private_addresses");
+  return CURL_SOCKET_BAD;
 }
 
 /* ------------------------------------------------------------ completion */
@@ -253,7 +336,9 @@ static void finish(struct transfer *t, CURLcode code) {
   res.elapsed_ms = total_s * 1000.0;
   res.retry_after_s = t->retry_after_s;
 
-  if (t->denied_address) {
+  /* A name with several addresses may have one refused and the next
+   * connected: only a transfer that failed was stopped by the policy. */
+  if (t->denied_address && code != CURLE_OK) {
     res.status = MW_FETCH_DENIED;
     snprintf(error, sizeof error, "%s: %s", t->url, t->denied_reason);
   } else if (t->too_big) {

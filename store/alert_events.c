@@ -5,6 +5,8 @@
  * Rows are only ever added: the trail is the record of who handled a case
  * (交办, 督办, 反馈), so nothing here updates or deletes one. An event for
  * an alert that does not exist is refused (foreign key), naming the id.
+ * The event row reader here serves dashboard.c's live stream as well
+ * (store_alert_events_read).
  *
  * What it leaves to others: deciding the actions and states (alerts/), the
  * alert rows (alerts.c), writing the event in the same batch as the change
@@ -62,15 +64,11 @@ void mw_alert_events_free(struct mw_alert_event *arr, size_t n) {
   free(arr);
 }
 
-int mw_store_alert_events(struct mw_store *s, int64_t alert_id,
-                          struct mw_alert_event **out, size_t *n,
-                          struct mw_err *err) {
+int store_alert_events_read(struct mw_store *s, sqlite3_stmt *st,
+                            const char *what, struct mw_alert_event **out,
+                            size_t *n, struct mw_err *err) {
   *out = NULL;
   *n = 0;
-  sqlite3_stmt *st;
-  int rc = store_stmt(s, STMT_ALERT_EVENTS, SQL_EVENTS, &st, err);
-  if (rc) return rc;
-  sqlite3_bind_int64(st, 1, alert_id);
   struct mw_alert_event *arr = NULL;
   size_t cap = 0, len = 0;
   int step;
@@ -97,7 +95,7 @@ int mw_store_alert_events(struct mw_store *s, int64_t alert_id,
   sqlite3_reset(st);
   if (step != SQLITE_DONE) {
     mw_alert_events_free(arr, len);
-    return store_db_err(s, err, "reading the events of an alert");
+    return store_db_err(s, err, what);
   }
   *out = arr;
   *n = len;
@@ -105,7 +103,24 @@ int mw_store_alert_events(struct mw_store *s, int64_t alert_id,
 nomem:
   sqlite3_reset(st);
   mw_alert_events_free(arr, len);
-  return mw_err_set(err, MW_ENOMEM,
-                    "store %s: out of memory reading the events of alert %lld",
-                    s->path, (long long)alert_id);
+  return MW_ENOMEM;
+}
+
+int mw_store_alert_events(struct mw_store *s, int64_t alert_id,
+                          struct mw_alert_event **out, size_t *n,
+                          struct mw_err *err) {
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st;
+  int rc = store_stmt(s, STMT_ALERT_EVENTS, SQL_EVENTS, &st, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, alert_id);
+  rc = store_alert_events_read(s, st, "reading the events of an alert", out, n,
+                               err);
+  if (rc == MW_ENOMEM)
+    return mw_err_set(
+        err, MW_ENOMEM,
+        "store %s: out of memory reading the events of alert %lld", s->path,
+        (long long)alert_id);
+  return rc;
 }

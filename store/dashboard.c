@@ -83,37 +83,8 @@ int mw_store_alert_events_after(struct mw_store *s, int64_t after_id,
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, after_id);
   sqlite3_bind_int64(st, 2, store_limit(limit));
-  struct mw_alert_event *arr = NULL;
-  size_t cap = 0, len = 0;
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    void *p = grow(arr, &cap, len, sizeof *arr);
-    if (!p) goto nomem;
-    arr = p;
-    struct mw_alert_event *e = &arr[len++];
-    memset(e, 0, sizeof *e);
-    e->id = sqlite3_column_int64(st, 0);
-    e->alert_id = sqlite3_column_int64(st, 1);
-    e->at = sqlite3_column_int64(st, 2);
-    if (!store_column_dup(st, 3, &e->actor) ||
-        !store_column_dup(st, 4, &e->action) ||
-        !store_column_dup(st, 5, &e->from_state) ||
-        !store_column_dup(st, 6, &e->to_state) ||
-        !store_column_dup(st, 7, &e->comment))
-      goto nomem;
-  }
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE) {
-    mw_alert_events_free(arr, len);
-    return store_db_err(s, err, "reading alert events");
-  }
-  *out = arr;
-  *n = len;
-  return MW_OK;
-nomem:
-  sqlite3_reset(st);
-  mw_alert_events_free(arr, len);
-  return nomem(s, err, "reading alert events");
+  rc = store_alert_events_read(s, st, "reading alert events", out, n, err);
+  return rc == MW_ENOMEM ? nomem(s, err, "reading alert events") : rc;
 }
 
 int mw_store_alert_event_last(struct mw_store *s, int64_t *id,

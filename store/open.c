@@ -13,7 +13,8 @@
  * checks for that and runs the migration transaction itself: a path that
  * cannot be written fails here, with the path and the reason, not at the
  * first insert an hour later. A file this call created is removed again if
- * open fails, so a failed start leaves no junk behind.
+ * open fails, so a failed start leaves no junk behind. A new file is
+ * created 0600 (its -wal and -shm follow), whatever the umask.
  *
  * What the other files own: outlets, sources and fetch records (sources.c),
  * articles and matches (articles.c), the coverage query (coverage.c),
@@ -21,6 +22,7 @@
  * the mentions index (mentions.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -561,6 +563,22 @@ static void explain_open_failure(const char *path, int sys_errno, char *buf,
   free(dir);
 }
 
+/* Creates path readable and writable by its owner only, before sqlite
+ * opens it: sqlite would create it 0644 less the umask, and it gives the
+ * -wal, -shm and -journal files the database's own mode, so they follow.
+ * The store holds session hashes, user password hashes and every alert;
+ * other local users have no business reading it. An existing file keeps
+ * the mode its owner gave it. Returns 0 (and *made) or an errno value;
+ * EEXIST is no error: another process created it first. */
+static int create_private(const char *path, bool *made) {
+  *made = false;
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return errno == EEXIST ? 0 : errno;
+  close(fd);
+  *made = true;
+  return 0;
+}
+
 static void close_db(struct mw_store *s) {
   for (int i = 0; i < STMT_COUNT; i++) sqlite3_finalize(s->stmts[i]);
   memset(s->stmts, 0, sizeof s->stmts);
@@ -582,10 +600,23 @@ int mw_store_open(const char *path, struct mw_store **out, struct mw_err *err) {
     free(s);
     return mw_err_set(err, MW_ENOMEM, "store %s: out of memory", path);
   }
-  int rc = sqlite3_open_v2(path, &s->db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_NOMUTEX,
-                           NULL);
+  int rc;
+  if (!existed) {
+    bool made;
+    int sys = create_private(path, &made);
+    existed = !made; /* lost a race: another process's file, never removed */
+    if (sys) {
+      char why[MW_ERR_MSG_MAX / 2];
+      explain_open_failure(path, sys, why, sizeof why);
+      rc = mw_err_set(err, MW_EDB, "store %s: cannot create or open the "
+                      "database: %s", path, why);
+      goto fail;
+    }
+  }
+  rc = sqlite3_open_v2(path, &s->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                           SQLITE_OPEN_NOMUTEX,
+                       NULL);
   if (rc != SQLITE_OK) {
     if (!s->db) {
       rc = mw_err_set(err, MW_ENOMEM, "store %s: out of memory", path);

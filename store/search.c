@@ -25,29 +25,35 @@
  * index-only query), and the result says so with total_capped. A time
  * range small enough narrows the candidates to the ids of its articles
  * first, so a range in the past is searched where it lies. Totals are
- * counted over a LIMIT of MW_SEARCH_COUNT_CAP + 1 rows. Measured on
+ * counted over a LIMIT of MW_SEARCH_COUNT_CAP + 1 rows, or of
+ * SEARCH_FILTERED_COUNT_CAP + 1 when rows are checked one by one (the
+ * count would read as many rows again as the page did; bench/serve found
+ * it was nearly all of a slow search's time). Measured on
  * 100,000 articles of 2.7 KB (warm): a word in 70% of them 3 ms, with a
  * filter 12 to 30 ms, with a short word 70 ms, short words only 60 ms
  * (common) to 130 ms (rare: the whole scan). The SQL differs with the
  * filters given, so it is prepared per call (tens of microseconds, small
  * beside the query) instead of cached with the store's statements.
  *
- * What it leaves to others: escaping and <mark> tags (web/), who calls the
- * indexer and when (web/).
+ * What it leaves to others: splitting the query into words, the FTS5
+ * expression of the long ones and the marking of the short ones in a hit
+ * (search_words.c), escaping and <mark> tags (web/), who calls the indexer
+ * and when (web/).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store_int.h"
+#include "store/search_int.h"
 
-#define SEARCH_Q_MAX 256 /* bytes of a query */
-#define SEARCH_WORDS_MAX 8
-#define SEARCH_LONG_CHARS 3 /* trigram: shorter words are not indexed */
 /* Candidates walked when rows are filtered one by one: the newest articles
  * of a query of only short words (each text read), the newest matches of
  * the index otherwise (a row lookup each, about 1.2 us warm). */
-#define SEARCH_SCAN_MAX 50000
+#define SEARCH_SCAN_MAX 30000
 #define SEARCH_FILTER_SCAN_MAX 20000
+/* Totals of a query whose rows are checked one by one are counted to this
+ * many: counting further reads as many rows again as the page did, for a
+ * figure shown as "1000+" anyway. */
+#define SEARCH_FILTERED_COUNT_CAP 1000
 #define SEARCH_WINDOW_MAX 100000 /* articles of a time range to bound ids */
 #define SEARCH_DEFAULT_LIMIT 20
 /* Articles indexed per call (per transaction), whatever the caller asks:
@@ -56,9 +62,7 @@
  * checkpoint falls into it; the crawler's writes wait for it (busy
  * timeout 5 s). 500 keeps the lock well under a second. */
 #define SEARCH_INDEX_BATCH_MAX 500
-#define SNIPPET_CHARS 64  /* characters of text around the first hit */
-#define SNIPPET_BEFORE 16 /* of which before it */
-#define SQL_MAX 4096      /* the query built here is well below */
+#define SQL_MAX 4096 /* the query built here is well below */
 
 static const char SQL_WATERMARK[] =
     "SELECT indexed_through FROM search_state WHERE id = 1";
@@ -175,198 +179,6 @@ int mw_store_search_pending(struct mw_store *s, int64_t *n,
                   "counting articles to index", err);
 }
 
-/* ------------------------------------------------------------- words */
-
-struct word {
-  const char *p; /* into the query */
-  size_t len;    /* bytes */
-  size_t chars;
-};
-
-struct parsed {
-  struct word words[SEARCH_WORDS_MAX];
-  size_t n;
-  size_t n_short;
-  const struct word *shorts[SEARCH_WORDS_MAX];
-};
-
-size_t store_utf8_len(const unsigned char *p, size_t n) {
-  size_t len = p[0] < 0x80                    ? 1
-               : p[0] >= 0xc2 && p[0] <= 0xdf ? 2
-               : p[0] >= 0xe0 && p[0] <= 0xef ? 3
-               : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4
-                                              : 0;
-  if (len == 0 || len > n) return 0;
-  for (size_t i = 1; i < len; i++)
-    if ((p[i] & 0xc0) != 0x80) return 0;
-  /* Overlong three- and four-byte forms, surrogates, above U+10FFFF. */
-  if (len == 3 &&
-      ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
-    return 0;
-  if (len == 4 &&
-      ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
-    return 0;
-  return len;
-}
-
-/* Splits q into words on ASCII spaces, control characters and the
- * ideographic space U+3000. */
-static int parse_query(const char *q, struct parsed *pq, struct mw_err *err) {
-  memset(pq, 0, sizeof *pq);
-  if (!q) return mw_err_set(err, MW_EINVAL, "search: no words to look for");
-  size_t n = strnlen(q, SEARCH_Q_MAX + 1);
-  if (n > SEARCH_Q_MAX)
-    return mw_err_set(err, MW_EINVAL,
-                      "search: the query is longer than %d bytes; use fewer "
-                      "or shorter words",
-                      SEARCH_Q_MAX);
-  const unsigned char *p = (const unsigned char *)q;
-  size_t i = 0;
-  while (i < n) {
-    size_t len = store_utf8_len(p + i, n - i);
-    if (!len)
-      return mw_err_set(err, MW_EINVAL,
-                        "search: the query is not valid UTF-8 text");
-    bool space =
-        (len == 1 && (p[i] <= 0x20 || p[i] == 0x7f)) ||
-        (len == 3 && p[i] == 0xe3 && p[i + 1] == 0x80 && p[i + 2] == 0x80);
-    if (space) {
-      i += len;
-      continue;
-    }
-    if (pq->n == SEARCH_WORDS_MAX)
-      return mw_err_set(err, MW_EINVAL, "search: more than %d words; use fewer",
-                        SEARCH_WORDS_MAX);
-    struct word *w = &pq->words[pq->n++];
-    w->p = q + i;
-    while (i < n) {
-      len = store_utf8_len(p + i, n - i);
-      if (!len)
-        return mw_err_set(err, MW_EINVAL,
-                          "search: the query is not valid UTF-8 text");
-      if ((len == 1 && (p[i] <= 0x20 || p[i] == 0x7f)) ||
-          (len == 3 && p[i] == 0xe3 && p[i + 1] == 0x80 && p[i + 2] == 0x80))
-        break;
-      i += len;
-      w->chars++;
-    }
-    w->len = (size_t)(q + i - w->p);
-    if (w->chars < SEARCH_LONG_CHARS) pq->shorts[pq->n_short++] = w;
-  }
-  if (pq->n == 0)
-    return mw_err_set(err, MW_EINVAL, "search: no words to look for");
-  return MW_OK;
-}
-
-/* The FTS5 expression of the long words: "w1" AND "w2", each a string
- * with its quotes doubled, so nothing the user typed is FTS5 syntax.
- * Empty when there are none. */
-static int match_expr(const struct parsed *pq, struct mw_buf *b) {
-  int rc = MW_OK;
-  bool first = true;
-  for (size_t i = 0; i < pq->n && !rc; i++) {
-    const struct word *w = &pq->words[i];
-    if (w->chars < SEARCH_LONG_CHARS) continue;
-    if (!first) rc = mw_buf_puts(b, " AND ");
-    first = false;
-    if (!rc) rc = mw_buf_putc(b, '"');
-    for (size_t j = 0; j < w->len && !rc; j++) {
-      rc = mw_buf_putc(b, w->p[j]);
-      if (!rc && w->p[j] == '"') rc = mw_buf_putc(b, '"');
-    }
-    if (!rc) rc = mw_buf_putc(b, '"');
-  }
-  return rc;
-}
-
-/* ------------------------------------------------------------- marks */
-
-/* s with every occurrence of a short word outside the marks already there
- * put between MW_SEARCH_MARK_OPEN and _CLOSE; NULL stays NULL. *out
- * malloc'd; false when out of memory. */
-static bool mark_short(const char *s, const struct parsed *pq, char **out) {
-  *out = NULL;
-  if (!s) return true;
-  struct mw_buf b;
-  mw_buf_init(&b, 4 * strlen(s) + 16); /* each byte marked at most once */
-  bool inside = false;
-  int rc = mw_buf_puts(&b, ""); /* "" stays "", not NULL */
-  for (const char *p = s; *p && !rc;) {
-    if (*p == MW_SEARCH_MARK_OPEN[0]) inside = true;
-    if (*p == MW_SEARCH_MARK_CLOSE[0]) inside = false;
-    size_t best = 0;
-    for (size_t i = 0; !inside && i < pq->n_short; i++) {
-      const struct word *w = pq->shorts[i];
-      if (w->len > best && !strncmp(p, w->p, w->len)) best = w->len;
-    }
-    if (best) {
-      if (!(rc = mw_buf_puts(&b, MW_SEARCH_MARK_OPEN)) &&
-          !(rc = mw_buf_append(&b, p, best)))
-        rc = mw_buf_puts(&b, MW_SEARCH_MARK_CLOSE);
-      p += best;
-    } else {
-      rc = mw_buf_putc(&b, *p++);
-    }
-  }
-  if (!rc) *out = mw_buf_steal(&b);
-  mw_buf_cleanup(&b);
-  return *out != NULL;
-}
-
-/* Back over one UTF-8 character before position i of s. */
-static size_t utf8_back(const char *s, size_t i) {
-  if (i == 0) return 0;
-  i--;
-  while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80) i--;
-  return i;
-}
-
-/* Forward over one UTF-8 character at position i of s (not at its end). */
-static size_t utf8_next(const char *s, size_t i) {
-  i++;
-  while (s[i] && ((unsigned char)s[i] & 0xc0) == 0x80) i++;
-  return i;
-}
-
-/* For the short-words path: about SNIPPET_CHARS characters of text around
- * the first occurrence of a short word, "…" where it is cut, marked. */
-static bool short_snippet(const char *text, const struct parsed *pq,
-                          char **out) {
-  *out = NULL;
-  if (!text) return true;
-  const char *first = NULL;
-  for (size_t i = 0; i < pq->n_short; i++) {
-    char *w = mw_strndup(pq->shorts[i]->p, pq->shorts[i]->len);
-    if (!w) return false;
-    const char *hit = strstr(text, w);
-    free(w);
-    if (hit && (!first || hit < first)) first = hit;
-  }
-  size_t at = first ? (size_t)(first - text) : 0, start = at, end = at;
-  size_t chars = 0;
-  for (; chars < SNIPPET_BEFORE && start > 0; chars++)
-    start = utf8_back(text, start);
-  for (; chars < SNIPPET_CHARS && text[end]; chars++)
-    end = utf8_next(text, end);
-  char *cut = malloc(end - start + 2 * sizeof "…");
-  if (!cut) return false;
-  size_t n = 0;
-  if (start > 0) {
-    memcpy(cut, "…", sizeof "…" - 1);
-    n += sizeof "…" - 1;
-  }
-  memcpy(cut + n, text + start, end - start);
-  n += end - start;
-  if (text[end]) {
-    memcpy(cut + n, "…", sizeof "…" - 1);
-    n += sizeof "…" - 1;
-  }
-  cut[n] = '\0';
-  bool ok = mark_short(cut, pq, out);
-  free(cut);
-  return ok;
-}
-
 /* ------------------------------------------------------------ search */
 
 void mw_search_result_cleanup(struct mw_search_result *r) {
@@ -404,7 +216,7 @@ enum {
 
 struct plan {
   const struct mw_search_query *q;
-  struct parsed pq;
+  struct search_words pq;
   bool fts;         /* some long word: drive from article_fts */
   bool filtered;    /* rows are checked one by one */
   bool timed;       /* from or to given */
@@ -507,10 +319,10 @@ static bool read_hit(sqlite3_stmt *st, const struct plan *pl,
   const char *title = (const char *)sqlite3_column_text(st, 2);
   const char *text = (const char *)sqlite3_column_text(st, 3);
   if (pl->fts) /* FTS5 marked the long words; add the short ones */
-    return mark_short(title, &pl->pq, &h->title_marked) &&
-           mark_short(text, &pl->pq, &h->snippet);
-  return mark_short(h->title, &pl->pq, &h->title_marked) &&
-         short_snippet(text, &pl->pq, &h->snippet);
+    return store_search_mark(title, &pl->pq, &h->title_marked) &&
+           store_search_mark(text, &pl->pq, &h->snippet);
+  return store_search_mark(h->title, &pl->pq, &h->title_marked) &&
+         store_search_snippet(text, &pl->pq, &h->snippet);
 }
 
 /* The page of hits into out->hits. */
@@ -562,9 +374,9 @@ static int run_hits(struct mw_store *s, const struct plan *pl, size_t limit,
   return rc;
 }
 
-/* How many rows pass, at most MW_SEARCH_COUNT_CAP + 1. */
-static int run_count(struct mw_store *s, const struct plan *pl, int64_t *count,
-                     struct mw_err *err) {
+/* How many rows pass, at most cap + 1. */
+static int run_count(struct mw_store *s, const struct plan *pl, int64_t cap,
+                     int64_t *count, struct mw_err *err) {
   struct mw_buf b;
   mw_buf_init(&b, SQL_MAX);
   int rc = mw_buf_puts(&b, "SELECT count(*) FROM (SELECT 1");
@@ -575,7 +387,7 @@ static int run_count(struct mw_store *s, const struct plan *pl, int64_t *count,
     return mw_err_set(err, MW_ENOMEM, "search: out of memory");
   }
   sqlite3_stmt *st;
-  rc = prepare(s, pl, b.data, MW_SEARCH_COUNT_CAP + 1, 0, &st, err);
+  rc = prepare(s, pl, b.data, cap + 1, 0, &st, err);
   mw_buf_cleanup(&b);
   if (rc) return rc;
   int step = sqlite3_step(st);
@@ -646,7 +458,7 @@ static int make_plan(const struct mw_search_query *q, struct plan *pl,
                      size_t *limit, struct mw_err *err) {
   memset(pl, 0, sizeof *pl);
   pl->q = q;
-  int rc = parse_query(q->q, &pl->pq, err);
+  int rc = store_search_parse(q->q, &pl->pq, err);
   if (rc) return rc;
   *limit = q->limit ? q->limit : SEARCH_DEFAULT_LIMIT;
   if (*limit > MW_SEARCH_LIMIT_MAX)
@@ -677,7 +489,7 @@ static int make_plan(const struct mw_search_query *q, struct plan *pl,
   if (pl->fts) {
     struct mw_buf b;
     mw_buf_init(&b, 2 * SEARCH_Q_MAX + 8 * SEARCH_WORDS_MAX);
-    if (match_expr(&pl->pq, &b) || !(pl->match = mw_buf_steal(&b))) {
+    if (store_search_match(&pl->pq, &b) || !(pl->match = mw_buf_steal(&b))) {
       mw_buf_cleanup(&b);
       return mw_err_set(err, MW_ENOMEM, "search: out of memory");
     }
@@ -708,9 +520,15 @@ int mw_store_search(struct mw_store *s, const struct mw_search_query *q,
   } else if (out->n == 0 && q->offset == 0) {
     out->total = 0;
   } else {
+    int64_t cap = pl.filtered ? SEARCH_FILTERED_COUNT_CAP : MW_SEARCH_COUNT_CAP;
+    if ((int64_t)(q->offset + limit) > cap) cap = MW_SEARCH_COUNT_CAP;
     int64_t count;
-    if ((rc = run_count(s, &pl, &count, err))) goto done;
+    if ((rc = run_count(s, &pl, cap, &count, err))) goto done;
     out->total = count;
+    if (count > cap) {
+      out->total = cap;
+      out->total_capped = true;
+    }
   }
   if (out->total > MW_SEARCH_COUNT_CAP) {
     out->total = MW_SEARCH_COUNT_CAP;

@@ -717,7 +717,9 @@ int mw_store_search_pending(struct mw_store *s, int64_t *n,
                             struct mw_err *err);
 
 #define MW_SEARCH_LIMIT_MAX 100
-#define MW_SEARCH_COUNT_CAP 10000 /* totals above this are shown as 10000+ */
+/* Totals above this are shown as 10000+; a query whose rows are checked
+ * one by one (short words or filters) is counted to 1,000 only. */
+#define MW_SEARCH_COUNT_CAP 10000
 
 /* What to look for. q: words separated by spaces, every one must appear
  * (in title or text); taken literally, never as FTS5 syntax. Strings
@@ -753,7 +755,8 @@ struct mw_search_hit {
   int64_t counted_at;
 };
 struct mw_search_result {
-  int64_t total;        /* hits in all; at most MW_SEARCH_COUNT_CAP */
+  int64_t total;        /* hits in all; at most MW_SEARCH_COUNT_CAP (1,000
+                           when rows are checked one by one) */
   bool total_capped;    /* there are more than total */
   struct mw_search_hit *hits; /* newest first */
   size_t n;

@@ -200,7 +200,17 @@ int store_bind_opt_int64(sqlite3_stmt *st, int i, int64_t v);
 /* alerts.c: sqlite's LIMIT for a size_t limit where 0 means none. */
 int64_t store_limit(size_t limit);
 
-/* search.c: bytes of the well-formed UTF-8 character at p (n bytes left,
+/* alert_events.c: steps st (prepared and bound, its columns id, alert_id,
+ * at, actor, action, from_state, to_state, comment) to its end and resets
+ * it. The rows go to a new array in *out (free with mw_alert_events_free;
+ * NULL and 0 on failure). A failed step is MW_EDB with err naming what;
+ * out of memory is MW_ENOMEM with err untouched, for the caller to say
+ * which events it was reading. */
+int store_alert_events_read(struct mw_store *s, sqlite3_stmt *st,
+                            const char *what, struct mw_alert_event **out,
+                            size_t *n, struct mw_err *err);
+
+/* search_words.c: bytes of the well-formed UTF-8 character at p (n bytes left,
  * n > 0), 0 when it is malformed (overlong, surrogate, cut short). */
 size_t store_utf8_len(const unsigned char *p, size_t n);
 

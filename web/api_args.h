@@ -80,4 +80,35 @@ char *mw_web_api_cache_get(const char *key, bool *must_put);
 /* The answer text of key that took cost_ms to compute; copied. */
 void mw_web_api_cache_put(const char *key, const char *text, double cost_ms);
 
+/* Refresh-ahead (api_cache.c): a kept answer asked for within
+ * MW_WEB_API_CACHE_WANTED_S is computed again in the background once it
+ * is within MW_WEB_API_CACHE_AHEAD_S of expiring. The recipe: fn computes
+ * the answer of arg (arg_len bytes, at most MW_WEB_API_CACHE_ARG_MAX,
+ * copied) on store s as of wall time now into *text (malloc'd, the cache
+ * frees it) and returns MW_OK or a negative MW_E* code. */
+#define MW_WEB_API_CACHE_ARG_MAX 64
+#define MW_WEB_API_CACHE_AHEAD_S 10.0
+#define MW_WEB_API_CACHE_WANTED_S 600.0
+struct mw_web_api_refill {
+  int (*fn)(struct mw_web *w, struct mw_store *s, int64_t now,
+            const void *arg, char **text);
+  const void *arg;
+  size_t arg_len;
+};
+/* mw_web_api_cache_get, also leaving how to compute key again on database
+ * db (how and db are copied; NULL: never refreshed). */
+char *mw_web_api_cache_get_ex(const char *key, const char *db,
+                              const struct mw_web_api_refill *how,
+                              bool *must_put);
+/* Computes again, one after the other on s (a handle of w's database that
+ * only the calling thread uses), the kept answers of w's database that
+ * are due (above); the others keep being served meanwhile. A failed
+ * computation keeps the old answer until it expires. Returns how many
+ * were refreshed. Called by the server's indexer thread (server.c). */
+size_t mw_web_api_cache_refresh(struct mw_web *w, struct mw_store *s,
+                                int64_t now);
+/* Tests: the monotonic clock in seconds the cache reads; NULL restores
+ * CLOCK_MONOTONIC. */
+void mw_web_api_cache_set_clock(double (*now)(void));
+
 #endif

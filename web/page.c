@@ -13,6 +13,7 @@
  * (mw_web_html) before it reaches the page. What it leaves to others:
  * the content of each page (page_*.c), the headers (server.c).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "web/page_int.h"
@@ -198,6 +199,54 @@ int mw_web_page_actions(struct mw_buf *b, const struct mw_web_req *r,
                      "<textarea name=\"comment\" rows=\"2\" maxlength=\""
                      "2000\" placeholder=\"说明（可选）\" aria-label=\""
                      "说明\"></textarea>\n");
+  return rc;
+}
+
+const char *mw_web_page_arg(const struct mw_web_req *r, const char *key) {
+  const char *v = mw_web_arg(r, key);
+  return v && *v ? v : NULL;
+}
+
+int mw_web_page_option(struct mw_buf *b, const char *value, const char *label,
+                       const char *current) {
+  bool sel = current ? strcmp(value, current) == 0 : !*value;
+  int rc = mw_buf_puts(b, "<option value=\"");
+  if (!rc) rc = mw_web_html(b, value);
+  if (!rc) rc = mw_buf_printf(b, "\"%s>", sel ? " selected" : "");
+  if (!rc) rc = mw_web_html(b, label);
+  if (!rc) rc = mw_buf_puts(b, "</option>");
+  return rc;
+}
+
+int mw_web_page_text_input(struct mw_buf *b, const char *label,
+                           const char *name, const char *type,
+                           const char *value) {
+  int rc = mw_buf_printf(b,
+                         "<label>%s <input type=\"%s\" name=\"%s\" "
+                         "maxlength=\"100\" value=\"",
+                         label, type, name);
+  if (!rc) rc = mw_web_html(b, value);
+  if (!rc) rc = mw_buf_puts(b, "\"></label>\n");
+  return rc;
+}
+
+int mw_web_page_link(struct mw_buf *b, const char *path,
+                     const struct mw_web_page_param *params, size_t n_params,
+                     size_t ceiling, int64_t n, const char *label,
+                     const char *rel) {
+  struct mw_buf url;
+  mw_buf_init(&url, ceiling);
+  bool first = true;
+  char num[24];
+  snprintf(num, sizeof num, "%lld", (long long)n);
+  int rc = mw_buf_puts(&url, path);
+  for (size_t i = 0; !rc && i < n_params; i++)
+    rc = mw_web_page_query(&url, &first, params[i].key, params[i].value);
+  if (!rc) rc = mw_web_page_query(&url, &first, "page", num);
+  if (!rc) rc = mw_buf_printf(b, "<a rel=\"%s\" href=\"", rel);
+  if (!rc) rc = mw_web_html(b, url.data);
+  if (!rc) rc = mw_buf_printf(b, "\">%s</a>\n", label);
+  mw_buf_cleanup(&url);
   return rc;
 }
 

@@ -12,7 +12,6 @@
  * What it leaves to others: the workflow (alerts/), the actions
  * (api_alerts.c), the live updates (app.js).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "web/page_int.h"
@@ -24,48 +23,32 @@ struct filters {
   struct mw_alert_filter f;
 };
 
-static const char *arg_or_null(const struct mw_web_req *r, const char *key) {
-  const char *v = mw_web_arg(r, key);
-  return v && *v ? v : NULL;
-}
-
 /* Reads the filters; unknown values filter nothing (the form sends only
  * known ones). The queue shows open alerts unless open=0. */
 static void read_filters(const struct mw_web_req *r, struct filters *q) {
   memset(q, 0, sizeof *q);
   int64_t n;
   enum mw_alert_state st;
-  q->level = arg_or_null(r, "level");
+  q->level = mw_web_page_arg(r, "level");
   if (q->level && mw_parse_int64(q->level, 1, 4, &n) == MW_OK)
     q->f.level = (int)n;
   else
     q->level = NULL;
-  q->state = arg_or_null(r, "state");
+  q->state = mw_web_page_arg(r, "state");
   if (q->state && mw_alert_state_parse(q->state, &st) == MW_OK)
     q->f.state = mw_alert_state_name(st);
   else
     q->state = NULL;
-  q->topic = arg_or_null(r, "topic");
+  q->topic = mw_web_page_arg(r, "topic");
   q->f.topic = q->topic;
-  q->region = arg_or_null(r, "region");
+  q->region = mw_web_page_arg(r, "region");
   q->f.region = q->region;
-  q->open = arg_or_null(r, "open");
+  q->open = mw_web_page_arg(r, "open");
   if (!q->open || strcmp(q->open, "0") != 0) q->open = "1";
   q->f.open_only = strcmp(q->open, "1") == 0 && !q->f.state;
-  q->overdue = arg_or_null(r, "overdue");
+  q->overdue = mw_web_page_arg(r, "overdue");
   if (q->overdue && strcmp(q->overdue, "1") != 0) q->overdue = NULL;
   q->f.overdue_only = q->overdue != NULL;
-}
-
-static int option(struct mw_buf *b, const char *value, const char *label,
-                  const char *current) {
-  bool sel = current ? strcmp(value, current) == 0 : !*value;
-  int rc = mw_buf_puts(b, "<option value=\"");
-  if (!rc) rc = mw_web_html(b, value);
-  if (!rc) rc = mw_buf_printf(b, "\"%s>", sel ? " selected" : "");
-  if (!rc) rc = mw_web_html(b, label);
-  if (!rc) rc = mw_buf_puts(b, "</option>");
-  return rc;
 }
 
 static int put_form(struct mw_buf *b, const struct mw_web_req *r,
@@ -75,43 +58,40 @@ static int put_form(struct mw_buf *b, const struct mw_web_req *r,
                        "<form id=\"alert-filter\" class=\"filters\" "
                        "method=\"get\" action=\"/alerts\">\n"
                        "<label>级别 <select name=\"level\">");
-  if (!rc) rc = option(b, "", "全部", q->level);
+  if (!rc) rc = mw_web_page_option(b, "", "全部", q->level);
   for (int l = 4; !rc && l >= 1; l--) {
     char v[2] = {(char)('0' + l), 0};
-    rc =
-        option(b, v, mw_alert_level_label_zh((enum mw_alert_level)l), q->level);
+    rc = mw_web_page_option(
+        b, v, mw_alert_level_label_zh((enum mw_alert_level)l), q->level);
   }
   if (!rc)
     rc = mw_buf_puts(b,
                      "</select></label>\n<label>状态 <select "
                      "name=\"state\">");
-  if (!rc) rc = option(b, "", "全部", q->state);
+  if (!rc) rc = mw_web_page_option(b, "", "全部", q->state);
   for (int s = 0; !rc && s < MW_STATE_COUNT; s++)
-    rc = option(b, mw_alert_state_name((enum mw_alert_state)s),
-                mw_alert_state_label_zh((enum mw_alert_state)s), q->state);
+    rc = mw_web_page_option(b, mw_alert_state_name((enum mw_alert_state)s),
+                            mw_alert_state_label_zh((enum mw_alert_state)s),
+                            q->state);
   if (!rc)
     rc = mw_buf_puts(b,
                      "</select></label>\n<label>专题 <select "
                      "name=\"topic\">");
-  if (!rc) rc = option(b, "", "全部", q->topic);
+  if (!rc) rc = mw_web_page_option(b, "", "全部", q->topic);
   for (size_t i = 0; !rc && i < cfg->n_topics; i++)
-    rc = option(b, cfg->topics[i].name, cfg->topics[i].name, q->topic);
-  if (!rc)
-    rc = mw_buf_puts(b,
-                     "</select></label>\n<label>属地 <input "
-                     "type=\"text\" name=\"region\" "
-                     "maxlength=\"100\" value=\"");
-  if (!rc) rc = mw_web_html(b, q->region);
-  if (!rc)
-    rc = mw_buf_puts(b, "\"></label>\n<label>范围 <select name=\"open\">");
-  if (!rc) rc = option(b, "1", "未办结", q->open);
-  if (!rc) rc = option(b, "0", "全部", q->open);
+    rc = mw_web_page_option(b, cfg->topics[i].name, cfg->topics[i].name,
+                            q->topic);
+  if (!rc) rc = mw_buf_puts(b, "</select></label>\n");
+  if (!rc) rc = mw_web_page_text_input(b, "属地", "region", "text", q->region);
+  if (!rc) rc = mw_buf_puts(b, "<label>范围 <select name=\"open\">");
+  if (!rc) rc = mw_web_page_option(b, "1", "未办结", q->open);
+  if (!rc) rc = mw_web_page_option(b, "0", "全部", q->open);
   if (!rc)
     rc = mw_buf_puts(b,
                      "</select></label>\n<label>逾期 <select "
                      "name=\"overdue\">");
-  if (!rc) rc = option(b, "", "不限", q->overdue);
-  if (!rc) rc = option(b, "1", "仅逾期", q->overdue);
+  if (!rc) rc = mw_web_page_option(b, "", "不限", q->overdue);
+  if (!rc) rc = mw_web_page_option(b, "1", "仅逾期", q->overdue);
   if (!rc)
     rc = mw_buf_puts(b,
                      "</select></label>\n<button type=\"submit\">"
@@ -167,27 +147,25 @@ static int put_row(struct mw_buf *b, const struct mw_web_req *r,
   return rc;
 }
 
+/* The filters in force as query parameters, in the order the pager links
+ * and the table's data-f-* attributes list them. */
+#define N_PARAMS 6
+static void params_of(const struct filters *q,
+                      struct mw_web_page_param p[N_PARAMS]) {
+  p[0] = (struct mw_web_page_param){"level", q->level};
+  p[1] = (struct mw_web_page_param){"state", q->state};
+  p[2] = (struct mw_web_page_param){"topic", q->topic};
+  p[3] = (struct mw_web_page_param){"region", q->region};
+  p[4] = (struct mw_web_page_param){"open", q->open};
+  p[5] = (struct mw_web_page_param){"overdue", q->overdue};
+}
+
 /* The link to page n with the same filters. */
 static int page_link(struct mw_buf *b, const struct filters *q, int64_t n,
                      const char *label, const char *rel) {
-  struct mw_buf url;
-  mw_buf_init(&url, 4096);
-  bool first = true;
-  char num[24];
-  snprintf(num, sizeof num, "%lld", (long long)n);
-  int rc = mw_buf_puts(&url, "/alerts");
-  if (!rc) rc = mw_web_page_query(&url, &first, "level", q->level);
-  if (!rc) rc = mw_web_page_query(&url, &first, "state", q->state);
-  if (!rc) rc = mw_web_page_query(&url, &first, "topic", q->topic);
-  if (!rc) rc = mw_web_page_query(&url, &first, "region", q->region);
-  if (!rc) rc = mw_web_page_query(&url, &first, "open", q->open);
-  if (!rc) rc = mw_web_page_query(&url, &first, "overdue", q->overdue);
-  if (!rc) rc = mw_web_page_query(&url, &first, "page", num);
-  if (!rc) rc = mw_buf_printf(b, "<a rel=\"%s\" href=\"", rel);
-  if (!rc) rc = mw_web_html(b, url.data);
-  if (!rc) rc = mw_buf_printf(b, "\">%s</a>\n", label);
-  mw_buf_cleanup(&url);
-  return rc;
+  struct mw_web_page_param p[N_PARAMS];
+  params_of(q, p);
+  return mw_web_page_link(b, "/alerts", p, N_PARAMS, 4096, n, label, rel);
 }
 
 static int put_filter_attr(struct mw_buf *b, const char *name,
@@ -205,12 +183,10 @@ static int put_table(struct mw_buf *b, const struct mw_web_req *r,
                          "<div class=\"scroll\">\n<table id=\"alerts\" "
                          "class=\"alerts\" data-live=\"%d\"",
                          page == 1);
-  if (!rc) rc = put_filter_attr(b, "level", q->level);
-  if (!rc) rc = put_filter_attr(b, "state", q->state);
-  if (!rc) rc = put_filter_attr(b, "topic", q->topic);
-  if (!rc) rc = put_filter_attr(b, "region", q->region);
-  if (!rc) rc = put_filter_attr(b, "open", q->open);
-  if (!rc) rc = put_filter_attr(b, "overdue", q->overdue);
+  struct mw_web_page_param p[N_PARAMS];
+  params_of(q, p);
+  for (size_t i = 0; !rc && i < N_PARAMS; i++)
+    rc = put_filter_attr(b, p[i].key, p[i].value);
   if (!rc)
     rc = mw_buf_puts(b,
                      ">\n<thead><tr><th>级别</th><th>状态</th><th>标题"

@@ -1,7 +1,8 @@
 /*
  * page_int.h (private to the pages, page*.c): what the page handlers
  * share beside the frame declared in web_int.h: finishing a reply as a
- * page, an error page, links carrying a query string, and the pieces of
+ * page, an error page, links carrying a query string, the form fields of
+ * the filter forms, pager links, and the pieces of
  * an alert (level badge, state, action buttons) that the queue and the
  * detail page draw the same way, so app.js finds the same selectors on
  * both.
@@ -52,6 +53,35 @@ int mw_web_page_actions(struct mw_buf *b, const struct mw_web_req *r,
  * url is http(s), else the text alone (a stored URL of another scheme,
  * javascript: say, never becomes a link). text NULL shows the URL. */
 int mw_web_page_link_out(struct mw_buf *b, const char *url, const char *text);
+
+/* The query argument key, or NULL when it is absent or empty (a GET form
+ * sends its empty fields as key=). Points into the request. */
+const char *mw_web_page_arg(const struct mw_web_req *r, const char *key);
+
+/* <option value="value">label</option>, " selected" when value is current
+ * (with current NULL: when value is empty, the form's "all" choice). */
+int mw_web_page_option(struct mw_buf *b, const char *value, const char *label,
+                       const char *current);
+
+/* <label>label <input type="type" name="name" maxlength="100"
+ * value="value"></label> and a newline, value escaped (NULL: empty). */
+int mw_web_page_text_input(struct mw_buf *b, const char *label,
+                           const char *name, const char *type,
+                           const char *value);
+
+/* One filter of a list page: the query key and its value (NULL: unset). */
+struct mw_web_page_param {
+  const char *key, *value;
+};
+
+/* A pager link <a rel="rel" href="path?key=value&...&page=n">label</a>
+ * and a newline: the n_params set ones of params, percent-encoded, then
+ * page. The URL is built in a buffer of at most ceiling bytes (MW_ENOMEM
+ * beyond); label and rel are trusted markup. */
+int mw_web_page_link(struct mw_buf *b, const char *path,
+                     const struct mw_web_page_param *params, size_t n_params,
+                     size_t ceiling, int64_t n, const char *label,
+                     const char *rel);
 
 /* Reads a positive page number from ?page= (1 when absent or bad). */
 int64_t mw_web_page_number(const struct mw_web_req *r);

@@ -9,7 +9,6 @@
  * What it leaves to others: the index and its query language
  * (store/search.c), the frame (page.c).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "web/page_int.h"
@@ -19,11 +18,6 @@
 struct form {
   const char *q, *topic, *outlet, *tier, *region, *from, *to;
 };
-
-static const char *arg(const struct mw_web_req *r, const char *key) {
-  const char *v = mw_web_arg(r, key);
-  return v && *v ? v : NULL;
-}
 
 /* Local day "YYYY-MM-DD" to the instant it starts (next: the day after). */
 static int day_start(const struct mw_web_req *r, const char *s, bool next,
@@ -48,28 +42,6 @@ static int day_start(const struct mw_web_req *r, const char *s, bool next,
   return MW_OK;
 }
 
-static int option(struct mw_buf *b, const char *value, const char *label,
-                  const char *current) {
-  bool sel = current ? strcmp(value, current) == 0 : !*value;
-  int rc = mw_buf_puts(b, "<option value=\"");
-  if (!rc) rc = mw_web_html(b, value);
-  if (!rc) rc = mw_buf_printf(b, "\"%s>", sel ? " selected" : "");
-  if (!rc) rc = mw_web_html(b, label);
-  if (!rc) rc = mw_buf_puts(b, "</option>");
-  return rc;
-}
-
-static int text_input(struct mw_buf *b, const char *label, const char *name,
-                      const char *type, const char *value) {
-  int rc = mw_buf_printf(b,
-                         "<label>%s <input type=\"%s\" name=\"%s\" "
-                         "maxlength=\"100\" value=\"",
-                         label, type, name);
-  if (!rc) rc = mw_web_html(b, value);
-  if (!rc) rc = mw_buf_puts(b, "\"></label>\n");
-  return rc;
-}
-
 static int put_form(struct mw_buf *b, const struct mw_web_req *r,
                     const struct form *f) {
   const struct mw_config *cfg = r->web->cfg;
@@ -82,28 +54,30 @@ static int put_form(struct mw_buf *b, const struct mw_web_req *r,
   if (!rc) rc = mw_web_html(b, f->q);
   if (!rc)
     rc = mw_buf_puts(b, "\"></label>\n<label>专题 <select name=\"topic\">");
-  if (!rc) rc = option(b, "", "全部", f->topic);
+  if (!rc) rc = mw_web_page_option(b, "", "全部", f->topic);
   for (size_t i = 0; !rc && i < cfg->n_topics; i++)
-    rc = option(b, cfg->topics[i].name, cfg->topics[i].name, f->topic);
+    rc = mw_web_page_option(b, cfg->topics[i].name, cfg->topics[i].name,
+                            f->topic);
   if (!rc)
     rc = mw_buf_puts(b,
                      "</select></label>\n<label>媒体 <select "
                      "name=\"outlet\">");
-  if (!rc) rc = option(b, "", "全部", f->outlet);
+  if (!rc) rc = mw_web_page_option(b, "", "全部", f->outlet);
   for (size_t i = 0; !rc && i < cfg->n_outlets; i++)
-    rc = option(b, cfg->outlets[i].name, cfg->outlets[i].name, f->outlet);
+    rc = mw_web_page_option(b, cfg->outlets[i].name, cfg->outlets[i].name,
+                            f->outlet);
   if (!rc)
     rc = mw_buf_puts(b,
                      "</select></label>\n<label>层级 <select "
                      "name=\"tier\">");
-  if (!rc) rc = option(b, "", "全部", f->tier);
+  if (!rc) rc = mw_web_page_option(b, "", "全部", f->tier);
   for (int t = 0; !rc && t < MW_TIER_COUNT; t++)
-    rc = option(b, mw_tier_name((enum mw_tier)t),
-                mw_tier_label_zh((enum mw_tier)t), f->tier);
+    rc = mw_web_page_option(b, mw_tier_name((enum mw_tier)t),
+                            mw_tier_label_zh((enum mw_tier)t), f->tier);
   if (!rc) rc = mw_buf_puts(b, "</select></label>\n");
-  if (!rc) rc = text_input(b, "属地", "region", "text", f->region);
-  if (!rc) rc = text_input(b, "起", "from", "date", f->from);
-  if (!rc) rc = text_input(b, "止", "to", "date", f->to);
+  if (!rc) rc = mw_web_page_text_input(b, "属地", "region", "text", f->region);
+  if (!rc) rc = mw_web_page_text_input(b, "起", "from", "date", f->from);
+  if (!rc) rc = mw_web_page_text_input(b, "止", "to", "date", f->to);
   if (!rc)
     rc = mw_buf_puts(b, "<button type=\"submit\">检索</button>\n</form>\n");
   return rc;
@@ -152,27 +126,15 @@ static int put_hit(struct mw_buf *b, const struct mw_web_req *r,
   return rc;
 }
 
+/* The link to page n with the same query. */
 static int page_link(struct mw_buf *b, const struct form *f, int64_t n,
                      const char *label, const char *rel) {
-  struct mw_buf url;
-  mw_buf_init(&url, 8192);
-  bool first = true;
-  char num[24];
-  snprintf(num, sizeof num, "%lld", (long long)n);
-  int rc = mw_buf_puts(&url, "/search");
-  if (!rc) rc = mw_web_page_query(&url, &first, "q", f->q);
-  if (!rc) rc = mw_web_page_query(&url, &first, "topic", f->topic);
-  if (!rc) rc = mw_web_page_query(&url, &first, "outlet", f->outlet);
-  if (!rc) rc = mw_web_page_query(&url, &first, "tier", f->tier);
-  if (!rc) rc = mw_web_page_query(&url, &first, "region", f->region);
-  if (!rc) rc = mw_web_page_query(&url, &first, "from", f->from);
-  if (!rc) rc = mw_web_page_query(&url, &first, "to", f->to);
-  if (!rc) rc = mw_web_page_query(&url, &first, "page", num);
-  if (!rc) rc = mw_buf_printf(b, "<a rel=\"%s\" href=\"", rel);
-  if (!rc) rc = mw_web_html(b, url.data);
-  if (!rc) rc = mw_buf_printf(b, "\">%s</a>\n", label);
-  mw_buf_cleanup(&url);
-  return rc;
+  const struct mw_web_page_param p[] = {
+      {"q", f->q},       {"topic", f->topic},   {"outlet", f->outlet},
+      {"tier", f->tier}, {"region", f->region}, {"from", f->from},
+      {"to", f->to}};
+  return mw_web_page_link(b, "/search", p, sizeof p / sizeof p[0], 8192, n,
+                          label, rel);
 }
 
 /* Builds the query from the form; a message for what is wrong. */
@@ -229,9 +191,10 @@ static int put_results(struct mw_buf *b, const struct form *f, int64_t page,
 }
 
 int mw_web_page_search(struct mw_web_req *r, struct mw_web_resp *o) {
-  struct form f = {arg(r, "q"),    arg(r, "topic"),  arg(r, "outlet"),
-                   arg(r, "tier"), arg(r, "region"), arg(r, "from"),
-                   arg(r, "to")};
+  struct form f = {mw_web_page_arg(r, "q"),      mw_web_page_arg(r, "topic"),
+                   mw_web_page_arg(r, "outlet"), mw_web_page_arg(r, "tier"),
+                   mw_web_page_arg(r, "region"), mw_web_page_arg(r, "from"),
+                   mw_web_page_arg(r, "to")};
   int64_t page = mw_web_page_number(r);
   struct mw_buf *b = &o->body;
   unsigned status = 200;

@@ -2,7 +2,8 @@
  * test_crawler.c: the scheduler and the fetcher (crawler/crawler.c,
  * crawler/fetch.c) against the fixture server: what every transfer must
  * obey (robots.txt, schemes on redirects, redirect limits, the body
- * ceiling after decompression, loopback policy), what the next poll is
+ * ceiling after decompression, the address policy of allow_loopback and
+ * allow_private_addresses, redirects included), what the next poll is
  * after 503 + Retry-After, conditional GETs, pausing and resuming, and a
  * loop that closes with no handle left.
  */
@@ -84,7 +85,7 @@ static void harness_init(struct harness *h, const char *base,
       .jitter_pct = 0,
       .backoff_max_s = 3600,
       .respect_robots = true,
-      .allow_private = true,
+      .allow_loopback = true, /* the fixture, and nothing else private */
   };
   for (; paths[h->n]; h->n++) {
     snprintf(h->urls[h->n], sizeof h->urls[h->n], "%s%s", base, paths[h->n]);
@@ -190,6 +191,8 @@ static void test_conditional_get(void **state) {
   mw_fixture_stop(fx);
 }
 
+/* Neither switch: loopback is refused before a socket is opened, with the
+ * address and the option that would allow it. */
 static void test_private_address_refused(void **state) {
   (void)state;
   struct mw_fixture *fx = start_fixture();
@@ -197,11 +200,98 @@ static void test_private_address_refused(void **state) {
   struct harness h;
   harness_init(&h, mw_fixture_base_url(fx), paths);
   h.conf.allow_private = false;
+  h.conf.allow_loopback = false;
   h.conf.respect_robots = false;
   harness_run(&h);
   assert_int_equal(h.out[0].status, MW_FETCH_DENIED);
-  assert_non_null(strstr(h.out[0].error, "127.0.0.1 is private or loopback"));
+  assert_non_null(strstr(h.out[0].error,
+                         "address 127.0.0.1 is loopback; set crawler "
+                         "allow_loopback (or allow_private_addresses) to "
+                         "fetch it"));
   assert_int_equal(mw_fixture_requests(fx, NULL), 0);
+  mw_fixture_stop(fx);
+}
+
+/* Redirects from the loopback fixture to addresses that are not public,
+ * each with the reason expected (issue 9). */
+static const struct {
+  const char *path;
+  const char *reason;
+} redirects_refused[] = {
+    {"/redirect/metadata.xml",
+     "address 169.254.169.254 is link-local; set crawler "
+     "allow_private_addresses to fetch it"},
+    {"/redirect/ten.xml",
+     "address 10.0.0.1 is private; set crawler allow_private_addresses"},
+    {"/redirect/mapped.xml",
+     "address ::ffff:192.168.0.1 is private; set crawler "
+     "allow_private_addresses"},
+    {"/redirect/rfc1918.xml", "address 172.16.0.1 is private;"},
+    {"/redirect/cgnat.xml",
+     "address 100.64.0.1 is shared (carrier-grade NAT);"},
+    {"/redirect/zero.xml", "address 0.0.0.0 is in 0.0.0.0/8 (this host);"},
+    {"/redirect/multicast.xml", "address 224.0.0.1 is multicast;"},
+    {"/redirect/ula.xml", "address fd00::1 is private (unique local"},
+    {"/redirect/linklocal6.xml", "address fe80::1 is link-local;"},
+    {"/redirect/nat64.xml",
+     "address 64:ff9b::a00:1 is a NAT64 address of a non-public IPv4"},
+};
+#define N_REFUSED (sizeof redirects_refused / sizeof redirects_refused[0])
+
+/* allow_loopback alone: the loopback fixture is fetched (redirects on it
+ * too), every redirect to another non-public address is refused when
+ * curl opens the socket, before any connection, and a redirect to another
+ * scheme is refused as ever. */
+static void test_allow_loopback_only(void **state) {
+  (void)state;
+  struct mw_fixture *fx = start_fixture();
+  const char *paths[N_REFUSED + 4];
+  paths[0] = "/ok.xml";
+  paths[1] = "/moved.xml";
+  paths[2] = "/redirect/gopher.xml";
+  for (size_t i = 0; i < N_REFUSED; i++)
+    paths[3 + i] = redirects_refused[i].path;
+  paths[N_REFUSED + 3] = NULL;
+  struct harness h;
+  harness_init(&h, mw_fixture_base_url(fx), paths);
+  h.conf.allow_private = false;
+  h.conf.allow_loopback = true;
+  harness_run(&h);
+
+  assert_int_equal(h.out[0].status, MW_FETCH_OK);
+  assert_int_equal(h.out[0].body_len, 249);
+  assert_int_equal(h.out[1].status, MW_FETCH_OK);
+  assert_non_null(strstr(h.out[1].final_url, "/ok.xml"));
+  assert_int_equal(h.out[2].status, MW_FETCH_DENIED);
+  assert_non_null(strstr(h.out[2].error, "scheme other than http or https"));
+  for (size_t i = 0; i < N_REFUSED; i++) {
+    const struct outcome *o = &h.out[3 + i];
+    if (o->status != MW_FETCH_DENIED || !strstr(o->error, h.urls[3 + i]) ||
+        !strstr(o->error, redirects_refused[i].reason))
+      fail_msg("%s: status %d, error '%s', expected '%s'",
+               redirects_refused[i].path, (int)o->status, o->error,
+               redirects_refused[i].reason);
+    /* The hop on loopback was made; the next one never was. */
+    assert_int_equal(mw_fixture_requests(fx, redirects_refused[i].path), 1);
+    assert_int_equal(h.out[3 + i].http, 302);
+  }
+  mw_fixture_stop(fx);
+}
+
+/* allow_private_addresses alone covers loopback too. */
+static void test_allow_private_includes_loopback(void **state) {
+  (void)state;
+  struct mw_fixture *fx = start_fixture();
+  const char *paths[] = {"/ok.xml", "/moved.xml", NULL};
+  struct harness h;
+  harness_init(&h, mw_fixture_base_url(fx), paths);
+  h.conf.allow_private = true;
+  h.conf.allow_loopback = false;
+  harness_run(&h);
+  assert_int_equal(h.out[0].status, MW_FETCH_OK);
+  assert_int_equal(h.out[0].body_len, 249);
+  assert_int_equal(h.out[1].status, MW_FETCH_OK);
+  assert_int_equal(mw_fixture_requests(fx, "/ok.xml"), 2);
   mw_fixture_stop(fx);
 }
 
@@ -403,6 +493,8 @@ int main(void) {
       cmocka_unit_test(test_policies),
       cmocka_unit_test(test_conditional_get),
       cmocka_unit_test(test_private_address_refused),
+      cmocka_unit_test(test_allow_loopback_only),
+      cmocka_unit_test(test_allow_private_includes_loopback),
       cmocka_unit_test(test_unreachable_host),
       cmocka_unit_test(test_pages),
       cmocka_unit_test(test_pause_resume),

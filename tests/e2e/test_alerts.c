@@ -90,7 +90,7 @@ static const char config_tmpl[] =
     "crawler:\n"
     "  per_host_delay_ms: 0\n"
     "  per_host_concurrency: 4\n"
-    "  allow_private_addresses: true\n"
+    "  allow_loopback: true\n"
     "outlets:\n"
     "  - name: 吉林省网上群众留言板\n"
     "    tier: new-media\n"

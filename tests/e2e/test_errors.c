@@ -86,7 +86,7 @@ static void test_bad_sources_recorded(void **state) {
   const char *base = mw_fixture_base_url(fx);
   snprintf(text, sizeof text,
            "storage: \"%s\"\n"
-           "crawler:\n  allow_private_addresses: true\n"
+           "crawler:\n  allow_loopback: true\n"
            "  per_host_delay_ms: 0\n  connect_timeout_ms: 2000\n"
            "outlets:\n"
            "  - name: 江北区生态环境局\n    tier: portal\n    sources:\n"
@@ -158,7 +158,7 @@ static void test_endless_pagination(void **state) {
   struct mw_fixture *fx = e2e_fixture(site);
   snprintf(text, sizeof text,
            "storage: \"%s\"\n"
-           "crawler:\n  allow_private_addresses: true\n  per_host_delay_ms: 0\n"
+           "crawler:\n  allow_loopback: true\n  per_host_delay_ms: 0\n"
            "  per_host_concurrency: 4\n"
            "outlets:\n  - name: 金溪镇人民政府\n    tier: county\n    sources:\n"
            "      - url: %s/endless/index.html\n        kind: html\n"

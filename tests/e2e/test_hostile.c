@@ -92,7 +92,7 @@ static void write_config(const char *cfg, const char *db, const char *base) {
       &b,
       "storage: \"%s\"\n"
       "crawler:\n"
-      "  allow_private_addresses: true\n"
+      "  allow_loopback: true\n"
       "  respect_robots: false\n"
       "  per_host_delay_ms: 0\n"
       "  per_host_concurrency: 32\n"

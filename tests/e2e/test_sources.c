@@ -19,7 +19,7 @@
 static void loopback_config(const struct e2e_scratch *d, char *cfg, size_t n) {
   e2e_path(d, "check.yaml", cfg, n);
   e2e_write_file(cfg,
-                 "crawler:\n  allow_private_addresses: true\n"
+                 "crawler:\n  allow_loopback: true\n"
                  "outlets:\n  - name: x\n    tier: city\n    sources:\n"
                  "      - url: http://127.0.0.1:9/x.xml\n");
 }
@@ -60,7 +60,7 @@ static void test_check_url_json(void **state) {
   /* Without --config the defaults refuse loopback, with a reason. */
   const char *strict[] = {"sources", "check", url, NULL};
   assert_int_equal(e2e_run(NULL, &err, strict), 1);
-  e2e_expect_in(err, "allow_private_addresses");
+  e2e_expect_in(err, "set crawler allow_loopback");
   free(err);
   mw_fixture_stop(fx);
   e2e_scratch_free(&d);

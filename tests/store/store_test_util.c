@@ -128,6 +128,40 @@ struct mw_store *tu_open_synced(const char *path, struct tu_config *tc) {
   return s;
 }
 
+void tu_store_open(struct tu_store *t) {
+  t->dir = tu_tmpdir();
+  t->path = tu_path(t->dir, "mw.db");
+  tu_config_three(&t->tc);
+  t->s = tu_open_synced(t->path, &t->tc);
+  int64_t ids[4];
+  tu_source_ids(t->s, ids, 4);
+  t->env = ids[0];
+  t->pol = ids[1];
+  t->jl = ids[2];
+  t->cc = ids[3];
+}
+
+void tu_store_close(struct tu_store *t) {
+  mw_store_close(t->s);
+  tu_rmtree(t->dir);
+  free(t->path);
+  free(t->dir);
+}
+
+int tu_store_setup(void **state) {
+  struct tu_store *t = calloc(1, sizeof *t);
+  assert_non_null(t);
+  tu_store_open(t);
+  *state = t;
+  return 0;
+}
+
+int tu_store_teardown(void **state) {
+  tu_store_close(*state);
+  free(*state);
+  return 0;
+}
+
 void tu_config_three(struct tu_config *c) {
   tu_config_init(c);
   c->sources[3] = (struct mw_source_conf){

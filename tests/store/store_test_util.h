@@ -1,5 +1,6 @@
 /* Helpers shared by the store tests: scratch folders, a hand-built config,
- * and a second connection to look at what the store wrote. */
+ * a store over it as a cmocka fixture, and a second connection to look at
+ * what the store wrote. */
 #ifndef MW_STORE_TEST_UTIL_H
 #define MW_STORE_TEST_UTIL_H
 
@@ -44,5 +45,21 @@ void tu_source_ids(struct mw_store *s, int64_t *ids, size_t n);
 
 /* Opens path with mw_store_open and syncs tc; fails the test on error. */
 struct mw_store *tu_open_synced(const char *path, struct tu_config *tc);
+
+/* A store of its own over tu_config_three, the fixture of most store
+ * tests: dir is a fresh folder, path its mw.db. */
+struct tu_store {
+  char *dir, *path;
+  struct tu_config tc;
+  struct mw_store *s;
+  int64_t env, pol, jl, cc; /* source ids: 人民日报 x2, 吉林日报, 长春日报 */
+};
+/* Fills t (the store synced, the source ids read); fails the test on
+ * error. tu_store_close closes the store and removes the folder. */
+void tu_store_open(struct tu_store *t);
+void tu_store_close(struct tu_store *t);
+/* cmocka setup and teardown: *state is a calloc'd struct tu_store. */
+int tu_store_setup(void **state);
+int tu_store_teardown(void **state);
 
 #endif

@@ -16,40 +16,7 @@
 
 #define T INT64_C(1683511200) /* 2023-05-08 10:00 +08 */
 
-struct fixture {
-  char *dir, *path;
-  struct tu_config tc;
-  struct mw_store *s;
-  int64_t env, pol, jl, cc; /* source ids: 人民日报 x2, 吉林日报, 长春日报 */
-};
-
-static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  f->dir = tu_tmpdir();
-  f->path = tu_path(f->dir, "mw.db");
-  tu_config_three(&f->tc);
-  f->s = tu_open_synced(f->path, &f->tc);
-  int64_t ids[4];
-  tu_source_ids(f->s, ids, 4);
-  f->env = ids[0];
-  f->pol = ids[1];
-  f->jl = ids[2];
-  f->cc = ids[3];
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  mw_store_close(f->s);
-  tu_rmtree(f->dir);
-  free(f->path);
-  free(f->dir);
-  free(f);
-  return 0;
-}
-
-static int64_t add_article(struct fixture *f, int64_t src, const char *url,
+static int64_t add_article(struct tu_store *f, int64_t src, const char *url,
                            int64_t fetched) {
   struct mw_err err = {0};
   struct mw_article a = {.source_id = src,
@@ -126,7 +93,7 @@ static void expect_fields(const struct mw_alert_rec *got,
 }
 
 static void test_alert_round_trip(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   struct mw_alert_rec in = full_alert();
   int64_t id = 0;
@@ -178,7 +145,7 @@ static void test_alert_round_trip(void **state) {
 }
 
 static void test_alert_errors(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   struct mw_alert_rec in = full_alert();
   int64_t id = 0, id2 = -1;
@@ -221,7 +188,7 @@ static void test_alert_errors(void **state) {
 }
 
 static void test_alert_by_key(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   struct mw_alert_rec in = full_alert();
   int64_t id;
@@ -258,7 +225,7 @@ static void test_alert_by_key(void **state) {
 
 /* Articles of one alert from three outlets, added out of time order. */
 static void test_alert_articles_and_outlets(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   struct mw_alert_rec in = full_alert();
   int64_t id;
@@ -316,7 +283,7 @@ static void test_alert_articles_and_outlets(void **state) {
 }
 
 /* Inserts an alert; returns its id. */
-static int64_t add_alert(struct fixture *f, const char *key, int level,
+static int64_t add_alert(struct tu_store *f, const char *key, int level,
                          const char *state, int64_t created, bool overdue) {
   struct mw_err err = {0};
   struct mw_alert_rec r = {.key = (char *)key,
@@ -332,7 +299,7 @@ static int64_t add_alert(struct fixture *f, const char *key, int level,
 }
 
 /* Lists with filter and checks the ids, in order (0-terminated). */
-static void expect_list(struct fixture *f, const struct mw_alert_filter *flt,
+static void expect_list(struct tu_store *f, const struct mw_alert_filter *flt,
                         const int64_t *want) {
   struct mw_err err = {0};
   struct mw_alert_rec *arr = NULL;
@@ -349,7 +316,7 @@ static void expect_list(struct fixture *f, const struct mw_alert_filter *flt,
 }
 
 static void test_alert_list_filters_and_order(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   int64_t a = add_alert(f, "article:1", 2, "new", T, false);
   int64_t b = add_alert(f, "article:2", 4, "assigned", T + 10, true);
   int64_t c = add_alert(f, "article:3", 2, "closed", T + 20, false);
@@ -410,7 +377,7 @@ static void test_alert_list_filters_and_order(void **state) {
 }
 
 static void test_alert_events_in_order(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t id = add_alert(f, "article:1", 3, "new", T, false);
   int64_t other = add_alert(f, "article:2", 1, "new", T, false);
@@ -480,7 +447,7 @@ static void test_alert_events_in_order(void **state) {
 }
 
 /* Lists silences at now and checks their ids in order (0-terminated). */
-static void expect_silences(struct fixture *f, int64_t now,
+static void expect_silences(struct tu_store *f, int64_t now,
                             const int64_t *want) {
   struct mw_err err = {0};
   struct mw_silence *arr = NULL;
@@ -494,7 +461,7 @@ static void expect_silences(struct fixture *f, int64_t now,
 }
 
 static void test_silences_window_and_end(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   struct mw_silence a = {.topic = "垃圾分类",
                          .starts = T + 100,
@@ -564,7 +531,7 @@ static void test_silences_window_and_end(void **state) {
 /* A story's copies stored before its alert was raised join it at once,
  * however many, and only those of that cluster. */
 static void test_alert_add_cluster(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t a1 = add_article(f, f->jl, "https://jl.cn/c1", T);
   int64_t a2 = add_article(f, f->cc, "https://cc.cn/c2", T + 10);
@@ -608,7 +575,8 @@ static void test_alert_add_cluster(void **state) {
 }
 
 int main(void) {
-#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define TEST(t) \
+  cmocka_unit_test_setup_teardown(t, tu_store_setup, tu_store_teardown)
   const struct CMUnitTest tests[] = {
       TEST(test_alert_round_trip),
       TEST(test_alert_errors),

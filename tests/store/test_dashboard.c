@@ -17,40 +17,7 @@
 #define T INT64_C(1683511200) /* 2023-05-08 10:00 +08 */
 #define H INT64_C(3600)
 
-struct fixture {
-  char *dir, *path;
-  struct tu_config tc;
-  struct mw_store *s;
-  int64_t env, pol, jl, cc;
-};
-
-static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  f->dir = tu_tmpdir();
-  f->path = tu_path(f->dir, "mw.db");
-  tu_config_three(&f->tc);
-  f->s = tu_open_synced(f->path, &f->tc);
-  int64_t ids[4];
-  tu_source_ids(f->s, ids, 4);
-  f->env = ids[0];
-  f->pol = ids[1];
-  f->jl = ids[2];
-  f->cc = ids[3];
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  mw_store_close(f->s);
-  tu_rmtree(f->dir);
-  free(f->path);
-  free(f->dir);
-  free(f);
-  return 0;
-}
-
-static int64_t add_article(struct fixture *f, int64_t src, const char *url,
+static int64_t add_article(struct tu_store *f, int64_t src, const char *url,
                            const char *title, int64_t published,
                            int64_t fetched) {
   /* published 0 here: the page gave no date. */
@@ -68,7 +35,7 @@ static int64_t add_article(struct fixture *f, int64_t src, const char *url,
   return id;
 }
 
-static int64_t add_alert(struct fixture *f, const char *key, int level,
+static int64_t add_alert(struct tu_store *f, const char *key, int level,
                          const char *state, const char *topic,
                          const char *region, int64_t created) {
   struct mw_alert_rec r = {.key = (char *)key,
@@ -87,7 +54,7 @@ static int64_t add_alert(struct fixture *f, const char *key, int level,
   return id;
 }
 
-static void add_event(struct fixture *f, int64_t alert, int64_t at,
+static void add_event(struct tu_store *f, int64_t alert, int64_t at,
                       const char *actor, const char *action, const char *to) {
   struct mw_alert_event e = {.alert_id = alert,
                              .at = at,
@@ -99,7 +66,7 @@ static void add_event(struct fixture *f, int64_t alert, int64_t at,
 }
 
 static void test_events_after(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t last = -1;
   assert_int_equal(mw_store_alert_event_last(f->s, &last, &err), MW_OK);
@@ -147,7 +114,7 @@ static void test_events_after(void **state) {
 }
 
 static void test_alert_articles(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t x = add_article(f, f->jl, "https://a/1", "吉林日报报道", T, T + 30);
   int64_t y = add_article(f, f->env, "https://a/2", "人民日报转载", 0, T + 10);
@@ -180,7 +147,7 @@ static void test_alert_articles(void **state) {
 }
 
 static void test_source_activity(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   add_article(f, f->jl, "https://a/1", "a", 0, T - 10 * H);
   add_article(f, f->jl, "https://a/2", "b", 0, T + H);
@@ -203,7 +170,7 @@ static void test_source_activity(void **state) {
   free(act);
 }
 
-static void record(struct fixture *f, int64_t src, bool ok, int64_t failures) {
+static void record(struct tu_store *f, int64_t src, bool ok, int64_t failures) {
   struct mw_fetch_record r = {.source_id = src,
                               .when = T,
                               .ok = ok,
@@ -215,7 +182,7 @@ static void record(struct fixture *f, int64_t src, bool ok, int64_t failures) {
 }
 
 static void test_metrics(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   struct mw_store_metrics m;
   assert_int_equal(mw_store_metrics(f->s, &m, &err), MW_OK);
@@ -278,7 +245,7 @@ static void test_metrics(void **state) {
 }
 
 /* Ids of the alerts f lists, highest level first, then newest. */
-static void expect_list(struct fixture *f, const struct mw_alert_filter *flt,
+static void expect_list(struct tu_store *f, const struct mw_alert_filter *flt,
                         size_t n, ...) {
   struct mw_alert_rec *arr;
   size_t got;
@@ -299,7 +266,7 @@ static void expect_list(struct fixture *f, const struct mw_alert_filter *flt,
 }
 
 static void test_alert_filter(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   int64_t a =
       add_alert(f, "k:a", 3, "new", "无废城市", "吉林省长春市朝阳区", T);
   int64_t b =
@@ -337,7 +304,7 @@ static void test_alert_filter(void **state) {
  * opening it adds migration 7, every article pending for the search index,
  * the counters starting from what the fetch log holds. */
 static void test_migrates_v6_store(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   record(f, f->env, true, 0);
   record(f, f->jl, false, 1);
@@ -378,12 +345,18 @@ static void test_migrates_v6_store(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_events_after, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_alert_articles, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_source_activity, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_alert_filter, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_migrates_v6_store, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_events_after, tu_store_setup,
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_alert_articles, tu_store_setup,
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_source_activity, tu_store_setup,
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_metrics, tu_store_setup,
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_alert_filter, tu_store_setup,
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_migrates_v6_store, tu_store_setup,
+                                      tu_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

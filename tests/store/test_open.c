@@ -1,5 +1,6 @@
 /* Tests store/open.c: creating and migrating a store, refusing paths it
- * cannot write (with no junk left behind), and batches. */
+ * cannot write (with no junk left behind), the modes of a new store's
+ * files, and batches. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -276,6 +277,53 @@ static void test_close_gathers_statistics(void **state) {
   free(dir);
 }
 
+/* The mode bits of path; fails the test when it is missing. */
+static mode_t mode_of(const char *path) {
+  struct stat sb;
+  if (stat(path, &sb) != 0) fail_msg("%s: missing", path);
+  return sb.st_mode & 07777;
+}
+
+/* A new store and its -wal and -shm are 0600 even under umask 022 (issue
+ * 9): the file holds password and session hashes and every alert. A file
+ * that existed keeps the mode its owner chose. */
+static void test_open_creates_owner_only(void **state) {
+  (void)state;
+  mode_t old = umask(022);
+  char *dir = tu_tmpdir();
+  char *path = tu_path(dir, "mw.db");
+  char *wal = tu_path(dir, "mw.db-wal");
+  char *shm = tu_path(dir, "mw.db-shm");
+  struct mw_err err = {0};
+  struct mw_store *s = NULL;
+  assert_int_equal(mw_store_open(path, &s, &err), MW_OK);
+  struct tu_config tc;
+  tu_config_init(&tc);
+  assert_int_equal(mw_store_sync_config(s, &tc.cfg, &err), MW_OK);
+  add_one(s, "https://www.people.com.cn/n1/2023/0508/c1-2.html");
+  /* Open: the WAL holds the writes and the index is mapped. */
+  assert_int_equal(mode_of(path), 0600);
+  assert_int_equal(mode_of(wal), 0600);
+  assert_int_equal(mode_of(shm), 0600);
+  mw_store_close(s);
+  assert_int_equal(mode_of(path), 0600);
+
+  /* An existing file is not chmod'ed, and a -wal made for it follows it. */
+  assert_int_equal(chmod(path, 0640), 0);
+  s = NULL;
+  assert_int_equal(mw_store_open(path, &s, &err), MW_OK);
+  add_one(s, "https://www.people.com.cn/n1/2023/0508/c1-3.html");
+  assert_int_equal(mode_of(path), 0640);
+  assert_int_equal(mode_of(wal), 0640);
+  mw_store_close(s);
+  umask(old);
+  tu_rmtree(dir);
+  free(shm);
+  free(wal);
+  free(path);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_open_creates_and_migrates_once),
@@ -287,6 +335,7 @@ int main(void) {
       cmocka_unit_test(test_open_readonly_file_fails),
       cmocka_unit_test(test_open_bad_arguments),
       cmocka_unit_test(test_batch_rollback_leaves_nothing),
+      cmocka_unit_test(test_open_creates_owner_only),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,10 +34,7 @@ static const char S4[] =
     "2021年是“十四五”开局之年，是深入打好污染防治攻坚战的启动之年。";
 
 struct fixture {
-  char *dir, *path;
-  struct tu_config tc;
-  struct mw_store *s;
-  int64_t env, pol, jl, cc;
+  struct tu_store t;
   int64_t id[6]; /* article ids, [1]..[5] */
 };
 
@@ -52,7 +49,7 @@ static int64_t add(struct fixture *f, int64_t src, const char *url,
   int64_t id;
   bool inserted;
   struct mw_err err = {0};
-  if (mw_store_add_article(f->s, &a, &id, &inserted, &err))
+  if (mw_store_add_article(f->t.s, &a, &id, &inserted, &err))
     fail_msg("add: %s", err.msg);
   assert_true(inserted);
   return id;
@@ -60,35 +57,30 @@ static int64_t add(struct fixture *f, int64_t src, const char *url,
 
 static int setup(void **state) {
   struct fixture *f = calloc(1, sizeof *f);
-  f->dir = tu_tmpdir();
-  f->path = tu_path(f->dir, "mw.db");
-  tu_config_three(&f->tc);
-  f->s = tu_open_synced(f->path, &f->tc);
-  int64_t ids[4];
-  tu_source_ids(f->s, ids, 4);
-  f->env = ids[0];
-  f->pol = ids[1];
-  f->jl = ids[2];
-  f->cc = ids[3];
+  tu_store_open(&f->t);
   struct mw_err err = {0};
-  f->id[1] = add(f, f->jl, "https://a/1",
+  f->id[1] = add(f, f->t.jl, "https://a/1",
                  "吉林省成立全域“无废城市”建设工作推进组", S1, T + 1 * H);
   f->id[2] =
-      add(f, f->env, "https://a/2", "深入打好污染防治攻坚战", S2, T + 2 * H);
-  f->id[3] = add(f, f->cc, "https://a/3", "长春市垃圾分类宣传", S3, T + 3 * H);
+      add(f, f->t.env, "https://a/2", "深入打好污染防治攻坚战", S2, T + 2 * H);
+  f->id[3] =
+      add(f, f->t.cc, "https://a/3", "长春市垃圾分类宣传", S3, T + 3 * H);
   f->id[4] =
-      add(f, f->pol, "https://a/4", "Operators AND \"quotes\" NEAR( star*",
+      add(f, f->t.pol, "https://a/4", "Operators AND \"quotes\" NEAR( star*",
           "a\"b AND NEAR(x y) c* 十四五 end", T + 4 * H);
-  f->id[5] = add(f, f->cc, "https://a/5", "启动之年", S4, T + 5 * H);
+  f->id[5] = add(f, f->t.cc, "https://a/5", "启动之年", S4, T + 5 * H);
   assert_int_equal(
-      mw_store_add_match(f->s, f->id[1], "无废城市", "无废城市", &err), MW_OK);
+      mw_store_add_match(f->t.s, f->id[1], "无废城市", "无废城市", &err),
+      MW_OK);
   assert_int_equal(
-      mw_store_add_match(f->s, f->id[2], "无废城市", "无废城市", &err), MW_OK);
-  assert_int_equal(mw_store_add_match(f->s, f->id[2], "攻坚", "攻坚战", &err),
+      mw_store_add_match(f->t.s, f->id[2], "无废城市", "无废城市", &err),
+      MW_OK);
+  assert_int_equal(mw_store_add_match(f->t.s, f->id[2], "攻坚", "攻坚战", &err),
                    MW_OK);
   assert_int_equal(
-      mw_store_add_match(f->s, f->id[3], "垃圾分类", "垃圾分类", &err), MW_OK);
-  assert_int_equal(mw_store_article_set_sensitivity(f->s, f->id[2], 3.0, 2,
+      mw_store_add_match(f->t.s, f->id[3], "垃圾分类", "垃圾分类", &err),
+      MW_OK);
+  assert_int_equal(mw_store_article_set_sensitivity(f->t.s, f->id[2], 3.0, 2,
                                                     "吉林省吉林市", &err),
                    MW_OK);
   *state = f;
@@ -100,17 +92,14 @@ static int setup_indexed(void **state) {
   struct fixture *f = *state;
   struct mw_err err = {0};
   size_t n;
-  assert_int_equal(mw_store_search_index(f->s, 100, &n, &err), MW_OK);
+  assert_int_equal(mw_store_search_index(f->t.s, 100, &n, &err), MW_OK);
   assert_int_equal(n, 5);
   return 0;
 }
 
 static int teardown(void **state) {
   struct fixture *f = *state;
-  mw_store_close(f->s);
-  tu_rmtree(f->dir);
-  free(f->path);
-  free(f->dir);
+  tu_store_close(&f->t);
   free(f);
   return 0;
 }
@@ -120,7 +109,7 @@ static void expect(struct fixture *f, const struct mw_search_query *q,
                    int64_t total, bool capped, size_t n, ...) {
   struct mw_search_result r;
   struct mw_err err = {0};
-  if (mw_store_search(f->s, q, &r, &err))
+  if (mw_store_search(f->t.s, q, &r, &err))
     fail_msg("search '%s': %s", q->q, err.msg);
   if (r.n != n) fail_msg("search '%s': %zu hits, expected %zu", q->q, r.n, n);
   va_list ap;
@@ -141,7 +130,7 @@ static void test_index_batches(void **state) {
   struct fixture *f = *state;
   struct mw_err err = {0};
   int64_t pending;
-  assert_int_equal(mw_store_search_pending(f->s, &pending, &err), MW_OK);
+  assert_int_equal(mw_store_search_pending(f->t.s, &pending, &err), MW_OK);
   assert_int_equal(pending, 5);
   /* Not indexed yet: the trigram index finds nothing... */
   expect(f, &(struct mw_search_query){.q = "无废城市"}, 0, false, 0);
@@ -149,34 +138,34 @@ static void test_index_batches(void **state) {
   expect(f, &(struct mw_search_query){.q = "污染"}, 3, false, 3, 5, 2, 1);
 
   size_t n = 99;
-  assert_int_equal(mw_store_search_index(f->s, 2, &n, &err), MW_OK);
+  assert_int_equal(mw_store_search_index(f->t.s, 2, &n, &err), MW_OK);
   assert_int_equal(n, 2);
-  assert_int_equal(mw_store_search_pending(f->s, &pending, &err), MW_OK);
+  assert_int_equal(mw_store_search_pending(f->t.s, &pending, &err), MW_OK);
   assert_int_equal(pending, 3);
   expect(f, &(struct mw_search_query){.q = "无废城市"}, 2, false, 2, 2, 1);
   /* Inside a caller's batch too. */
-  assert_int_equal(mw_store_begin(f->s, &err), MW_OK);
-  assert_int_equal(mw_store_search_index(f->s, 100, &n, &err), MW_OK);
-  assert_int_equal(mw_store_commit(f->s, &err), MW_OK);
+  assert_int_equal(mw_store_begin(f->t.s, &err), MW_OK);
+  assert_int_equal(mw_store_search_index(f->t.s, 100, &n, &err), MW_OK);
+  assert_int_equal(mw_store_commit(f->t.s, &err), MW_OK);
   assert_int_equal(n, 3);
-  assert_int_equal(mw_store_search_index(f->s, 100, &n, &err), MW_OK);
+  assert_int_equal(mw_store_search_index(f->t.s, 100, &n, &err), MW_OK);
   assert_int_equal(n, 0);
-  assert_int_equal(mw_store_search_index(f->s, 0, NULL, &err), MW_OK);
-  assert_int_equal(mw_store_search_pending(f->s, &pending, &err), MW_OK);
+  assert_int_equal(mw_store_search_index(f->t.s, 0, NULL, &err), MW_OK);
+  assert_int_equal(mw_store_search_pending(f->t.s, &pending, &err), MW_OK);
   assert_int_equal(pending, 0);
   assert_int_equal(
-      tu_query_int(f->path, "SELECT indexed_through FROM search_state"),
+      tu_query_int(f->t.path, "SELECT indexed_through FROM search_state"),
       f->id[5]);
   /* A new article is pending until the next batch. */
-  add(f, f->jl, "https://a/6", "新的“无废城市”简报", S2, T + 6 * H);
-  assert_int_equal(mw_store_search_pending(f->s, &pending, &err), MW_OK);
+  add(f, f->t.jl, "https://a/6", "新的“无废城市”简报", S2, T + 6 * H);
+  assert_int_equal(mw_store_search_pending(f->t.s, &pending, &err), MW_OK);
   assert_int_equal(pending, 1);
   expect(f, &(struct mw_search_query){.q = "无废城市"}, 2, false, 2, 2, 1);
-  assert_int_equal(mw_store_search_index(f->s, 10, &n, &err), MW_OK);
+  assert_int_equal(mw_store_search_index(f->t.s, 10, &n, &err), MW_OK);
   assert_int_equal(n, 1);
   struct mw_search_result r;
   assert_int_equal(
-      mw_store_search(f->s, &(struct mw_search_query){.q = "无废城市"}, &r,
+      mw_store_search(f->t.s, &(struct mw_search_query){.q = "无废城市"}, &r,
                       &err),
       MW_OK);
   assert_int_equal(r.n, 3);
@@ -189,7 +178,7 @@ static void test_long_words_and_marks(void **state) {
   struct mw_err err = {0};
   struct mw_search_result r;
   assert_int_equal(
-      mw_store_search(f->s, &(struct mw_search_query){.q = "无废城市"}, &r,
+      mw_store_search(f->t.s, &(struct mw_search_query){.q = "无废城市"}, &r,
                       &err),
       MW_OK);
   assert_int_equal(r.n, 2);
@@ -231,7 +220,7 @@ static void test_short_words(void **state) {
   struct mw_search_result r;
   /* 污染: two characters, below a trigram. */
   assert_int_equal(
-      mw_store_search(f->s, &(struct mw_search_query){.q = "污染"}, &r, &err),
+      mw_store_search(f->t.s, &(struct mw_search_query){.q = "污染"}, &r, &err),
       MW_OK);
   assert_int_equal(r.n, 3);
   assert_int_equal(r.total, 3);
@@ -255,8 +244,8 @@ static void test_short_words(void **state) {
   /* A long word and a short one: the trigram index, then instr; FTS5
    * marks the long word, the short one is marked as well. */
   assert_int_equal(
-      mw_store_search(f->s, &(struct mw_search_query){.q = "污染 无废城市"}, &r,
-                      &err),
+      mw_store_search(f->t.s, &(struct mw_search_query){.q = "污染 无废城市"},
+                      &r, &err),
       MW_OK);
   assert_int_equal(r.n, 2);
   assert_int_equal(r.hits[0].id, f->id[2]);
@@ -362,27 +351,29 @@ static void test_bad_queries(void **state) {
                        big};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     assert_int_equal(
-        mw_store_search(f->s, &(struct mw_search_query){.q = bad[i]}, &r, &err),
+        mw_store_search(f->t.s, &(struct mw_search_query){.q = bad[i]}, &r,
+                        &err),
         MW_EINVAL);
     assert_int_equal(r.n, 0);
     assert_null(r.hits);
   }
   assert_int_equal(
-      mw_store_search(f->s, &(struct mw_search_query){.q = NULL}, &r, &err),
+      mw_store_search(f->t.s, &(struct mw_search_query){.q = NULL}, &r, &err),
       MW_EINVAL);
-  assert_int_equal(mw_store_search(f->s, NULL, &r, &err), MW_EINVAL);
+  assert_int_equal(mw_store_search(f->t.s, NULL, &r, &err), MW_EINVAL);
   assert_int_equal(
-      mw_store_search(
-          f->s, &(struct mw_search_query){.q = "污染", .limit = 101}, &r, &err),
+      mw_store_search(f->t.s,
+                      &(struct mw_search_query){.q = "污染", .limit = 101}, &r,
+                      &err),
       MW_EINVAL);
   assert_int_equal(
-      mw_store_search(f->s, &(struct mw_search_query){.q = "污染", .tier = 7},
+      mw_store_search(f->t.s, &(struct mw_search_query){.q = "污染", .tier = 7},
                       &r, &err),
       MW_EINVAL);
   assert_int_equal(
       mw_store_search(
-          f->s, &(struct mw_search_query){.q = "污染", .from = 10, .to = 5}, &r,
-          &err),
+          f->t.s, &(struct mw_search_query){.q = "污染", .from = 10, .to = 5},
+          &r, &err),
       MW_EINVAL);
   /* 256 bytes and 8 words are fine. */
   big[256] = '\0';
@@ -394,33 +385,34 @@ static void test_count_cap(void **state) {
   struct fixture *f = *state;
   struct mw_err err = {0};
   enum { N = MW_SEARCH_COUNT_CAP + 5 };
-  assert_int_equal(mw_store_begin(f->s, &err), MW_OK);
+  assert_int_equal(mw_store_begin(f->t.s, &err), MW_OK);
   int64_t last = 0;
   for (int i = 0; i < N; i++) {
     char url[64], text[96];
     snprintf(url, sizeof url, "https://bulk/%d", i);
     snprintf(text, sizeof text, "批量文章甲乙丙丁第%d篇", i);
-    last = add(f, f->cc, url, "批量", text, T + 10 * H + i);
+    last = add(f, f->t.cc, url, "批量", text, T + 10 * H + i);
   }
-  assert_int_equal(mw_store_commit(f->s, &err), MW_OK);
+  assert_int_equal(mw_store_commit(f->t.s, &err), MW_OK);
   /* Past 10,000 pending, counted by the difference of ids. */
   int64_t pending;
-  assert_int_equal(mw_store_search_pending(f->s, &pending, &err), MW_OK);
+  assert_int_equal(mw_store_search_pending(f->t.s, &pending, &err), MW_OK);
   assert_int_equal(pending, N);
   /* At most 500 per call, so the write lock is held briefly. */
   size_t n, done = 0;
-  assert_int_equal(mw_store_search_index(f->s, 20000, &n, &err), MW_OK);
+  assert_int_equal(mw_store_search_index(f->t.s, 20000, &n, &err), MW_OK);
   assert_int_equal(n, 500);
   do {
     done += n;
-    assert_int_equal(mw_store_search_index(f->s, 20000, &n, &err), MW_OK);
+    assert_int_equal(mw_store_search_index(f->t.s, 20000, &n, &err), MW_OK);
   } while (n);
   assert_int_equal(done, N);
-  assert_int_equal(mw_store_search_pending(f->s, &pending, &err), MW_OK);
+  assert_int_equal(mw_store_search_pending(f->t.s, &pending, &err), MW_OK);
   assert_int_equal(pending, 0);
   struct mw_search_result r;
   assert_int_equal(
-      mw_store_search(f->s, &(struct mw_search_query){.q = "甲乙丙"}, &r, &err),
+      mw_store_search(f->t.s, &(struct mw_search_query){.q = "甲乙丙"}, &r,
+                      &err),
       MW_OK);
   assert_int_equal(r.n, 20);
   assert_int_equal(r.total, MW_SEARCH_COUNT_CAP);
@@ -428,22 +420,36 @@ static void test_count_cap(void **state) {
   assert_int_equal(r.hits[0].id, last);
   assert_int_equal(r.hits[19].id, last - 19);
   mw_search_result_cleanup(&r);
-  /* Filtered and short-word counts stop at the cap too. */
+  /* Filtered and short-word counts stop at a cap too. */
   assert_int_equal(
       mw_store_search(
-          f->s,
+          f->t.s,
           &(struct mw_search_query){
               .q = "乙丙", .outlet = "长春日报", .limit = 100, .offset = 100},
           &r, &err),
       MW_OK);
   assert_int_equal(r.n, 100);
   assert_int_equal(r.hits[0].id, last - 100);
+  /* Rows checked one by one are counted to 1,000 only... */
+  assert_int_equal(r.total, 1000);
+  assert_true(r.total_capped);
+  mw_search_result_cleanup(&r);
+  /* ...unless the page itself lies past that. */
+  assert_int_equal(
+      mw_store_search(
+          f->t.s,
+          &(struct mw_search_query){
+              .q = "乙丙", .outlet = "长春日报", .limit = 100, .offset = 1000},
+          &r, &err),
+      MW_OK);
+  assert_int_equal(r.n, 100);
+  assert_int_equal(r.hits[0].id, last - 1000);
   assert_int_equal(r.total, MW_SEARCH_COUNT_CAP);
   assert_true(r.total_capped);
   mw_search_result_cleanup(&r);
   /* Past the cap: no page. */
   assert_int_equal(
-      mw_store_search(f->s,
+      mw_store_search(f->t.s,
                       &(struct mw_search_query){.q = "甲乙丙",
                                                 .offset = MW_SEARCH_COUNT_CAP},
                       &r, &err),

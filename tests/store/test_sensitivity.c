@@ -19,42 +19,9 @@
 #define CC "吉林省长春市"
 #define JL "吉林省吉林市"
 
-struct fixture {
-  char *dir, *path;
-  struct tu_config tc;
-  struct mw_store *s;
-  int64_t env, pol, jl, cc; /* source ids: 人民日报 x2, 吉林日报, 长春日报 */
-};
-
-static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
-  f->dir = tu_tmpdir();
-  f->path = tu_path(f->dir, "mw.db");
-  tu_config_three(&f->tc);
-  f->s = tu_open_synced(f->path, &f->tc);
-  int64_t ids[4];
-  tu_source_ids(f->s, ids, 4);
-  f->env = ids[0];
-  f->pol = ids[1];
-  f->jl = ids[2];
-  f->cc = ids[3];
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  mw_store_close(f->s);
-  tu_rmtree(f->dir);
-  free(f->path);
-  free(f->dir);
-  free(f);
-  return 0;
-}
-
 /* Stores one article (hashed when simhash is not 0), with its topic and
  * sensitivity; returns its id. */
-static int64_t add(struct fixture *f, int64_t src, const char *url,
+static int64_t add(struct tu_store *f, int64_t src, const char *url,
                    int64_t fetched, const char *topic, int level,
                    const char *region, uint64_t simhash) {
   struct mw_err err = {0};
@@ -78,7 +45,7 @@ static int64_t add(struct fixture *f, int64_t src, const char *url,
   return id;
 }
 
-static int64_t region_outlets(struct fixture *f, const char *topic,
+static int64_t region_outlets(struct tu_store *f, const char *topic,
                               const char *region, int64_t since) {
   struct mw_err err = {0};
   int64_t n = -1;
@@ -87,7 +54,7 @@ static int64_t region_outlets(struct fixture *f, const char *topic,
   return n;
 }
 
-static int64_t mentions(struct fixture *f, const char *topic, int64_t from,
+static int64_t mentions(struct tu_store *f, const char *topic, int64_t from,
                         int64_t to) {
   struct mw_err err = {0};
   int64_t n = -1;
@@ -97,7 +64,7 @@ static int64_t mentions(struct fixture *f, const char *topic, int64_t from,
 }
 
 static void test_set_sensitivity_stores_columns(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t id = add(f, f->env, "https://p.cn/s1", T, NULL, 0, NULL, 0);
   char sql[200];
@@ -147,7 +114,7 @@ static void test_set_sensitivity_stores_columns(void **state) {
 
 /* The regional spread set: who counts, by outlet, level, region, topic and
  * first-seen time. */
-static void add_region_set(struct fixture *f) {
+static void add_region_set(struct tu_store *f) {
   add(f, f->env, "https://p.cn/r1", T, "无废城市", 2, CC, 0);
   /* The same outlet through another feed: still one outlet. */
   add(f, f->pol, "https://p.cn/r2", T + 10, "无废城市", 1, CC, 0);
@@ -161,7 +128,7 @@ static void add_region_set(struct fixture *f) {
 }
 
 static void test_region_outlets_since_exact(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   add_region_set(f);
   assert_int_equal(region_outlets(f, "无废城市", CC, T), 1);
   assert_int_equal(region_outlets(f, "无废城市", CC, T - 100), 2);
@@ -187,7 +154,7 @@ static void test_region_outlets_since_exact(void **state) {
 }
 
 static void test_topic_mentions_exact(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   add_region_set(f);
   /* r1, r2, r4 in [T, T+40); r6 at T+40 is the next period's. */
   assert_int_equal(mentions(f, "无废城市", T, T + 40), 3);
@@ -211,7 +178,7 @@ static void test_topic_mentions_exact(void **state) {
 }
 
 static void test_cluster_outlets_since_exact(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   const uint64_t h = UINT64_C(0x5a5a00ff12345678);
   add(f, f->env, "https://p.cn/c1", T, "无废城市", 2, CC, h);
@@ -250,7 +217,7 @@ static void test_cluster_outlets_since_exact(void **state) {
 /* A version 4 file (the schema before alerts) with articles: opening it
  * adds the columns and tables and keeps every article and match. */
 static void test_migrates_v4_store(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t a1 = add(f, f->env, "https://p.cn/m1", T, "无废城市", 0, NULL, 0);
   add(f, f->jl, "https://jl.cn/m2", T + 5, "垃圾分类", 0, NULL, 0);
@@ -300,14 +267,15 @@ static void test_migrates_v4_store(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_set_sensitivity_stores_columns,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_region_outlets_since_exact, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_topic_mentions_exact, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_cluster_outlets_since_exact, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_migrates_v4_store, setup, teardown),
+                                      tu_store_setup, tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_region_outlets_since_exact,
+                                      tu_store_setup, tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_topic_mentions_exact, tu_store_setup,
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_cluster_outlets_since_exact,
+                                      tu_store_setup, tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_migrates_v4_store, tu_store_setup,
+                                      tu_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,28 +19,14 @@
 #define CSRF "cc33cc33cc33cc33cc33cc33cc33cc33cc33cc33cc33cc33cc33cc33cc33cc33"
 #define HASH "$6$salt$abcdefghijklmnop"
 
-struct fixture {
-  char *dir, *path;
-  struct mw_store *s;
-};
-
+/* A store with no sources: users and sessions stand alone. */
 static int setup(void **state) {
-  struct fixture *f = calloc(1, sizeof *f);
+  struct tu_store *f = calloc(1, sizeof *f);
   f->dir = tu_tmpdir();
   f->path = tu_path(f->dir, "mw.db");
   struct mw_err err = {0};
   if (mw_store_open(f->path, &f->s, &err)) fail_msg("open: %s", err.msg);
   *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  struct fixture *f = *state;
-  mw_store_close(f->s);
-  tu_rmtree(f->dir);
-  free(f->path);
-  free(f->dir);
-  free(f);
   return 0;
 }
 
@@ -68,7 +54,7 @@ static void test_roles(void **state) {
 }
 
 static void test_add_get_list(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   assert_int_equal(mw_store_user_add(f->s, "张三", MW_ROLE_DUTY, HASH, T, &err),
                    MW_OK);
@@ -99,7 +85,7 @@ static void test_add_get_list(void **state) {
 }
 
 static void test_duplicate_and_bad_names(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   assert_int_equal(
       mw_store_user_add(f->s, "wang", MW_ROLE_VIEWER, HASH, T, &err), MW_OK);
@@ -131,7 +117,7 @@ static void test_duplicate_and_bad_names(void **state) {
 }
 
 /* Adds user name and returns its id. */
-static int64_t add_user(struct fixture *f, const char *name,
+static int64_t add_user(struct tu_store *f, const char *name,
                         enum mw_user_role role) {
   struct mw_err err = {0};
   assert_int_equal(mw_store_user_add(f->s, name, role, HASH, T, &err), MW_OK);
@@ -143,7 +129,7 @@ static int64_t add_user(struct fixture *f, const char *name,
 }
 
 static void test_sessions(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t id = add_user(f, "duty1", MW_ROLE_DUTY);
   assert_int_equal(
@@ -201,7 +187,7 @@ static void test_sessions(void **state) {
 }
 
 static void test_password_change_ends_sessions(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t a = add_user(f, "a", MW_ROLE_ADMIN);
   int64_t b = add_user(f, "b", MW_ROLE_DUTY);
@@ -227,7 +213,7 @@ static void test_password_change_ends_sessions(void **state) {
 }
 
 static void test_remove_user(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t a = add_user(f, "gone", MW_ROLE_DUTY);
   assert_int_equal(mw_store_session_add(f->s, TOK1, a, CSRF, T, T + 60, &err),
@@ -245,7 +231,7 @@ static void test_remove_user(void **state) {
 }
 
 static void test_sessions_expire(void **state) {
-  struct fixture *f = *state;
+  struct tu_store *f = *state;
   struct mw_err err = {0};
   int64_t a = add_user(f, "u", MW_ROLE_VIEWER);
   assert_int_equal(mw_store_session_add(f->s, TOK1, a, CSRF, T, T + 60, &err),
@@ -265,14 +251,17 @@ static void test_sessions_expire(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roles),
-      cmocka_unit_test_setup_teardown(test_add_get_list, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_add_get_list, setup,
+                                      tu_store_teardown),
       cmocka_unit_test_setup_teardown(test_duplicate_and_bad_names, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_sessions, setup, tu_store_teardown),
       cmocka_unit_test_setup_teardown(test_password_change_ends_sessions, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_remove_user, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_sessions_expire, setup, teardown),
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_remove_user, setup,
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_sessions_expire, setup,
+                                      tu_store_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

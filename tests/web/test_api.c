@@ -18,18 +18,6 @@
 #include "report/report.h"
 #include "tests/web/test_api_fixture.h"
 
-static json_t *at(json_t *arr, size_t i) {
-  json_t *v = json_array_get(arr, i);
-  if (!v) fail_msg("no element %zu", i);
-  return v;
-}
-
-static json_t *member(json_t *j, const char *key) {
-  json_t *v = json_object_get(j, key);
-  if (!v) fail_msg("no member %s", key);
-  return v;
-}
-
 /* ------------------------------------------------------------- coverage */
 
 static void check_row(json_t *row, const char *key, const char *name,
@@ -41,7 +29,7 @@ static void check_row(json_t *row, const char *key, const char *name,
 static void test_coverage_week(void **state) {
   struct ta *f = *state;
   json_t *j = ta_get(f, "/api/coverage?week=2026-W48", &f->viewer, 200);
-  json_t *p = member(j, "period");
+  json_t *p = ta_member(j, "period");
   assert_int_equal(ta_int(p, "from"), TA_MON);
   assert_int_equal(ta_int(p, "to"), TA_MON + 7 * TA_D);
   assert_string_equal(ta_str(p, "label"), "2026-W48");
@@ -50,39 +38,39 @@ static void test_coverage_week(void **state) {
   assert_int_equal(ta_int(j, "total"), 3);
   assert_int_equal(ta_int(j, "previous_total"), 1);
 
-  json_t *tiers = member(j, "by_tier");
+  json_t *tiers = ta_member(j, "by_tier");
   assert_int_equal(json_array_size(tiers), 3);
-  check_row(at(tiers, 0), "tier", "central", 1);
-  assert_string_equal(ta_str(at(tiers, 0), "tier_zh"), "中央媒体");
-  check_row(at(tiers, 1), "tier", "provincial", 1);
-  check_row(at(tiers, 2), "tier", "city", 1);
+  check_row(ta_at(tiers, 0), "tier", "central", 1);
+  assert_string_equal(ta_str(ta_at(tiers, 0), "tier_zh"), "中央媒体");
+  check_row(ta_at(tiers, 1), "tier", "provincial", 1);
+  check_row(ta_at(tiers, 2), "tier", "city", 1);
 
   /* Every configured outlet; ties keep the config's order. */
-  json_t *outlets = member(j, "by_outlet");
+  json_t *outlets = ta_member(j, "by_outlet");
   assert_int_equal(json_array_size(outlets), 3);
-  check_row(at(outlets, 0), "outlet", "人民日报", 1);
-  assert_string_equal(ta_str(at(outlets, 0), "tier"), "central");
-  check_row(at(outlets, 1), "outlet", "吉林日报", 1);
-  check_row(at(outlets, 2), "outlet", "长春日报", 1);
-  assert_string_equal(ta_str(at(outlets, 2), "tier"), "city");
+  check_row(ta_at(outlets, 0), "outlet", "人民日报", 1);
+  assert_string_equal(ta_str(ta_at(outlets, 0), "tier"), "central");
+  check_row(ta_at(outlets, 1), "outlet", "吉林日报", 1);
+  check_row(ta_at(outlets, 2), "outlet", "长春日报", 1);
+  assert_string_equal(ta_str(ta_at(outlets, 2), "tier"), "city");
 
-  json_t *topics = member(j, "by_topic");
+  json_t *topics = ta_member(j, "by_topic");
   assert_int_equal(json_array_size(topics), 2);
-  check_row(at(topics, 0), "topic", "无废城市", 2);
-  check_row(at(topics, 1), "topic", "垃圾分类", 1);
+  check_row(ta_at(topics, 0), "topic", "无废城市", 2);
+  check_row(ta_at(topics, 1), "topic", "垃圾分类", 1);
 
-  json_t *daily = member(j, "daily");
+  json_t *daily = ta_member(j, "daily");
   assert_int_equal(json_array_size(daily), 7);
-  check_row(at(daily, 0), "day", "2026-11-23", 1);
-  check_row(at(daily, 1), "day", "2026-11-24", 2);
-  check_row(at(daily, 2), "day", "2026-11-25", 0);
-  check_row(at(daily, 6), "day", "2026-11-29", 0);
+  check_row(ta_at(daily, 0), "day", "2026-11-23", 1);
+  check_row(ta_at(daily, 1), "day", "2026-11-24", 2);
+  check_row(ta_at(daily, 2), "day", "2026-11-25", 0);
+  check_row(ta_at(daily, 6), "day", "2026-11-29", 0);
 
   /* Wednesday 10:00 of the week: 58 of 168 hours gone, 2 * 58 / 168
    * rounds up to 1 expected, and 1 is there. */
-  json_t *targets = member(j, "targets");
+  json_t *targets = ta_member(j, "targets");
   assert_int_equal(json_array_size(targets), 1);
-  json_t *t = at(targets, 0);
+  json_t *t = ta_at(targets, 0);
   assert_string_equal(ta_str(t, "name"), "中央媒体每周至少2篇");
   assert_int_equal(ta_int(t, "count"), 1);
   assert_int_equal(ta_int(t, "min"), 2);
@@ -94,7 +82,7 @@ static void test_coverage_week(void **state) {
 
   /* No argument: the week holding now. */
   j = ta_get(f, "/api/coverage", &f->viewer, 200);
-  assert_string_equal(ta_str(member(j, "period"), "label"), "2026-W48");
+  assert_string_equal(ta_str(ta_member(j, "period"), "label"), "2026-W48");
   assert_int_equal(ta_int(j, "total"), 3);
   json_decref(j);
 }
@@ -105,38 +93,36 @@ static void test_coverage_past_and_ranges(void **state) {
   json_t *j = ta_get(f, "/api/coverage?week=2026-W47", &f->viewer, 200);
   assert_int_equal(ta_int(j, "total"), 1);
   assert_int_equal(ta_int(j, "previous_total"), 0);
-  json_t *t = at(member(j, "targets"), 0);
+  json_t *t = ta_at(ta_member(j, "targets"), 0);
   assert_int_equal(ta_int(t, "count"), 1);
   assert_string_equal(ta_str(t, "status"), "missed");
   assert_string_equal(ta_str(t, "status_zh"), "未达标");
   assert_int_equal(ta_int(t, "expected"), 2);
-  check_row(at(member(j, "by_topic"), 0), "topic", "垃圾分类", 1);
-  check_row(at(member(j, "by_topic"), 1), "topic", "无废城市", 0);
+  check_row(ta_at(ta_member(j, "by_topic"), 0), "topic", "垃圾分类", 1);
+  check_row(ta_at(ta_member(j, "by_topic"), 1), "topic", "无废城市", 0);
   json_decref(j);
 
   j = ta_get(f, "/api/coverage?from=2026-11-24&to=2026-11-24", &f->viewer, 200);
-  assert_string_equal(ta_str(member(j, "period"), "label"),
+  assert_string_equal(ta_str(ta_member(j, "period"), "label"),
                       "2026-11-24 至 2026-11-24");
   assert_int_equal(ta_int(j, "total"), 2);
   assert_int_equal(ta_int(j, "previous_total"), 1); /* 11-23 */
-  json_t *daily = member(j, "daily");
+  json_t *daily = ta_member(j, "daily");
   assert_int_equal(json_array_size(daily), 1);
-  check_row(at(daily, 0), "day", "2026-11-24", 2);
+  check_row(ta_at(daily, 0), "day", "2026-11-24", 2);
   json_decref(j);
 
   j = ta_get(f, "/api/coverage?month=2026-11", &f->viewer, 200);
-  assert_string_equal(ta_str(member(j, "period"), "label"), "2026-11");
+  assert_string_equal(ta_str(ta_member(j, "period"), "label"), "2026-11");
   assert_int_equal(ta_int(j, "total"), 4);
   assert_int_equal(ta_int(j, "previous_total"), 0);
-  assert_int_equal(json_array_size(member(j, "daily")), 30);
+  assert_int_equal(json_array_size(ta_member(j, "daily")), 30);
   json_decref(j);
 }
 
 static void test_coverage_bad_period(void **state) {
   struct ta *f = *state;
-  static const struct {
-    const char *path, *part;
-  } bad[] = {
+  static const struct ta_bad bad[] = {
       {"/api/coverage?week=2026-W99", "week"},
       {"/api/coverage?week=soon", "week"},
       {"/api/coverage?month=2026-13", "month"},
@@ -145,10 +131,7 @@ static void test_coverage_bad_period(void **state) {
       {"/api/coverage?from=2026-11-31&to=2026-12-01", "2026-11-31"},
       {"/api/coverage?week=2026-W47&month=2026-11", "one of"},
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    struct wt_req q = {.path = bad[i].path, .session = &f->viewer};
-    ta_expect_error(f, &q, 400, "invalid", bad[i].part);
-  }
+  ta_expect_invalid(f, bad, sizeof bad / sizeof bad[0]);
 }
 
 /* --------------------------------------------------------------- search */
@@ -160,16 +143,16 @@ static void test_search_filters(void **state) {
   snprintf(path, sizeof path, "/api/search?q=%s", q);
   json_t *j = ta_get(f, path, &f->viewer, 200);
   assert_int_equal(ta_int(j, "total"), 3);
-  assert_false(json_is_true(member(j, "total_capped")));
+  assert_false(json_is_true(ta_member(j, "total_capped")));
   assert_int_equal(ta_int(j, "page"), 1);
   assert_int_equal(ta_int(j, "per_page"), 20);
-  json_t *hits = member(j, "hits");
+  json_t *hits = ta_member(j, "hits");
   assert_int_equal(json_array_size(hits), 3);
   /* Newest (last stored) first. */
-  assert_int_equal(ta_int(at(hits, 0), "id"), f->art[2]);
-  assert_int_equal(ta_int(at(hits, 1), "id"), f->art[1]);
-  assert_int_equal(ta_int(at(hits, 2), "id"), f->art[3]);
-  json_t *h = at(hits, 1);
+  assert_int_equal(ta_int(ta_at(hits, 0), "id"), f->art[2]);
+  assert_int_equal(ta_int(ta_at(hits, 1), "id"), f->art[1]);
+  assert_int_equal(ta_int(ta_at(hits, 2), "id"), f->art[3]);
+  json_t *h = ta_at(hits, 1);
   assert_string_equal(ta_str(h, "title"), "长春市垃圾分类宣传周启动");
   assert_string_equal(ta_str(h, "title_html"),
                       "长春市<mark>垃圾分类</mark>宣传周启动");
@@ -177,8 +160,8 @@ static void test_search_filters(void **state) {
   assert_string_equal(ta_str(h, "outlet"), "吉林日报");
   assert_string_equal(ta_str(h, "tier"), "provincial");
   assert_string_equal(ta_str(h, "region"), "吉林省");
-  assert_int_equal(json_array_size(member(h, "topics")), 1);
-  assert_string_equal(json_string_value(at(member(h, "topics"), 0)),
+  assert_int_equal(json_array_size(ta_member(h, "topics")), 1);
+  assert_string_equal(json_string_value(ta_at(ta_member(h, "topics"), 0)),
                       "垃圾分类");
   assert_int_equal(ta_int(h, "published"), TA_MON + TA_D + 15 * TA_H);
   assert_string_equal(ta_str(h, "published_text"), "2026-11-24 15:00");
@@ -196,19 +179,19 @@ static void test_search_filters(void **state) {
   snprintf(path, sizeof path, "/api/search?q=%s&outlet=%s", q, outlet);
   j = ta_get(f, path, &f->viewer, 200);
   assert_int_equal(ta_int(j, "total"), 1);
-  assert_int_equal(ta_int(at(member(j, "hits"), 0), "id"), f->art[1]);
+  assert_int_equal(ta_int(ta_at(ta_member(j, "hits"), 0), "id"), f->art[1]);
   json_decref(j);
   snprintf(path, sizeof path, "/api/search?q=%s&tier=city", q);
   j = ta_get(f, path, &f->viewer, 200);
   assert_int_equal(ta_int(j, "total"), 1);
-  assert_int_equal(ta_int(at(member(j, "hits"), 0), "id"), f->art[2]);
+  assert_int_equal(ta_int(ta_at(ta_member(j, "hits"), 0), "id"), f->art[2]);
   json_decref(j);
   char topic[64];
   ta_enc("无废城市", topic, sizeof topic);
   snprintf(path, sizeof path, "/api/search?q=%s&topic=%s", q, topic);
   j = ta_get(f, path, &f->viewer, 200);
   assert_int_equal(ta_int(j, "total"), 1);
-  assert_int_equal(ta_int(at(member(j, "hits"), 0), "id"), f->art[2]);
+  assert_int_equal(ta_int(ta_at(ta_member(j, "hits"), 0), "id"), f->art[2]);
   json_decref(j);
   snprintf(path, sizeof path, "/api/search?q=%s&from=2026-11-23&to=2026-11-29",
            q);
@@ -220,8 +203,8 @@ static void test_search_filters(void **state) {
   assert_int_equal(ta_int(j, "total"), 3);
   assert_int_equal(ta_int(j, "page"), 3);
   assert_int_equal(ta_int(j, "per_page"), 1);
-  assert_int_equal(json_array_size(member(j, "hits")), 1);
-  assert_int_equal(ta_int(at(member(j, "hits"), 0), "id"), f->art[3]);
+  assert_int_equal(json_array_size(ta_member(j, "hits")), 1);
+  assert_int_equal(ta_int(ta_at(ta_member(j, "hits"), 0), "id"), f->art[3]);
   json_decref(j);
 }
 
@@ -240,7 +223,7 @@ static void test_search_escapes_markup(void **state) {
   json_t *j = wt_json(&r);
   wt_reply_cleanup(&r);
   assert_int_equal(ta_int(j, "total"), 1);
-  json_t *h = at(member(j, "hits"), 0);
+  json_t *h = ta_at(ta_member(j, "hits"), 0);
   assert_int_equal(ta_int(h, "id"), f->art[2]);
   assert_string_equal(ta_str(h, "title"), TA_XSS_TITLE);
   assert_string_equal(ta_str(h, "title_html"),
@@ -253,9 +236,7 @@ static void test_search_escapes_markup(void **state) {
 
 static void test_search_refusals(void **state) {
   struct ta *f = *state;
-  static const struct {
-    const char *path, *part;
-  } bad[] = {
+  static const struct ta_bad bad[] = {
       {"/api/search", "q:"},
       {"/api/search?q=", "q:"},
       {"/api/search?q=%20%20", "q:"},
@@ -266,10 +247,7 @@ static void test_search_refusals(void **state) {
       {"/api/search?q=abc&per_page=101", "per_page"},
       {"/api/search?q=abc&from=2026-11-25&to=2026-11-20", "to"},
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    struct wt_req q = {.path = bad[i].path, .session = &f->viewer};
-    ta_expect_error(f, &q, 400, "invalid", bad[i].part);
-  }
+  ta_expect_invalid(f, bad, sizeof bad / sizeof bad[0]);
 }
 
 /* -------------------------------------------------------------- sources */
@@ -285,10 +263,10 @@ static void check_time(json_t *j, const char *key, int64_t t,
 static void test_sources(void **state) {
   struct ta *f = *state;
   json_t *j = ta_get(f, "/api/sources", &f->viewer, 200);
-  json_t *s = member(j, "sources");
+  json_t *s = ta_member(j, "sources");
   assert_int_equal(json_array_size(s), 4);
 
-  json_t *e = at(s, 0);
+  json_t *e = ta_at(s, 0);
   assert_int_equal(ta_int(e, "id"), f->src[0]);
   assert_string_equal(ta_str(e, "outlet"), "人民日报");
   assert_string_equal(ta_str(e, "url"),
@@ -297,7 +275,7 @@ static void test_sources(void **state) {
   assert_string_equal(ta_str(e, "status"), "ok");
   check_time(e, "last_ok", TA_NOW - 600, "2026-11-25 09:50");
   check_time(e, "last_fetch", TA_NOW - 600, "2026-11-25 09:50");
-  assert_true(json_is_null(member(e, "last_error")));
+  assert_true(json_is_null(ta_member(e, "last_error")));
   assert_int_equal(ta_int(e, "last_status"), 200);
   assert_int_equal(ta_int(e, "consecutive_failures"), 0);
   check_time(e, "next_due", TA_NOW + 300, "2026-11-25 10:05");
@@ -305,14 +283,14 @@ static void test_sources(void **state) {
   assert_int_equal(ta_int(e, "articles_7d"), 1);
   check_time(e, "last_article", TA_NOW - TA_H, "2026-11-25 09:00");
 
-  e = at(s, 1);
+  e = ta_at(s, 1);
   assert_int_equal(ta_int(e, "id"), f->src[1]);
   assert_string_equal(ta_str(e, "status"), "never");
   check_time(e, "last_fetch", 0, "");
   assert_int_equal(ta_int(e, "articles_7d"), 0);
   check_time(e, "last_article", 0, "");
 
-  e = at(s, 2);
+  e = ta_at(s, 2);
   assert_string_equal(ta_str(e, "outlet"), "吉林日报");
   assert_string_equal(ta_str(e, "kind"), "html");
   assert_string_equal(ta_str(e, "status"), "failing");
@@ -324,7 +302,7 @@ static void test_sources(void **state) {
   check_time(e, "next_due", TA_NOW + 1800, "2026-11-25 10:30");
   assert_int_equal(ta_int(e, "articles_7d"), 1);
 
-  e = at(s, 3);
+  e = ta_at(s, 3);
   assert_string_equal(ta_str(e, "outlet"), "长春日报");
   assert_string_equal(ta_str(e, "status"), "never");
   assert_int_equal(ta_int(e, "articles_7d"), 1);
@@ -412,9 +390,7 @@ static void test_report_formats(void **state) {
 
 static void test_report_refusals(void **state) {
   struct ta *f = *state;
-  static const struct {
-    const char *path, *part;
-  } bad[] = {
+  static const struct ta_bad bad[] = {
       {"/api/report?week=2026-W48&format=pdf", "format"},
       {"/api/report?week=2026-W48&format=markdown", "format"},
       {"/api/report?week=2026-W48&download=yes", "download"},
@@ -422,10 +398,7 @@ static void test_report_refusals(void **state) {
       {"/api/report?month=11", "month"},
       {"/api/report?from=2026-11-01", "from"},
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    struct wt_req q = {.path = bad[i].path, .session = &f->viewer};
-    ta_expect_error(f, &q, 400, "invalid", bad[i].part);
-  }
+  ta_expect_invalid(f, bad, sizeof bad / sizeof bad[0]);
 }
 
 /* ---------------------------------------------------------------- users */
@@ -439,16 +412,16 @@ static void test_users(void **state) {
   assert_null(strstr(r.body, "$6$"));
   json_t *j = wt_json(&r);
   wt_reply_cleanup(&r);
-  json_t *u = member(j, "users");
+  json_t *u = ta_member(j, "users");
   assert_int_equal(json_array_size(u), 3);
-  assert_string_equal(ta_str(at(u, 0), "name"), WT_DUTY);
-  assert_string_equal(ta_str(at(u, 0), "role"), "duty");
-  assert_string_equal(ta_str(at(u, 0), "role_zh"), "值班员");
-  assert_string_equal(ta_str(at(u, 1), "name"), WT_VIEWER);
-  assert_string_equal(ta_str(at(u, 1), "role"), "viewer");
-  assert_string_equal(ta_str(at(u, 2), "name"), WT_ADMIN);
-  assert_string_equal(ta_str(at(u, 2), "role"), "admin");
-  (void)ta_int(at(u, 0), "created");
+  assert_string_equal(ta_str(ta_at(u, 0), "name"), WT_DUTY);
+  assert_string_equal(ta_str(ta_at(u, 0), "role"), "duty");
+  assert_string_equal(ta_str(ta_at(u, 0), "role_zh"), "值班员");
+  assert_string_equal(ta_str(ta_at(u, 1), "name"), WT_VIEWER);
+  assert_string_equal(ta_str(ta_at(u, 1), "role"), "viewer");
+  assert_string_equal(ta_str(ta_at(u, 2), "name"), WT_ADMIN);
+  assert_string_equal(ta_str(ta_at(u, 2), "role"), "admin");
+  (void)ta_int(ta_at(u, 0), "created");
   json_decref(j);
 
   j = ta_post(f, "/api/users", &f->admin,
@@ -509,7 +482,7 @@ static void test_users(void **state) {
   q.path = "/api/users/zhao/delete";
   ta_expect_error(f, &q, 404, "not_found", NULL);
   j = ta_get(f, "/api/users", &f->admin, 200);
-  assert_int_equal(json_array_size(member(j, "users")), 3);
+  assert_int_equal(json_array_size(ta_member(j, "users")), 3);
   json_decref(j);
 }
 
@@ -546,25 +519,17 @@ static void test_no_session(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_coverage_week, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_coverage_past_and_ranges, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_coverage_bad_period, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_search_filters, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_search_escapes_markup, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_search_refusals, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_sources, ta_setup, ta_teardown),
-      cmocka_unit_test_setup_teardown(test_report_formats, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_report_refusals, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_users, ta_setup, ta_teardown),
-      cmocka_unit_test_setup_teardown(test_no_session, ta_setup, ta_teardown),
+      TA_TEST(test_coverage_week),
+      TA_TEST(test_coverage_past_and_ranges),
+      TA_TEST(test_coverage_bad_period),
+      TA_TEST(test_search_filters),
+      TA_TEST(test_search_escapes_markup),
+      TA_TEST(test_search_refusals),
+      TA_TEST(test_sources),
+      TA_TEST(test_report_formats),
+      TA_TEST(test_report_refusals),
+      TA_TEST(test_users),
+      TA_TEST(test_no_session),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

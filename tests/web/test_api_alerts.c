@@ -22,27 +22,15 @@
 
 #define DUE_1126_1800 INT64_C(1795687200) /* 2026-11-26 18:00 +08:00 */
 
-static json_t *at(json_t *arr, size_t i) {
-  json_t *v = json_array_get(arr, i);
-  if (!v) fail_msg("no element %zu", i);
-  return v;
-}
-
-static json_t *member(json_t *j, const char *key) {
-  json_t *v = json_object_get(j, key);
-  if (!v) fail_msg("no member %s", key);
-  return v;
-}
-
 /* The ids of the list GET path answers, as "12 13" (malloc'd). */
 static char *list_ids(struct ta *f, const char *path) {
   json_t *j = ta_get(f, path, &f->viewer, 200);
-  json_t *a = member(j, "alerts");
+  json_t *a = ta_member(j, "alerts");
   char buf[256] = "";
   size_t n = 0;
   for (size_t i = 0; i < json_array_size(a); i++)
     n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%lld", i ? " " : "",
-                          (long long)ta_int(at(a, i), "id"));
+                          (long long)ta_int(ta_at(a, i), "id"));
   json_decref(j);
   return mw_strdup(buf);
 }
@@ -64,11 +52,11 @@ static void test_alerts_list(void **state) {
   json_t *j = ta_get(f, "/api/alerts", &f->viewer, 200);
   assert_int_equal(ta_int(j, "page"), 1);
   assert_int_equal(ta_int(j, "per_page"), 50);
-  assert_false(json_is_true(member(j, "more")));
-  json_t *a = member(j, "alerts");
+  assert_false(json_is_true(ta_member(j, "more")));
+  json_t *a = ta_member(j, "alerts");
   assert_int_equal(json_array_size(a), 3);
   /* Highest level first. */
-  json_t *l0 = at(a, 0);
+  json_t *l0 = ta_at(a, 0);
   assert_int_equal(ta_int(l0, "id"), f->alert[0]);
   assert_int_equal(ta_int(l0, "level"), 3);
   assert_string_equal(ta_str(l0, "level_zh"), "重大");
@@ -85,12 +73,12 @@ static void test_alerts_list(void **state) {
   assert_string_equal(ta_str(l0, "deadline_text"), "2026-11-25 14:30");
   assert_int_equal(ta_int(l0, "article_count"), 1);
   assert_int_equal(ta_int(l0, "outlet_count"), 1);
-  assert_string_equal(json_string_value(at(member(l0, "outlets"), 0)),
+  assert_string_equal(json_string_value(ta_at(ta_member(l0, "outlets"), 0)),
                       "长春日报");
-  assert_int_equal(ta_int(at(a, 1), "id"), f->alert[1]);
-  assert_string_equal(ta_str(at(a, 1), "acked_by"), WT_DUTY);
-  assert_int_equal(ta_int(at(a, 2), "id"), f->alert[2]);
-  assert_string_equal(ta_str(at(a, 2), "state_zh"), "已办结");
+  assert_int_equal(ta_int(ta_at(a, 1), "id"), f->alert[1]);
+  assert_string_equal(ta_str(ta_at(a, 1), "acked_by"), WT_DUTY);
+  assert_int_equal(ta_int(ta_at(a, 2), "id"), f->alert[2]);
+  assert_string_equal(ta_str(ta_at(a, 2), "state_zh"), "已办结");
   json_decref(j);
 
   expect_ids(f, "/api/alerts?open=1", 0, 1, -1);
@@ -118,17 +106,15 @@ static void test_alerts_list(void **state) {
   j = ta_get(f, "/api/alerts?per_page=1&page=2", &f->viewer, 200);
   assert_int_equal(ta_int(j, "page"), 2);
   assert_int_equal(ta_int(j, "per_page"), 1);
-  assert_true(json_is_true(member(j, "more")));
-  assert_int_equal(json_array_size(member(j, "alerts")), 1);
-  assert_int_equal(ta_int(at(member(j, "alerts"), 0), "id"), f->alert[1]);
+  assert_true(json_is_true(ta_member(j, "more")));
+  assert_int_equal(json_array_size(ta_member(j, "alerts")), 1);
+  assert_int_equal(ta_int(ta_at(ta_member(j, "alerts"), 0), "id"), f->alert[1]);
   json_decref(j);
 }
 
 static void test_alerts_list_refusals(void **state) {
   struct ta *f = *state;
-  static const struct {
-    const char *path, *part;
-  } bad[] = {
+  static const struct ta_bad bad[] = {
       {"/api/alerts?state=done", "state"},
       {"/api/alerts?level=9", "level"},
       {"/api/alerts?min_level=none", "min_level"},
@@ -139,10 +125,7 @@ static void test_alerts_list_refusals(void **state) {
       {"/api/alerts?page=0", "page"},
       {"/api/alerts?per_page=201", "per_page"},
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    struct wt_req q = {.path = bad[i].path, .session = &f->viewer};
-    ta_expect_error(f, &q, 400, "invalid", bad[i].part);
-  }
+  ta_expect_invalid(f, bad, sizeof bad / sizeof bad[0]);
 }
 
 static void test_alert_one(void **state) {
@@ -153,10 +136,10 @@ static void test_alert_one(void **state) {
   assert_int_equal(ta_int(j, "id"), f->alert[0]);
   assert_string_equal(ta_str(j, "title"), TA_XSS_TITLE);
   assert_string_equal(ta_str(j, "reason"), "敏感词：焚烧");
-  assert_int_equal(json_array_size(member(j, "events")), 0);
-  json_t *arts = member(j, "articles");
+  assert_int_equal(json_array_size(ta_member(j, "events")), 0);
+  json_t *arts = ta_member(j, "articles");
   assert_int_equal(json_array_size(arts), 1);
-  json_t *a = at(arts, 0);
+  json_t *a = ta_at(arts, 0);
   assert_int_equal(ta_int(a, "id"), f->art[2]);
   assert_string_equal(ta_str(a, "title"), TA_XSS_TITLE);
   assert_string_equal(ta_str(a, "url"), "http://www.cccnews.cn/a2.html");
@@ -192,7 +175,7 @@ static void check_event(json_t *e, const char *action, const char *from,
   if (comment)
     assert_string_equal(ta_str(e, "comment"), comment);
   else
-    assert_true(json_is_null(member(e, "comment")));
+    assert_true(json_is_null(ta_member(e, "comment")));
   assert_int_equal(ta_int(e, "at"), TA_NOW);
   assert_string_equal(ta_str(e, "at_text"), "2026-11-25 10:00");
 }
@@ -230,15 +213,16 @@ static void test_alert_workflow(void **state) {
   char path[128];
   snprintf(path, sizeof path, "/api/alerts/%lld", (long long)f->alert[0]);
   j = ta_get(f, path, &f->viewer, 200);
-  json_t *ev = member(j, "events");
+  json_t *ev = ta_member(j, "events");
   assert_int_equal(json_array_size(ev), 5);
-  check_event(at(ev, 0), "ack", "new", "reported", NULL);
-  check_event(at(ev, 1), "assign", "reported", "assigned",
+  check_event(ta_at(ev, 0), "ack", "new", "reported", NULL);
+  check_event(ta_at(ev, 1), "assign", "reported", "assigned",
               "交办：长春市生态环境局，期限 2026-11-26 18:00；请核实");
-  check_event(at(ev, 2), "progress", "assigned", "in_progress", "已督办");
-  check_event(at(ev, 3), "feedback", "in_progress", "feedback", "已处置完毕");
-  check_event(at(ev, 4), "close", "feedback", "closed", NULL);
-  assert_true(ta_int(at(ev, 0), "id") < ta_int(at(ev, 4), "id"));
+  check_event(ta_at(ev, 2), "progress", "assigned", "in_progress", "已督办");
+  check_event(ta_at(ev, 3), "feedback", "in_progress", "feedback",
+              "已处置完毕");
+  check_event(ta_at(ev, 4), "close", "feedback", "closed", NULL);
+  assert_true(ta_int(ta_at(ev, 0), "id") < ta_int(ta_at(ev, 4), "id"));
   json_decref(j);
 
   /* An empty body is a step with nothing to add; due as epoch seconds. */
@@ -266,7 +250,7 @@ static void expect_state(struct ta *f, int i, const char *state,
   snprintf(path, sizeof path, "/api/alerts/%lld", (long long)f->alert[i]);
   json_t *j = ta_get(f, path, &f->viewer, 200);
   assert_string_equal(ta_str(j, "state"), state);
-  assert_int_equal(json_array_size(member(j, "events")), events);
+  assert_int_equal(json_array_size(ta_member(j, "events")), events);
   json_decref(j);
 }
 
@@ -374,11 +358,11 @@ static void test_alert_action_streams(void **state) {
   json_error_t jerr;
   json_t *ev = json_loadb(data, strcspn(data, "\n"), 0, &jerr);
   if (!ev) fail_msg("event data: %s", jerr.text);
-  json_t *e = member(ev, "event");
+  json_t *e = ta_member(ev, "event");
   assert_string_equal(ta_str(e, "action"), "ack");
   assert_string_equal(ta_str(e, "actor"), WT_DUTY);
   assert_string_equal(ta_str(e, "comment"), "已报告值班领导");
-  json_t *a = member(ev, "alert");
+  json_t *a = ta_member(ev, "alert");
   assert_int_equal(ta_int(a, "id"), f->alert[0]);
   assert_string_equal(ta_str(a, "state"), "reported");
   json_decref(ev);
@@ -387,16 +371,12 @@ static void test_alert_action_streams(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_alerts_list, ta_setup, ta_teardown),
-      cmocka_unit_test_setup_teardown(test_alerts_list_refusals, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_alert_one, ta_setup, ta_teardown),
-      cmocka_unit_test_setup_teardown(test_alert_workflow, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_alert_action_refusals, ta_setup,
-                                      ta_teardown),
-      cmocka_unit_test_setup_teardown(test_alert_action_streams, ta_setup,
-                                      ta_teardown),
+      TA_TEST(test_alerts_list),
+      TA_TEST(test_alerts_list_refusals),
+      TA_TEST(test_alert_one),
+      TA_TEST(test_alert_workflow),
+      TA_TEST(test_alert_action_refusals),
+      TA_TEST(test_alert_action_streams),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -195,6 +195,13 @@ void ta_expect_error(struct ta *f, const struct wt_req *q, long status,
   wt_reply_cleanup(&r);
 }
 
+void ta_expect_invalid(struct ta *f, const struct ta_bad *bad, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    struct wt_req q = {.path = bad[i].path, .session = &f->viewer};
+    ta_expect_error(f, &q, 400, "invalid", bad[i].part);
+  }
+}
+
 const char *ta_str(json_t *j, const char *key) {
   json_t *v = json_object_get(j, key);
   if (!json_is_string(v)) fail_msg("member %s is not a string", key);
@@ -205,6 +212,18 @@ int64_t ta_int(json_t *j, const char *key) {
   json_t *v = json_object_get(j, key);
   if (!json_is_integer(v)) fail_msg("member %s is not an integer", key);
   return (int64_t)json_integer_value(v);
+}
+
+json_t *ta_at(json_t *arr, size_t i) {
+  json_t *v = json_array_get(arr, i);
+  if (!v) fail_msg("no element %zu", i);
+  return v;
+}
+
+json_t *ta_member(json_t *j, const char *key) {
+  json_t *v = json_object_get(j, key);
+  if (!v) fail_msg("no member %s", key);
+  return v;
 }
 
 void ta_enc(const char *s, char *out, size_t n) {

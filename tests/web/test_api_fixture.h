@@ -61,6 +61,13 @@ json_t *ta_post(struct ta *f, const char *path, const struct wt_session *s,
 void ta_expect_error(struct ta *f, const struct wt_req *q, long status,
                      const char *code, const char *msg_part);
 
+/* One refused argument: GET path must answer 400 "invalid" naming part. */
+struct ta_bad {
+  const char *path, *part;
+};
+/* Each of the n paths of bad, asked by the viewer, must be refused so. */
+void ta_expect_invalid(struct ta *f, const struct ta_bad *bad, size_t n);
+
 /* s percent-encoded for a query or path into out (n bytes, cut short
  * fails the test). */
 void ta_enc(const char *s, char *out, size_t n);
@@ -69,5 +76,11 @@ void ta_enc(const char *s, char *out, size_t n);
  * another type. */
 const char *ta_str(json_t *j, const char *key);
 int64_t ta_int(json_t *j, const char *key);
+/* Element i of array arr / member key of object j; fails when missing. */
+json_t *ta_at(json_t *arr, size_t i);
+json_t *ta_member(json_t *j, const char *key);
+
+/* A cmocka test run against a freshly seeded server (needs <cmocka.h>). */
+#define TA_TEST(fn) cmocka_unit_test_setup_teardown(fn, ta_setup, ta_teardown)
 
 #endif
