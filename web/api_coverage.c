@@ -9,7 +9,8 @@
  * day): it asks the store for the period's coverage table, the previous
  * period's and the per-day counts, and the targets, never for the whole
  * report (top stories, calendar, failed sources); and an answer that was
- * slow to count (a big store) is kept for a few seconds (api_cache.c).
+ * slow to count (a big store) is kept for a few seconds and counted again
+ * in the background while people keep asking (api_cache.c).
  *
  * What it leaves to others: the period arguments (mw_web_period), the
  * queries (store/), target periods and statuses (report/).
@@ -257,6 +258,20 @@ static char *compute(struct mw_web_req *r, const struct mw_report_period *p,
   return text;
 }
 
+/* The cache's recipe (api_cache.c refresh-ahead): the answer of period
+ * arg (a struct mw_report_period) on store s as of now, computed by the
+ * server's indexer thread before the kept one expires. */
+static int refill(struct mw_web *w, struct mw_store *s, int64_t now,
+                  const void *arg, char **text) {
+  struct mw_report_period p;
+  memcpy(&p, arg, sizeof p);
+  struct mw_web_req r = {.web = w, .store = s, .now = now};
+  struct mw_err err = {0};
+  int rc = MW_OK;
+  *text = compute(&r, &p, &rc, &err);
+  return *text ? MW_OK : rc;
+}
+
 int mw_web_api_coverage(struct mw_web_req *r, struct mw_web_resp *o) {
   struct mw_err err = {0};
   struct mw_report_period p;
@@ -268,8 +283,12 @@ int mw_web_api_coverage(struct mw_web_req *r, struct mw_web_resp *o) {
       snprintf(key, sizeof key, "coverage|%s|%lld|%lld",
                r->web->cfg->storage_path, (long long)p.from, (long long)p.to);
   bool put = false;
-  char *text =
-      n > 0 && (size_t)n < sizeof key ? mw_web_api_cache_get(key, &put) : NULL;
+  _Static_assert(sizeof p <= MW_WEB_API_CACHE_ARG_MAX, "period too big");
+  const struct mw_web_api_refill how = {refill, &p, sizeof p};
+  char *text = n > 0 && (size_t)n < sizeof key
+                   ? mw_web_api_cache_get_ex(
+                         key, r->web->cfg->storage_path, &how, &put)
+                   : NULL;
   if (!text) {
     double t0 = mw_web_api_cpu_ms();
     text = compute(r, &p, &rc, &err);

@@ -12,7 +12,8 @@
  * reply kind, nosniff, no referrer, no framing, no caching unless the
  * handler says otherwise) before it is queued. A search-indexer thread
  * with a handle of its own keeps the full-text index up with what the
- * crawler stores, so the crawl path never pays for it.
+ * crawler stores, so the crawl path never pays for it, and recounts the
+ * slow API answers kept (api_cache.c) before they expire.
  *
  * What it leaves to others: what each route answers (auth.c, sse.c,
  * metrics.c, api_*.c, page_*.c), the route table (routes*.c).
@@ -27,6 +28,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "web/api_args.h" /* mw_web_api_cache_refresh */
 #include "web/web_int.h"
 
 #define INDEX_EVERY_S 2
@@ -336,6 +338,14 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---------------------------------------------------- the search index */
 
+/* Slow API answers people keep asking for are counted again before they
+ * expire (api_cache.c), on this thread's handle, so no request waits for
+ * a recount; between index batches too, so a long catch-up does not let
+ * them lapse. */
+static void refresh_answers(struct server *s) {
+  mw_web_api_cache_refresh(&s->w, s->ix_store, clock_now(&s->w));
+}
+
 static void index_pending(struct server *s) {
   struct mw_err err = {0};
   for (;;) {
@@ -357,6 +367,7 @@ static void index_pending(struct server *s) {
     s->ix_failing = false;
     if (n == 0) return;
     atomic_fetch_add(&s->w.search_indexed, n);
+    refresh_answers(s);
   }
 }
 
@@ -364,6 +375,7 @@ static void *indexer_main(void *arg) {
   struct server *s = arg;
   for (;;) {
     index_pending(s);
+    refresh_answers(s);
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
     until.tv_sec += INDEX_EVERY_S;

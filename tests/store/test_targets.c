@@ -1,7 +1,8 @@
 /* Tests store/targets.c: exact counts of a target on a known set, each
  * filter alone and together (outlets, tier, topics, mentions in the title
  * or the text), the period's edges (from in, to out), per story (a reprint
- * cluster once), and the errors. */
+ * cluster once), mentions where ids and times are in different orders
+ * (published early, stored late), and the errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,6 +154,54 @@ static void test_mentions_title_or_text(void **state) {
   assert_int_equal(count(f, &q), 0);
 }
 
+/* Mentions are counted from the period's id range (targets.c): articles
+ * stored out of time order must count by time, never by id. */
+static void test_mentions_ids_out_of_time_order(void **state) {
+  struct fixture *f = *state;
+  int64_t ids[4];
+  tu_source_ids(f->s, ids, 4);
+  int64_t rm = ids[0], jl = ids[2], cc = ids[3];
+  struct mw_err err = {0};
+  assert_int_equal(mw_store_begin(f->s, &err), MW_OK);
+  /* Stored in this order (ids 8 to 11), published out of it: next month,
+   * this month (after an article of next month), last month, this month. */
+  add(f->s, cc, "https://cc.cn/8", "双阳区新闻", "下月。", TO + 10, 0, NULL);
+  add(f->s, jl, "https://jl.cn/9", "双阳区 永昌街道", "补录的稿件。",
+      FROM + 5 * 86400, 0, NULL);
+  add(f->s, rm, "https://rm.cn/10", "双阳区往事", "上月。", FROM - 100, 0,
+      NULL);
+  add(f->s, cc, "https://cc.cn/11", "其他", "无。", FROM + 6 * 86400, 0, NULL);
+  assert_int_equal(mw_store_commit(f->s, &err), MW_OK);
+  const char *m[] = {"双阳区"}, *both[] = {"双阳区", "永昌街道"};
+  struct mw_target_query q = {.from = FROM, .to = TO, .tier = -1,
+                              .mentions = m, .n_mentions = 1};
+  assert_int_equal(count(f, &q), 1); /* jl/9 only */
+  q.stories = true;
+  assert_int_equal(count(f, &q), 1);
+  q.stories = false;
+  /* jl/2, cc/1 and jl/9, which holds both terms and counts once. */
+  q.mentions = both;
+  q.n_mentions = 2;
+  assert_int_equal(count(f, &q), 3);
+  q.mentions = m;
+  q.n_mentions = 1;
+  /* The period before: ids 6 (jl/3) to 10, which takes in ids 8 and 9 of
+   * other months; only rm/10 is of it. */
+  q.from = FROM - 1000;
+  q.to = FROM;
+  assert_int_equal(count(f, &q), 1);
+  q.to = TO + 1000; /* all three */
+  assert_int_equal(count(f, &q), 3);
+  q.tier = MW_TIER_CITY; /* cc/8 */
+  assert_int_equal(count(f, &q), 1);
+  q.tier = -1;
+  q.from = TO; /* rm/3 (no mention) and cc/8 */
+  assert_int_equal(count(f, &q), 1);
+  q.from = TO + 100000; /* no article at all */
+  q.to = TO + 200000;
+  assert_int_equal(count(f, &q), 0);
+}
+
 static void test_errors(void **state) {
   struct fixture *f = *state;
   struct mw_err err = {0};
@@ -179,6 +228,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_topics, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mentions_title_or_text, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(test_mentions_ids_out_of_time_order,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
