@@ -4,8 +4,10 @@
  * keeps to them: it turns each fetch result into a job for the worker, and
  * once the worker hands a job back it changes everything else (counts,
  * summaries, the sources' validators) and asks the crawler for the pages
- * the job found, each URL once while it is in flight. It also holds the
- * public mw_pipeline_* functions.
+ * the job found, each URL once while it is in flight. It follows each
+ * chain of pages a poll started, so that the poll's validators are kept
+ * only once the whole chain is stored. It also holds the public
+ * mw_pipeline_* functions.
  *
  * The worker thread, its transactions and the backpressure on the crawler
  * are pipeline_worker.c's; what a job does to the store is
@@ -108,6 +110,13 @@ void mw_pipeline_free(struct mw_pipeline *p) {
     struct page_ctx *c = p->outstanding;
     p->outstanding = c->next;
     mw_page_free(c);
+  }
+  while (p->chains) {
+    struct chain *c = p->chains;
+    p->chains = c->next;
+    free(c->etag);
+    free(c->last_modified);
+    free(c);
   }
   free(p->inflight.slot);
   free(p);
@@ -225,29 +234,148 @@ static void set_del(struct url_set *set, const struct page_ctx *r) {
   }
 }
 
+/* Hands a job to the worker (started if need be), or runs it here when
+ * the system refuses a thread. */
+static void run_inline(struct mw_pipeline *p, struct job *j);
+static void submit(struct mw_pipeline *p, struct job *j) {
+  if (!p->worker && !mw_pipeline_worker_start(p)) {
+    run_inline(p, j);
+    return;
+  }
+  p->in_worker++;
+  mw_pipeline_worker_queue(p->worker, j);
+  mw_pipeline_backpressure(p);
+}
+
+/* ---------------------------------------------------------------- chains
+ *
+ * A listing or sitemap poll answered 200 is stored before the pages it
+ * asks for are fetched; those pages may ask for more (the listing's next
+ * page, a sitemap index's children, their articles). The poll's
+ * validators say "all of this is stored": written at the poll, a crash or
+ * a failed page would leave pages that no later poll asks for, as each is
+ * answered 304. So the poll clears them in its own transaction
+ * (pipeline_work.c's record_poll), and the chain of its pages is counted
+ * here: each page handed to the crawler adds one, each page taken back
+ * takes one off once its own requests are handed on. At zero, if no page
+ * failed, was dropped (the crawler closing, the URL already in flight for
+ * another page) or left links out (the per-poll cap), and no newer 200 of
+ * the source came meanwhile, a job of its own writes the validators, and
+ * the next poll is conditional. Otherwise the next poll is unconditional
+ * and recovers what is missing (process_listing). A crash before that job
+ * commits leaves the store without validators: the same recovery. */
+
+/* A chain for poll j, which asks for pages; NULL when there is nothing to
+ * keep (no validators), a newer 200 came, or memory is short (then the
+ * validators are simply not kept for this poll). Held once: released by
+ * the caller once j's requests are handed on. */
+static struct chain *chain_new(struct mw_pipeline *p, const struct job *j) {
+  if ((!j->etag && !j->last_modified) || j->poll != j->src->polls_200)
+    return NULL;
+  struct chain *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->src = j->src;
+  c->poll = j->poll;
+  c->etag = j->etag ? mw_strdup(j->etag) : NULL;
+  c->last_modified = j->last_modified ? mw_strdup(j->last_modified) : NULL;
+  if ((j->etag && !c->etag) || (j->last_modified && !c->last_modified)) {
+    free(c->etag);
+    free(c->last_modified);
+    free(c);
+    return NULL;
+  }
+  c->pending = 1;
+  c->next = p->chains;
+  if (p->chains) p->chains->prev = c;
+  p->chains = c;
+  return c;
+}
+
+/* Takes one off c; the last one ends it, and writes the validators if the
+ * chain is whole. */
+static void chain_release(struct mw_pipeline *p, struct chain *c) {
+  if (--c->pending) return;
+  if (c->prev) c->prev->next = c->next;
+  else p->chains = c->next;
+  if (c->next) c->next->prev = c->prev;
+  if (!c->failed && c->poll == c->src->polls_200) {
+    struct job *j = calloc(1, sizeof *j);
+    if (j) { /* else not kept: the next poll is unconditional */
+      j->src = c->src;
+      j->set_validators = true;
+      j->etag = c->etag;
+      j->last_modified = c->last_modified;
+      c->etag = c->last_modified = NULL;
+      submit(p, j);
+    }
+  }
+  free(c->etag);
+  free(c->last_modified);
+  free(c);
+}
+
 /* Hands the pages a committed job asked for to the crawler, each URL once
- * while it is in flight. */
-static void request_pages(struct mw_pipeline *p, struct job *j) {
+ * while it is in flight, counting them in chain c (may be NULL). */
+static void request_pages(struct mw_pipeline *p, struct job *j,
+                          struct chain *c) {
+  if (c && j->left_out) c->failed = true;
   while (j->requests) {
     struct page_ctx *r = j->requests;
     j->requests = r->next;
     r->next = r->prev = NULL;
-    if (!p->crawler || set_has(&p->inflight, r->url) ||
-        !set_add(&p->inflight, r)) {
+    const struct page_ctx *twin =
+        set_has(&p->inflight, r->url)
+            ? p->inflight.slot[set_find(&p->inflight, r->url)]
+            : NULL;
+    if (!p->crawler || twin || !set_add(&p->inflight, r)) {
+      /* Already in flight for another chain, which stores it at a time
+       * this one cannot tell; in flight for this chain (an article a
+       * listing shows on each of its pages), it is counted already. */
+      if (c && (!twin || twin->chain != c)) c->failed = true;
       mw_page_free(r);
       continue;
     }
     r->next = p->outstanding;
     if (p->outstanding) p->outstanding->prev = r;
     p->outstanding = r;
+    if (c) {
+      r->chain = c;
+      c->pending++;
+    }
     if (mw_crawler_fetch_page(p->crawler, &j->src->crawl, r->url, r) != MW_OK) {
       /* The crawler is closing: the page is fetched at the next poll. */
       p->outstanding = r->next;
       if (r->next) r->next->prev = NULL;
       set_del(&p->inflight, r);
       mw_page_free(r);
+      if (c) {
+        c->failed = true;
+        c->pending--; /* never 0 here: the caller holds c */
+      }
     }
   }
+}
+
+/* The source's validators in memory, which the crawler sends with its next
+ * poll. */
+static void set_validators(struct mw_cli_source *src, const char *etag,
+                           const char *last_modified) {
+  replace(&src->etag, etag);
+  replace(&src->last_modified, last_modified);
+  src->crawl.etag = src->etag;
+  src->crawl.last_modified = src->last_modified;
+}
+
+/* A stored poll: its validators in memory as record_poll wrote them to the
+ * store, and the chain its requests start (NULL if none is tracked). */
+static struct chain *poll_done(struct mw_pipeline *p, struct job *j) {
+  if (j->status != MW_FETCH_OK || j->unusable) return NULL;
+  if (!j->n_requests) {
+    set_validators(j->src, j->etag, j->last_modified);
+    return NULL;
+  }
+  set_validators(j->src, NULL, NULL);
+  return chain_new(p, j);
 }
 
 /* Once no job is left, the worker goes and whoever waits for the drain is
@@ -263,7 +391,7 @@ void mw_pipeline_check_drained(struct mw_pipeline *p) {
 }
 
 /* Takes back jobs whose transaction is over: counts, summaries, the
- * pages they asked for, the sources' validators. */
+ * pages they asked for, the chains of pages and the sources' validators. */
 void mw_pipeline_jobs_done(struct mw_pipeline *p, struct job *j) {
   while (j) {
     struct job *next = j->next;
@@ -272,6 +400,18 @@ void mw_pipeline_jobs_done(struct mw_pipeline *p, struct job *j) {
       snprintf(p->store_error, sizeof p->store_error, "%s",
                j->store_error ? j->store_error
                               : "the store could not be written");
+    if (j->set_validators) {
+      /* Polls of the source that came since are taken back after this
+       * job, and set their own. */
+      if (stored) set_validators(j->src, j->etag, j->last_modified);
+      job_free(j);
+      p->in_worker--;
+      j = next;
+      continue;
+    }
+    struct chain *c = j->page ? j->page->chain : NULL;
+    if (c && (!stored || j->status != MW_FETCH_OK || j->unusable))
+      c->failed = true;
     if (stored) {
       p->new_articles += j->new_articles;
       p->n_alerted += j->alerted;
@@ -279,21 +419,15 @@ void mw_pipeline_jobs_done(struct mw_pipeline *p, struct job *j) {
       if (j->topic_hits && j->n_topic_hits == p->n_topics)
         for (size_t t = 0; t < p->n_topics; t++)
           p->topic_matches[t] += j->topic_hits[t];
-      request_pages(p, j);
-      if (!j->page && j->status == MW_FETCH_OK && !j->unusable &&
-          j->n_requests == 0) {
-        /* The next poll is conditional on what this 200 said, once it
-         * asked for no page (pipeline_work.c's record_poll says why). */
-        replace(&j->src->etag, j->etag);
-        replace(&j->src->last_modified, j->last_modified);
-        j->src->crawl.etag = j->src->etag;
-        j->src->crawl.last_modified = j->src->last_modified;
-      }
+      if (!j->page) c = poll_done(p, j);
+      request_pages(p, j, c);
     }
     summarise(p, j, stored);
     if (j->page) set_del(&p->inflight, j->page);
     job_free(j);
     p->in_worker--;
+    /* This page's count, or the poll's hold, once its requests are out. */
+    if (c) chain_release(p, c);
     j = next;
   }
 }
@@ -325,6 +459,11 @@ void mw_pipeline_on_fetch(const struct mw_fetch_result *res, void *user) {
   struct job *j = calloc(1, sizeof *j);
   if (!j) return; /* the source stays due and is polled again */
   j->src = src;
+  if (!res->page) {
+    j->conditional = src->crawl.etag || src->crawl.last_modified;
+    /* A newer 200 supersedes the chains older ones started. */
+    if (res->status == MW_FETCH_OK) j->poll = ++src->polls_200;
+  }
   if (res->page) {
     struct page_ctx *pc = res->page;
     if (pc->prev) pc->prev->next = pc->next;
@@ -359,13 +498,7 @@ void mw_pipeline_on_fetch(const struct mw_fetch_result *res, void *user) {
     job_free(j);
     return;
   }
-  if (!p->worker && !mw_pipeline_worker_start(p)) {
-    run_inline(p, j);
-    return;
-  }
-  p->in_worker++;
-  mw_pipeline_worker_queue(p->worker, j);
-  mw_pipeline_backpressure(p);
+  submit(p, j);
 }
 
 void mw_pipeline_drain(struct mw_pipeline *p, void (*done)(void *),

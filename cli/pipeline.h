@@ -24,7 +24,8 @@
 #include "store/store.h"
 
 /* A source the daemon polls: the crawler's view plus the strings it owns.
- * Validators are replaced after each 200 on the loop thread. */
+ * Validators are replaced on the loop thread once the chain of pages a 200
+ * started is complete (pipeline.c), and cleared while it is not. */
 struct mw_cli_source {
   struct mw_crawl_source crawl;
   const struct mw_source_conf *conf; /* rules and limits; NULL if the
@@ -39,6 +40,9 @@ struct mw_cli_source {
   char *etag;
   char *last_modified;
   enum mw_source_kind kind;
+  uint64_t polls_200; /* polls answered 200 so far, the loop thread's: a
+                         chain of pages started by an older one no longer
+                         writes validators */
 };
 
 /* Outcome of one poll, kept for the summary. */

@@ -18,6 +18,21 @@
 
 enum page_kind { PAGE_ARTICLE, PAGE_LISTING, PAGE_SITEMAP };
 
+/* The work one 200 of a listing or sitemap started: its pages, the pages
+ * those asked for, and so on. The poll's validators are written only once
+ * every one of them is stored or known (pipeline.c says why). Loop thread
+ * only. */
+struct chain {
+  struct mw_cli_source *src;
+  uint64_t poll;         /* src->polls_200 of the poll that started it */
+  char *etag;            /* the poll's validators (malloc'd, may be NULL) */
+  char *last_modified;
+  size_t pending;        /* pages handed to the crawler and not taken back,
+                            plus one while a job's requests are handed */
+  bool failed;           /* a page failed, was dropped or left out */
+  struct chain *prev, *next; /* the pipeline's chains */
+};
+
 /* A page fetched on a source's behalf. Owned by the job that asked for it
  * until the crawler takes it, then by the pipeline's outstanding list,
  * then by the job of its result. */
@@ -27,12 +42,20 @@ struct page_ctx {
   char *link_text;   /* the anchor text or sitemap title, may be NULL */
   int64_t link_date; /* printed beside the link, or MW_TIME_UNKNOWN */
   int depth;         /* listing pages: 0 is the source itself */
+  bool recover;      /* listing pages: follow the next page even when this
+                        one has no new links (see process_listing) */
+  struct chain *chain; /* the loop thread's; NULL when not tracked */
   struct page_ctx *prev, *next;
 };
 
 struct job {
   struct mw_cli_source *src;
   struct page_ctx *page; /* NULL for a poll of the source itself */
+  /* Not a fetch: writes etag and last_modified, the validators of a
+   * completed chain, to the source (page is NULL, no body). */
+  bool set_validators;
+  bool conditional;      /* a poll sent with validators */
+  uint64_t poll;         /* a poll's 200: src->polls_200 counting it */
   /* the fetch, copied out of the crawler's callback */
   enum mw_fetch_status status;
   long http_status;
@@ -56,6 +79,8 @@ struct job {
   size_t n_topic_hits;
   struct page_ctx *requests; /* to fetch once the job is committed */
   size_t n_requests;
+  bool left_out;        /* links found and not asked for (the per-poll
+                           cap, out of memory): the chain is not whole */
   /* how its transaction ended */
   bool stored;
   char *store_error; /* why it was not stored (malloc'd; may be NULL) */
@@ -123,6 +148,7 @@ struct mw_pipeline {
   struct mw_crawler *crawler; /* for pages; NULL: pages are not fetched */
   struct url_set inflight;    /* pages asked for and not done with */
   struct page_ctx *outstanding; /* handed to the crawler, not yet back */
+  struct chain *chains;         /* not complete yet */
   /* Backpressure: over held_max bytes of bodies queued or being processed
    * the crawler is paused; it resumes at half of it. */
   size_t held_max;

@@ -34,7 +34,10 @@ struct page_ctx *mw_page_new(enum page_kind kind, const char *url,
 void mw_page_free(struct page_ctx *p) { free(p); }
 
 static void request(struct job *j, struct page_ctx *p) {
-  if (!p) return;
+  if (!p) {
+    j->left_out = true; /* out of memory: the page is not asked for */
+    return;
+  }
   p->next = j->requests;
   j->requests = p;
   j->n_requests++;
@@ -258,7 +261,11 @@ static int want_article(struct work_ctx *w, struct job *j, const char *url,
                         struct mw_err *err) {
   bool exists;
   int rc = mw_store_article_exists(w->store, url, &exists, err);
-  if (rc || exists || *asked >= MW_PIPELINE_MAX_ARTICLES_PER_POLL) return rc;
+  if (rc || exists) return rc;
+  if (*asked >= MW_PIPELINE_MAX_ARTICLES_PER_POLL) {
+    j->left_out = true; /* the next poll asks for it */
+    return MW_OK;
+  }
   request(j, mw_page_new(PAGE_ARTICLE, url, text, date, 0));
   (*asked)++;
   return MW_OK;
@@ -294,11 +301,27 @@ static int process_listing(struct work_ctx *w, struct job *j, int offset,
     }
   }
   /* Older pages are read only while this one still had news: a listing
-   * whose first page is all known needs no second page. */
+   * whose first page is all known needs no second page, once the work of
+   * the previous 200 is known to be complete, which the store's validators
+   * say (pipeline.c: they are written only then). A poll sent without them
+   * although the server gives them (the first poll, or the previous chain
+   * of pages stopped: a crash, a page that failed) recovers: it reads every
+   * page up to max_pages, so articles behind a known first page (stored
+   * before page 2 failed) are found again. A server that sends no
+   * validators is always polled unconditionally and keeps to "while there
+   * is news": reading every page at every poll would cost too much, so
+   * there the articles of a page that failed are found only if a later
+   * poll reaches that page again. */
+  bool recover = j->page ? j->page->recover
+                         : !j->conditional && (j->etag || j->last_modified);
   int64_t max_pages = conf ? conf->max_pages : 1;
-  if (rc == MW_OK && next_page && asked > 0 && depth + 1 < max_pages)
-    request(j, mw_page_new(PAGE_LISTING, next_page, NULL, MW_TIME_UNKNOWN,
-                           depth + 1));
+  if (rc == MW_OK && next_page && (asked > 0 || recover) &&
+      depth + 1 < max_pages) {
+    struct page_ctx *np = mw_page_new(PAGE_LISTING, next_page, NULL,
+                                      MW_TIME_UNKNOWN, depth + 1);
+    if (np) np->recover = recover;
+    request(j, np);
+  }
   if (rc == MW_OK && j->entries == 0 && l->cut) {
     /* Not a quiet column: the page is built so deep (or so big) that the
      * parser stopped before its links. The poll failed, and says why. */
@@ -392,13 +415,14 @@ static int process_article(struct work_ctx *w, struct job *j, int offset,
  * status, validators, next due time. Pages are not: an article that fails
  * says nothing of the source's health.
  *
- * Validators are kept from a 200 that asked for no page. A listing or
- * sitemap that found new pages is stored before they are fetched; had its
- * validators been kept, a crash before the pages were stored (or a page
- * that failed, or links past the per-poll cap) would be answered 304 at the
- * next poll and those pages never asked for again. Instead the next poll is
- * unconditional once more, finds what is still missing, and only a poll
- * that needs nothing more keeps the validators. */
+ * A 200 that asked for no page writes its validators. One that asked for
+ * pages clears them, in this same transaction: it is stored before its
+ * pages are fetched, and had any validators stayed, a crash before the
+ * pages were stored (or a page that failed, or links past the per-poll
+ * cap) would be answered 304 at the next poll and those pages never asked
+ * for again. Its own validators are written by a job of their own once
+ * every page of its chain is stored or known (pipeline.c); until then the
+ * next poll is unconditional and finds what is still missing. */
 static int record_poll(struct work_ctx *w, struct job *j, struct mw_err *err) {
   bool ok = (j->status == MW_FETCH_OK && !j->unusable) ||
             j->status == MW_FETCH_NOT_MODIFIED;
@@ -409,10 +433,9 @@ static int record_poll(struct work_ctx *w, struct job *j, struct mw_err *err) {
       .ok = ok,
       .http_status = j->http_status,
       .error = j->error ? j->error : j->problem,
-      .update_validators =
-          j->status == MW_FETCH_OK && !j->unusable && j->n_requests == 0,
-      .etag = j->etag,
-      .last_modified = j->last_modified,
+      .update_validators = j->status == MW_FETCH_OK && !j->unusable,
+      .etag = j->n_requests ? NULL : j->etag,
+      .last_modified = j->n_requests ? NULL : j->last_modified,
       .next_due = j->next_due,
       .consecutive_failures = j->failures,
       .new_articles = j->new_articles,
@@ -421,6 +444,13 @@ static int record_poll(struct work_ctx *w, struct job *j, struct mw_err *err) {
 }
 
 int mw_pipeline_work(struct work_ctx *w, struct job *j, struct mw_err *err) {
+  if (j->set_validators) {
+    int vrc = mw_store_set_validators(w->store, j->src->crawl.id, j->etag,
+                                      j->last_modified, err);
+    /* A source gone from the store has nothing to keep; the rest of the
+     * transaction is not lost for it. */
+    return vrc == MW_ENOTFOUND ? MW_OK : vrc;
+  }
   int rc = MW_OK;
   int offset = mw_tz_offset_at(w->cfg->tz, j->when);
   if (j->status == MW_FETCH_OK) {

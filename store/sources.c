@@ -318,3 +318,29 @@ int mw_store_record_fetch(struct mw_store *s, const struct mw_fetch_record *r,
   }
   return store_savepoint_end(s, true, err);
 }
+
+/* Rare (once per completed chain of pages, cli/pipeline.c), so prepared
+ * each time rather than cached. */
+int mw_store_set_validators(struct mw_store *s, int64_t source_id,
+                            const char *etag, const char *last_modified,
+                            struct mw_err *err) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "UPDATE sources SET etag = ?2, last_modified = ?3"
+                         " WHERE id = ?1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return store_db_err(s, err, "preparing to write validators");
+  sqlite3_bind_int64(st, 1, source_id);
+  store_bind_text(st, 2, etag);
+  store_bind_text(st, 3, last_modified);
+  int rc = sqlite3_step(st) == SQLITE_DONE
+               ? MW_OK
+               : store_db_err(s, err, "writing validators");
+  sqlite3_finalize(st);
+  if (rc) return rc;
+  if (sqlite3_changes(s->db) == 0)
+    return mw_err_set(err, MW_ENOTFOUND,
+                      "store %s: no source with id %lld to write validators for",
+                      s->path, (long long)source_id);
+  return MW_OK;
+}

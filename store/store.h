@@ -86,6 +86,14 @@ struct mw_fetch_record {
 
 int mw_store_record_fetch(struct mw_store *s, const struct mw_fetch_record *r,
                           struct mw_err *err);
+/* Writes the validators of source id alone (NULL clears one), leaving the
+ * rest of its fetch state and the fetch log as they are: the crawl keeps a
+ * 200's validators only once every page that poll asked for is stored,
+ * which is later than the poll's own record (cli/pipeline.c).
+ * MW_ENOTFOUND when no source has that id. */
+int mw_store_set_validators(struct mw_store *s, int64_t source_id,
+                            const char *etag, const char *last_modified,
+                            struct mw_err *err);
 
 /* -------------------------------------------------------------- articles */
 

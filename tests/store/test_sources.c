@@ -266,6 +266,58 @@ static void test_record_fetch_unknown_source(void **state) {
   assert_int_equal(tu_query_int(f->path, "SELECT count(*) FROM fetch_log"), 0);
 }
 
+/* Validators written alone (a chain of pages completed): nothing else of
+ * the fetch state changes and no fetch is logged or counted. */
+static void test_set_validators(void **state) {
+  struct fixture *f = *state;
+  struct mw_err err = {0};
+  struct mw_source_state *src;
+  size_t n;
+  list(f, &src, &n);
+  int64_t id = src[0].id, other = src[1].id;
+  mw_store_sources_free(src, n);
+  /* The poll that asked for pages: a 200 that cleared the validators. */
+  struct mw_fetch_record r = {.source_id = id, .when = 1000, .ok = true,
+                              .http_status = 200, .update_validators = true,
+                              .next_due = 1900, .new_articles = 2};
+  assert_int_equal(mw_store_record_fetch(f->s, &r, &err), MW_OK);
+  int64_t counted = tu_query_int(
+      f->path, "SELECT coalesce(sum(value), 0) FROM counters");
+  assert_int_equal(mw_store_begin(f->s, &err), MW_OK);
+  assert_int_equal(
+      mw_store_set_validators(f->s, id, "\"e1\"", "LM1", &err), MW_OK);
+  assert_int_equal(mw_store_commit(f->s, &err), MW_OK);
+  list(f, &src, &n);
+  assert_string_equal(src[0].etag, "\"e1\"");
+  assert_string_equal(src[0].last_modified, "LM1");
+  assert_int_equal(src[0].last_fetch, 1000);
+  assert_int_equal(src[0].last_ok, 1000);
+  assert_int_equal(src[0].last_status, 200);
+  assert_int_equal(src[0].next_due, 1900);
+  assert_null(src[1].etag); /* others untouched */
+  mw_store_sources_free(src, n);
+  assert_int_equal(tu_query_int(f->path, "SELECT count(*) FROM fetch_log"), 1);
+  assert_int_equal(tu_query_int(f->path, "SELECT coalesce(sum(value), 0) "
+                                         "FROM counters"),
+                   counted);
+
+  /* One may be absent; NULL clears it. */
+  assert_int_equal(mw_store_set_validators(f->s, id, NULL, "LM2", &err),
+                   MW_OK);
+  assert_int_equal(mw_store_set_validators(f->s, other, "\"o\"", NULL, &err),
+                   MW_OK);
+  list(f, &src, &n);
+  assert_null(src[0].etag);
+  assert_string_equal(src[0].last_modified, "LM2");
+  assert_string_equal(src[1].etag, "\"o\"");
+  assert_null(src[1].last_modified);
+  mw_store_sources_free(src, n);
+
+  assert_int_equal(mw_store_set_validators(f->s, 4242, "\"x\"", NULL, &err),
+                   MW_ENOTFOUND);
+  assert_non_null(strstr(err.msg, "4242"));
+}
+
 static void test_fetch_log_is_short(void **state) {
   struct fixture *f = *state;
   struct mw_err err = {0};
@@ -312,6 +364,7 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_record_fetch_unknown_source, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(test_set_validators, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fetch_log_is_short, setup,
                                       teardown),
   };
