@@ -149,10 +149,37 @@ static void binary_path(char *bin, size_t n) {
   snprintf(bin, n, "%s/mediawatch", root ? root : ".");
 }
 
+/* MW_E2E_VALGRIND=1 (scripts/valgrind-suite) runs the binary under
+ * valgrind memcheck: exit status 99 when it finds an error or a definite
+ * leak. Its report goes to MW_E2E_VALGRIND_LOG (a valgrind --log-file
+ * pattern; default $TMPDIR/mw-vg-e2e.%p.log), not to the stderr tests read. */
+static size_t valgrind_prefix(const char **argv, char *logopt, size_t n) {
+  const char *on = getenv("MW_E2E_VALGRIND");
+  if (!on || strcmp(on, "1") != 0) return 0;
+  const char *log = getenv("MW_E2E_VALGRIND_LOG");
+  const char *tmp = getenv("TMPDIR");
+  if (log && *log)
+    snprintf(logopt, n, "--log-file=%s", log);
+  else
+    snprintf(logopt, n, "--log-file=%s/mw-vg-e2e.%%p.log", tmp ? tmp : "/tmp");
+  size_t k = 0;
+  argv[k++] = "/usr/bin/valgrind";
+  argv[k++] = "--error-exitcode=99";
+  argv[k++] = "--leak-check=full";
+  argv[k++] = "--errors-for-leak-kinds=definite";
+  argv[k++] = "--num-callers=30";
+  argv[k++] = "--vgdb=no"; /* no pipes left behind by a SIGKILLed run */
+  argv[k++] = "--suppressions=" MW_SOURCE_ROOT "/tests/valgrind.supp";
+  argv[k++] = logopt;
+  return k;
+}
+
 static void exec_mediawatch(const char *bin, const char *const *args,
                             int ofd, int efd) {
   const char *argv[64];
-  size_t n = 0;
+  char logopt[1100];
+  size_t n = valgrind_prefix(argv, logopt, sizeof logopt);
+  const char *prog = n ? argv[0] : bin;
   argv[n++] = bin;
   for (size_t i = 0; args[i] && n < 63; i++) argv[n++] = args[i];
   argv[n] = NULL;
@@ -160,7 +187,7 @@ static void exec_mediawatch(const char *bin, const char *const *args,
   dup2(efd, 2);
   int devnull = open("/dev/null", O_RDONLY);
   if (devnull >= 0) dup2(devnull, 0);
-  execv(bin, (char *const *)argv);
+  execv(prog, (char *const *)argv);
   _exit(127);
 }
 
