@@ -4,7 +4,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +11,6 @@
 
 #include "tests/e2e/crashloop_sites.h"
 #include "tests/e2e/e2e.h"
-
-/* ------------------------------------------------------- the scratch copy */
-
-static char copy_from[1024], copy_to[1024];
-
-static int copy_entry(const char *path, const struct stat *sb, int flag,
-                      struct FTW *ftw) {
-  (void)ftw;
-  (void)sb;
-  char dst[2048];
-  snprintf(dst, sizeof dst, "%s%s", copy_to, path + strlen(copy_from));
-  if (flag == FTW_D) return mkdir(dst, 0755) && strcmp(path, copy_from);
-  if (flag != FTW_F) return 0;
-  size_t len = 0;
-  char *data = e2e_read_file(path, &len);
-  FILE *f = fopen(dst, "wb");
-  int bad = !data || !f || fwrite(data, 1, len, f) != len;
-  if (f) bad |= fclose(f) != 0;
-  free(data);
-  return bad;
-}
-
-static void copy_tree(const char *from, const char *to) {
-  snprintf(copy_from, sizeof copy_from, "%s", from);
-  snprintf(copy_to, sizeof copy_to, "%s", to);
-  assert_int_equal(mkdir(to, 0755), 0);
-  assert_int_equal(nftw(from, copy_entry, 16, FTW_PHYS), 0);
-}
 
 /* Replaces path with b's text (and frees b) by writing path.tmp and
  * renaming it: the fixture reads files at request time, and a daemon
@@ -252,7 +223,7 @@ void crashloop_sites_init(struct crashloop_sites *s, const char *data_sites,
   char path[1200];
   *s = (struct crashloop_sites){0};
   snprintf(s->root, sizeof s->root, "%s", root);
-  copy_tree(data_sites, root);
+  e2e_copy_tree(data_sites, root);
   corpus_load(&s->corpus);
   snprintf(path, sizeof path, "%s/gen", root);
   assert_int_equal(mkdir(path, 0755), 0);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -473,4 +474,31 @@ void e2e_demo_crawled(struct e2e_demo *d, const char *name) {
 void e2e_demo_free(struct e2e_demo *d) {
   mw_fixture_stop(d->fx);
   e2e_scratch_free(&d->dir);
+}
+
+/* nftw takes no user pointer: the copy in progress lives here. */
+static char copy_from[1024], copy_to[1024];
+
+static int copy_entry(const char *path, const struct stat *sb, int flag,
+                      struct FTW *ftw) {
+  (void)ftw;
+  (void)sb;
+  char dst[2048];
+  snprintf(dst, sizeof dst, "%s%s", copy_to, path + strlen(copy_from));
+  if (flag == FTW_D) return mkdir(dst, 0755) && strcmp(path, copy_from);
+  if (flag != FTW_F) return 0;
+  size_t len = 0;
+  char *data = e2e_read_file(path, &len);
+  FILE *f = fopen(dst, "wb");
+  int bad = !data || !f || fwrite(data, 1, len, f) != len;
+  if (f) bad |= fclose(f) != 0;
+  free(data);
+  return bad;
+}
+
+void e2e_copy_tree(const char *from, const char *to) {
+  snprintf(copy_from, sizeof copy_from, "%s", from);
+  snprintf(copy_to, sizeof copy_to, "%s", to);
+  assert_int_equal(mkdir(to, 0755), 0);
+  assert_int_equal(nftw(from, copy_entry, 16, FTW_PHYS), 0);
 }

@@ -19,7 +19,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,34 +38,6 @@ struct env {
   char sites[1024], cfg[1024], db[1024];
 };
 
-/* ------------------------------------------------------- the scratch copy */
-
-static char copy_from[1024], copy_to[1024];
-
-static int copy_entry(const char *path, const struct stat *sb, int flag,
-                      struct FTW *ftw) {
-  (void)ftw;
-  (void)sb;
-  char dst[2048];
-  snprintf(dst, sizeof dst, "%s%s", copy_to, path + strlen(copy_from));
-  if (flag == FTW_D) return mkdir(dst, 0755) && strcmp(path, copy_from);
-  if (flag != FTW_F) return 0;
-  size_t len = 0;
-  char *data = e2e_read_file(path, &len);
-  FILE *f = fopen(dst, "wb");
-  int bad = !data || !f || fwrite(data, 1, len, f) != len;
-  if (f) bad |= fclose(f) != 0;
-  free(data);
-  return bad;
-}
-
-static void copy_tree(const char *from, const char *to) {
-  snprintf(copy_from, sizeof copy_from, "%s", from);
-  snprintf(copy_to, sizeof copy_to, "%s", to);
-  assert_int_equal(mkdir(to, 0755), 0);
-  assert_int_equal(nftw(from, copy_entry, 16, FTW_PHYS), 0);
-}
-
 static int setup(void **state) {
   struct env *e = calloc(1, sizeof *e);
   char data[1024];
@@ -75,7 +46,7 @@ static int setup(void **state) {
   e2e_path(&e->dir, "sites", e->sites, sizeof e->sites);
   e2e_path(&e->dir, "mediawatch.yaml", e->cfg, sizeof e->cfg);
   e2e_path(&e->dir, "mw.db", e->db, sizeof e->db);
-  copy_tree(data, e->sites);
+  e2e_copy_tree(data, e->sites);
   e->fx = e2e_fixture(e->sites);
   char yaml[4096];
   snprintf(yaml, sizeof yaml,
