@@ -145,6 +145,13 @@ static int cmd_check(const char *path) {
     printf("alerts: %zu receivers, %zu routes, %zu people, %zu shifts; "
            "gazetteer %s\n", al->n_receivers, al->n_routes, al->n_people,
            al->n_roster, al->gazetteer ? al->gazetteer : "none");
+  size_t admins = 0;
+  for (size_t i = 0; i < al->n_people; i++)
+    admins += al->people[i].admin && al->people[i].n_receivers;
+  if (al->n_receivers && !admins)
+    printf("note: no person has admin: true (with receivers): source "
+           "problems (a portal redesigned, mojibake, a silent feed) are shown "
+           "by `mediawatch sources health` and the dashboard only\n");
   if (st.regexes_ungated)
     printf("note: %zu regexes have no plain text that must occur, so they run "
            "on every document their topic reaches\n", st.regexes_ungated);

@@ -25,6 +25,7 @@
 #include "cli/cmd_alerts.h"
 #include "cli/commands.h"
 #include "cli/session.h"
+#include "health/health.h"
 #include "report/report.h"
 #include "store/store.h"
 #include "tests/fixture/fixture.h"
@@ -280,6 +281,32 @@ static int show_alerts(struct mw_session *s, struct mw_fixture *fx,
 /* A duty officer "demo" for the dashboard, with a random password (24
  * characters of 32 kinds: 120 bits) written into pw: the demo's database
  * is new each run, so the password is printed once and never stored. */
+/* The sources' health as `mediawatch sources health` judges it, one line
+ * per source that is not ok. */
+static int show_health(struct mw_session *s) {
+  struct mw_err err = {0};
+  struct mw_health_row *rows = NULL;
+  size_t n = 0, count[3] = {0};
+  if (mw_health_survey(s->cfg, s->store, (int64_t)time(NULL), &rows, &n,
+                       &err)) {
+    mw_cli_error("source health: %s", err.msg);
+    return MW_EXIT_FAIL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    count[rows[i].health.status]++;
+    for (size_t k = 0; k < rows[i].health.n_problems; k++)
+      printf("  %s %s: %s\n", rows[i].src.outlet_name,
+             mw_problem_code_name(rows[i].health.problems[k].code),
+             rows[i].health.problems[k].detail);
+  }
+  printf("source health: %zu ok, %zu degraded, %zu broken "
+         "(mediawatch sources health)\n",
+         count[MW_HEALTH_OK], count[MW_HEALTH_DEGRADED],
+         count[MW_HEALTH_BROKEN]);
+  mw_health_rows_free(rows, n);
+  return MW_EXIT_OK;
+}
+
 static int add_demo_user(const struct mw_config *cfg, char *pw, size_t n) {
   static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
   unsigned char raw[24];
@@ -386,6 +413,7 @@ int mw_cmd_demo(int argc, char **argv) {
     printf("crawl of %zu sources:\n", s.n_sources);
     mw_session_print_summary(&s, stdout, true);
     status = show_alerts(&s, fx, out_dir);
+    if (status == MW_EXIT_OK) status = show_health(&s);
     if (status == MW_EXIT_OK) status = write_reports(&s, out_dir);
     if (status == MW_EXIT_OK)
       printf("done: the .md reports read best; the database is %s\n",

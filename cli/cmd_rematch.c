@@ -59,15 +59,21 @@ static int64_t obsolete_topics(const struct rematch *r, const char *topics) {
   return n;
 }
 
-static int visit(const struct mw_stored_article *a, void *user) {
-  struct rematch *r = user;
-  struct mw_doc doc = {
+void mw_cli_doc_of_stored(const struct mw_stored_article *a,
+                          struct mw_doc *doc) {
+  *doc = (struct mw_doc){
       .title = {a->title, a->title ? strlen(a->title) : 0},
       .body = {a->text, a->text ? strlen(a->text) : 0},
       .source = {a->origin, a->origin ? strlen(a->origin) : 0},
       .outlet = {a->outlet, a->outlet ? strlen(a->outlet) : 0},
       .kind = mw_doc_kind_of_tier(a->tier),
   };
+}
+
+static int visit(const struct mw_stored_article *a, void *user) {
+  struct rematch *r = user;
+  struct mw_doc doc;
+  mw_cli_doc_of_stored(a, &doc);
   int rc = mw_matcher_match(r->m, &doc, r->results, r->err);
   if (rc < 0) return rc;
   r->articles++;

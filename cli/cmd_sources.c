@@ -22,7 +22,8 @@ static const char sources_help[] =
     "usage: mediawatch sources check URL|FILE [--kind KIND] [--json]\n"
     "                                [--base-url URL] [--config FILE]\n"
     "       mediawatch sources import FILE.opml [--tier TIER] [--config FILE]\n"
-    "       mediawatch sources export [--config FILE]\n\n"
+    "       mediawatch sources export [--config FILE]\n"
+    "       mediawatch sources health [--json] [--config FILE]\n\n"
     "check   fetches one page (or reads a saved one, --base-url giving its\n"
     "        address) and shows what mediawatch would do with it. KIND is feed,\n"
     "        html (a listing page: the article links, next pages and\n"
@@ -38,7 +39,14 @@ static const char sources_help[] =
     "        under 'outlets:', skipping URLs the config already has. Outline\n"
     "        attributes tier and region are used; --tier sets the tier of\n"
     "        outlines that have none (default portal).\n"
-    "export  prints the config's outlets and sources as OPML 2.0.\n";
+    "export  prints the config's outlets and sources as OPML 2.0.\n"
+    "health  judges every source from what the crawls recorded: ok,\n"
+    "        degraded or broken, with each reason and its evidence\n"
+    "        (unreachable, a listing or feed yielding no or far fewer links,\n"
+    "        titles, dates, 来源 or bodies missing, mojibake, silent for\n"
+    "        weeks, permanently redirected), the poll interval in force and\n"
+    "        when the newest article came. Exit status 1 when any source is\n"
+    "        degraded or broken. --json prints every field.\n";
 
 /* ------------------------------------------------------------- reading */
 
@@ -375,6 +383,8 @@ int mw_cmd_sources(int argc, char **argv) {
     return cmd_check(argv[optind + 1], cfg_path, base_url, kind, as_json);
   if (!strcmp(verb, "import") && rest == 2)
     return cmd_import(argv[optind + 1], cfg_path, tier);
+  if (!strcmp(verb, "health") && rest == 1)
+    return mw_cmd_sources_health(cfg_path, as_json);
   if (!strcmp(verb, "export") && rest == 1)
     return cmd_export(cfg_path ? cfg_path : MW_DEFAULT_CONFIG);
   fputs(sources_help, stderr);

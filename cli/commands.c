@@ -20,6 +20,7 @@ static const struct {
     {"crawl", mw_cmd_crawl, "poll every source once (--once), store, summarise"},
     {"run", mw_cmd_run, "the daemon: poll on schedule until SIGINT/SIGTERM"},
     {"rematch", mw_cmd_rematch, "match stored articles again after a rule change"},
+    {"rules", mw_cmd_rules, "what an edited config's topics would change (diff)"},
     {"alerts", mw_cmd_alerts, "the on-duty workflow: list, show, ack, assign, close, silence"},
     {"serve", mw_cmd_serve, "the dashboard and JSON API (alerts, search, coverage, reports)"},
     {"users", mw_cmd_users, "who may sign in to the dashboard: add, passwd, role, remove, list"},

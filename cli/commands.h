@@ -7,6 +7,7 @@
 #ifndef MW_CLI_COMMANDS_H
 #define MW_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #define MW_EXIT_OK 0
@@ -19,8 +20,12 @@ int mw_cmd_run(int argc, char **argv);
 int mw_cmd_report(int argc, char **argv);
 int mw_cmd_bulletin(int argc, char **argv);
 int mw_cmd_rematch(int argc, char **argv);
+int mw_cmd_rules(int argc, char **argv);
 int mw_cmd_demo(int argc, char **argv);
 int mw_cmd_sources(int argc, char **argv);
+/* `sources health`: the survey of every source; MW_EXIT_FAIL also when a
+ * source is degraded or broken. cfg_path NULL: the default config. */
+int mw_cmd_sources_health(const char *cfg_path, bool as_json);
 int mw_cmd_config(int argc, char **argv);
 int mw_cmd_match(int argc, char **argv);
 int mw_cmd_alerts(int argc, char **argv);
@@ -36,6 +41,12 @@ struct mw_config;
 struct mw_matcher;
 void mw_cli_print_rule_errors(const struct mw_config *cfg,
                               const struct mw_matcher *m, const char *prefix);
+/* The document the matcher reads of a stored article (strings borrowed):
+ * rematch and rules diff match the archive alike. */
+struct mw_stored_article;
+struct mw_doc;
+void mw_cli_doc_of_stored(const struct mw_stored_article *a,
+                          struct mw_doc *doc);
 /* Opens the store of cfg for a command that reads what a crawl stored:
  * says so and returns MW_EXIT_FAIL when there is no database yet or it
  * cannot be opened, MW_EXIT_OK with *out set otherwise. */

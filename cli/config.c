@@ -548,6 +548,7 @@ void mw_config_free(struct mw_config *cfg) {
   mw_tz_free(cfg->tz);
   free(cfg->crawler.user_agent);
   free(cfg->serve.listen);
+  free(cfg->health.digest_at);
   for (size_t i = 0; i < cfg->n_outlets; i++) {
     struct mw_outlet_conf *o = &cfg->outlets[i];
     free(o->name);

@@ -97,6 +97,12 @@ const struct mw_cfg_section_info mw_cfg_sections[MW_CFG_SECTION_COUNT] = {
                       "`mediawatch run --listen`). Users are managed with "
                       "`mediawatch users`. Every key is optional.",
                       "serve", NULL, sizeof(struct mw_serve_conf), SIZE_MAX},
+    [MW_CFG_HEALTH] = {"health",
+                       "Source health (`mediawatch sources health`): when a "
+                       "source counts as degraded or broken, and when the "
+                       "people with `admin: true` hear of it. Every key is "
+                       "optional.",
+                       "health", NULL, sizeof(struct mw_health_conf), SIZE_MAX},
 };
 
 void mw_config_write_reference(FILE *out) {

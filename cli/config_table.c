@@ -43,6 +43,7 @@
 #define PERSON(f) offsetof(struct mw_person_conf, f)
 #define SHIFT(f) offsetof(struct mw_shift_conf, f)
 #define SERVE(f) offsetof(struct mw_serve_conf, f)
+#define HEALTH(f) offsetof(struct mw_health_conf, f)
 
 /* clang-format off */
 const struct mw_cfg_option mw_cfg_options[] = {
@@ -69,6 +70,8 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "how the duty office (舆情值班) is told of sensitive opinion and follows it up (see alerts below)"},
   {"serve", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, TOP(serve), 0, MW_CFG_SERVE,
    "the dashboard and JSON API of `mediawatch serve` and `run` (see serve below)"},
+  {"health", MW_CFG_TOP, MW_CFG_MAP, 0, 0, 0, NULL, TOP(health), 0, MW_CFG_HEALTH,
+   "when a source counts as degraded or broken, and when the admins hear of it (see health below)"},
 
   {"user_agent", MW_CFG_CRAWLER, MW_CFG_STRING, 0, 0, 0, "mediawatch/0.1", CRAWLER(user_agent), 0, 0,
    "User-Agent header; the part before '/' is the name robots.txt groups are matched against"},
@@ -99,6 +102,15 @@ const struct mw_cfg_option mw_cfg_options[] = {
   {"allow_private_addresses", MW_CFG_CRAWLER, MW_CFG_BOOL, 0, 0, 0, "false", CRAWLER(allow_private), 0, 0,
    "allow fetching every non-public address: loopback, private networks (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), link-local (169.254/16 with cloud metadata, fe80::/10), 0.0.0.0/8, multicast and reserved ranges; only for a crawler meant to read an internal network. Checked at every connection, redirects included"},
 
+  {"adaptive", MW_CFG_CRAWLER, MW_CFG_BOOL, 0, 0, 0, "true", CRAWLER(adaptive), 0, 0,
+   "let each source's poll interval follow how often it publishes (half its usual gap between new articles over 28 days, within poll_min and poll_max; a feed's ttl or sy:updatePeriod and Cache-Control max-age set a floor); false: every source keeps its poll"},
+  {"poll_min", MW_CFG_CRAWLER, MW_CFG_DURATION, 0, 1, DAY_S, "5m", CRAWLER(poll_min_s), 0, 0,
+   "shortest adaptive interval (a source whose own poll is shorter keeps its poll as the bound)"},
+  {"poll_max", MW_CFG_CRAWLER, MW_CFG_DURATION, 0, 60, 7 * DAY_S, "4h", CRAWLER(poll_max_s), 0, 0,
+   "longest adaptive interval: a quiet source is still polled this often (a source whose own poll is longer keeps its poll as the bound)"},
+  {"adapt_after", MW_CFG_CRAWLER, MW_CFG_DURATION, 0, 0, 90 * DAY_S, "7d", CRAWLER(adapt_after_s), 0, 0,
+   "how long a source is polled at its own poll before its interval adapts: the history it needs"},
+
   {"name", MW_CFG_OUTLET, MW_CFG_STRING, MW_CFG_REQUIRED | MW_CFG_UNIQUE, 0, 0, NULL, OUTLET(name), 0, 0,
    "the outlet as readers know it, such as 人民网; unique"},
   {"tier", MW_CFG_OUTLET, MW_CFG_TIER, MW_CFG_REQUIRED, 0, 0, NULL, OUTLET(tier), 0, 0,
@@ -116,6 +128,8 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "feed (RSS or Atom), html (a listing page) or sitemap"},
   {"poll", MW_CFG_SOURCE, MW_CFG_DURATION, 0, 1, 7 * DAY_S, "30m", SOURCE(poll_interval_s), 0, 0,
    "how often the source is fetched"},
+  {"adaptive", MW_CFG_SOURCE, MW_CFG_BOOL, 0, 0, 0, "true", SOURCE(adaptive), 0, 0,
+   "false keeps this source at its poll always (a complaint board that must be read every few minutes); adaptive intervals need crawler.adaptive too"},
   {"max_pages", MW_CFG_SOURCE, MW_CFG_INT, 0, 1, 50, "3", SOURCE(max_pages), 0, 0,
    "html: listing pages followed per poll (next-page links, index_1.html numbering)"},
   {"links_xpath", MW_CFG_SOURCE, MW_CFG_STRING, 0, 0, 0, NULL, SOURCE(links_xpath), 0, 0,
@@ -289,6 +303,8 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "the receivers that reach this person, such as their own robot, mailbox or SMS command"},
   {"leader", MW_CFG_PERSON, MW_CFG_BOOL, 0, 0, 0, "false", PERSON(leader), 0, 0,
    "a leader (带班领导): gets alerts still unacknowledged after ack_t2, and every level 4 at once"},
+  {"admin", MW_CFG_PERSON, MW_CFG_BOOL, 0, 0, 0, "false", PERSON(admin), 0, 0,
+   "looks after the sources: gets source problems (unreachable, template changed, mojibake, silent, moved) as a daily digest at health.digest_at, and at once for a source that carries a coverage target"},
 
   {"days", MW_CFG_SHIFT, MW_CFG_STRLIST, MW_CFG_REQUIRED, 0, 0, NULL, SHIFT(days), SHIFT(n_days), 0,
    "the days of the shift: mon..sun, 周一..周日, weekdays (工作日), weekend (周末) or all (每天), such as [周六, 周日]"},
@@ -306,6 +322,25 @@ const struct mw_cfg_option mw_cfg_options[] = {
    "failed sign-ins allowed from one address, and for one user name, within login_window; more are refused (429) until it passes"},
   {"login_window", MW_CFG_SERVE, MW_CFG_DURATION, 0, 60, DAY_S, "15m", SERVE(login_window_s), 0, 0,
    "the window login_failures counts over"},
+
+  {"unreachable_after", MW_CFG_HEALTH, MW_CFG_DURATION, 0, 60, 30 * DAY_S, "6h", HEALTH(unreachable_s), 0, 0,
+   "a source whose polls have all failed for this long is broken"},
+  {"links_drop_pct", MW_CFG_HEALTH, MW_CFG_INT, 0, 1, 99, "50", HEALTH(links_drop_pct), 0, 0,
+   "a listing, feed or sitemap yielding fewer links than this percentage of its usual number (median of its last 20 answers) is degraded (template drift); none at all is broken"},
+  {"extraction_drop_pct", MW_CFG_HEALTH, MW_CFG_INT, 0, 1, 100, "30", HEALTH(extraction_drop_pct), 0, 0,
+   "a field (title, date, 来源, a body of body_min characters) found in this many percentage points fewer of the recent articles than usual is degraded; found in none where it usually is, broken"},
+  {"mojibake_pct", MW_CFG_HEALTH, MW_CFG_INT, 0, 1, 100, "10", HEALTH(mojibake_pct), 0, 0,
+   "recent articles whose non-ASCII characters are over this percentage implausible (U+FFFD, Latin-1 letters, C1 controls, private use, 汉字 outside GB2312) are broken: a charset gone wrong"},
+  {"silence_factor", MW_CFG_HEALTH, MW_CFG_INT, 0, 2, 100, "3", HEALTH(silence_factor), 0, 0,
+   "a source silent for this many of its usual gaps between articles (median over 90 days) is degraded"},
+  {"silence_min", MW_CFG_HEALTH, MW_CFG_DURATION, 0, HOUR_S, 365 * DAY_S, "2d", HEALTH(silence_min_s), 0, 0,
+   "and silent for at least this long"},
+  {"body_min", MW_CFG_HEALTH, MW_CFG_INT, 0, 1, 100000, "100", HEALTH(body_min), 0, 0,
+   "characters an article's body needs to count as extracted"},
+  {"recent_articles", MW_CFG_HEALTH, MW_CFG_INT, 0, 3, 1000, "10", HEALTH(recent_articles), 0, 0,
+   "newest articles of a source the extraction and mojibake shares are taken over, against the 100 before them"},
+  {"digest_at", MW_CFG_HEALTH, MW_CFG_CLOCK, 0, 0, 0, "08:30", HEALTH(digest_at), HEALTH(digest_minute), 0,
+   "when the admins' daily digest of source problems goes out (config zone)"},
 };
 /* clang-format on */
 

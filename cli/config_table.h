@@ -29,6 +29,7 @@ enum mw_cfg_section {
   MW_CFG_PERSON,   /* struct mw_person_conf */
   MW_CFG_SHIFT,    /* struct mw_shift_conf, one per roster[] item */
   MW_CFG_SERVE,    /* struct mw_serve_conf */
+  MW_CFG_HEALTH,   /* struct mw_health_conf */
   MW_CFG_SECTION_COUNT
 };
 

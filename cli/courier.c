@@ -20,10 +20,15 @@
 
 #include "alerts/alerts.h"
 #include "cli/courier.h"
+#include "health/health.h"
 
 /* Escalation and digest times are minutes apart; a few seconds of slack
  * costs nothing and keeps an idle daemon idle. */
 #define TICK_S 5
+/* Source health moves over hours (a source is unreachable after
+ * health.unreachable_after, 6 h by default): judging every source every
+ * few minutes is soon enough and costs a few indexed reads per source. */
+#define HEALTH_EVERY_S 300
 /* Sends per round before the courier looks at the clock again. */
 #define SENDS_PER_ROUND 64
 
@@ -37,6 +42,7 @@ struct mw_courier {
   uv_cond_t cv;      /* wakes the thread */
   uv_cond_t idle_cv; /* wakes a flush waiter */
   bool stop, kicked, flush_wanted, flushed;
+  int64_t next_health; /* the thread's */
   struct mw_courier_stats stats;
 };
 
@@ -72,13 +78,32 @@ static void note_error(struct mw_courier *c, const struct mw_err *err) {
   if (!same) fprintf(stderr, "mediawatch: alerts: %s\n", err->msg);
 }
 
-static void tick(struct mw_courier *c, int64_t now) {
+/* The sources' health, in a transaction of its own: a failure there must
+ * not hold back escalations. Also at a flush, so `crawl --once` tells the
+ * admins at once of a source it found broken. */
+static void check_health(struct mw_courier *c, int64_t now, bool flush) {
+  if (now < c->next_health && !flush) return;
+  c->next_health = now + HEALTH_EVERY_S;
+  struct mw_err err = {0};
+  struct mw_health_check_stats hs;
+  int rc = mw_store_begin(c->store, &err);
+  if (rc == MW_OK) rc = mw_health_check(c->cfg, c->store, now, &hs, &err);
+  if (rc == MW_OK) rc = mw_store_commit(c->store, &err);
+  else mw_store_rollback(c->store);
+  if (rc) {
+    mw_err_prefix(&err, "source health: ");
+    note_error(c, &err);
+  }
+}
+
+static void tick(struct mw_courier *c, int64_t now, bool flush) {
   struct mw_err err = {0};
   int rc = mw_store_begin(c->store, &err);
   if (rc == MW_OK) rc = mw_alerts_tick(c->engine, c->store, now, &err);
   if (rc == MW_OK) rc = mw_store_commit(c->store, &err);
   else mw_store_rollback(c->store);
   if (rc) note_error(c, &err);
+  check_health(c, now, flush);
 }
 
 /* Sends what is due; returns when the next message is due (0: none). */
@@ -114,7 +139,7 @@ static void courier_main(void *arg) {
     c->kicked = false;
     uv_mutex_unlock(&c->mu);
     if (do_tick) {
-      tick(c, now);
+      tick(c, now, flush);
       next_tick = now + TICK_S;
       send = true; /* the tick may have written notifications */
     }

@@ -34,6 +34,7 @@ static void job_free(struct job *j) {
   free(j->etag);
   free(j->last_modified);
   free(j->final_url);
+  free(j->moved_to);
   free(j->problem);
   free(j->topic_hits);
   free(j->store_error);
@@ -419,7 +420,12 @@ void mw_pipeline_jobs_done(struct mw_pipeline *p, struct job *j) {
       if (j->topic_hits && j->n_topic_hits == p->n_topics)
         for (size_t t = 0; t < p->n_topics; t++)
           p->topic_matches[t] += j->topic_hits[t];
-      if (!j->page) c = poll_done(p, j);
+      if (!j->page) {
+        c = poll_done(p, j);
+        j->src->first_fetch = j->first_fetch;
+        j->src->floor_s = j->floor_s;
+        if (j->interval_s > 0) j->src->crawl.interval_s = j->interval_s;
+      }
       request_pages(p, j, c);
     }
     summarise(p, j, stored);
@@ -486,6 +492,14 @@ void mw_pipeline_on_fetch(const struct mw_fetch_result *res, void *user) {
   }
   j->failures = res->source->failures;
   j->when = (int64_t)time(NULL);
+  j->moved_to = dup_or_null(res->moved_to);
+  j->max_age_s = res->max_age_s;
+  if (!res->page) {
+    j->adaptive = src->adaptive;
+    j->base_s = src->base_s;
+    j->first_fetch = src->first_fetch ? src->first_fetch : j->when;
+    j->floor_s = src->floor_s;
+  }
   if (res->status == MW_FETCH_OK) {
     j->body = malloc(res->body_len + 1);
     if (j->body) {

@@ -43,6 +43,14 @@ struct mw_cli_source {
   uint64_t polls_200; /* polls answered 200 so far, the loop thread's: a
                          chain of pages started by an older one no longer
                          writes validators */
+  /* Adaptive interval (crawler.h, mw_crawl_adaptive_interval): the loop
+   * thread's, copied into each poll's job and updated from it. */
+  bool adaptive;       /* this source's interval adapts */
+  int64_t base_s;      /* its configured poll */
+  int64_t first_fetch; /* epoch s of its first poll, 0 never */
+  int64_t floor_s;     /* the most the source itself asked to wait: a
+                          feed's ttl or sy:updatePeriod, Cache-Control
+                          max-age; learnt from its answers */
 };
 
 /* Outcome of one poll, kept for the summary. */

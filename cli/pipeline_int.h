@@ -67,6 +67,13 @@ struct job {
   char *last_modified;
   char *final_url;
   int64_t next_due, failures, when;
+  char *moved_to;        /* a permanent redirect's target, may be NULL */
+  int64_t max_age_s;     /* Cache-Control max-age, 0 none */
+  /* a poll's adaptive interval: the source's state going in, the new one
+   * coming out (interval_s 0: unchanged) */
+  bool adaptive;
+  int64_t base_s, first_fetch, floor_s;
+  int64_t interval_s;
   /* what the worker made of it */
   int64_t entries;      /* feed entries, listing links, sitemap entries */
   int64_t new_articles;

@@ -8,6 +8,7 @@
  * Runs on the pipeline's worker thread inside the open transaction; touches
  * only the job, the store and the immutable matcher and config.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,11 +133,45 @@ static int observe(struct work_ctx *w, struct job *j, const struct mw_article *a
   return rc;
 }
 
+/* Characters, not bytes, of UTF-8 text: what health.body_min counts. */
+static int64_t utf8_chars(const char *s, size_t len) {
+  int64_t n = 0;
+  for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return n;
+}
+
+/* What a new article looked like, for its source's health: which fields
+ * were found (dated: the page or entry itself gave a time, not the
+ * listing's link) and how much of its text is implausible (mojibake). */
+static int record_quality(struct work_ctx *w, struct job *j,
+                          const struct mw_article *a, int64_t id,
+                          size_t text_len, bool dated, struct mw_err *err) {
+  struct mw_article_quality q = {.article_id = id,
+                                 .source_id = j->src->crawl.id,
+                                 .fetched = j->when};
+  if (a->title && *a->title) q.flags |= MW_QUALITY_TITLE;
+  if (dated) q.flags |= MW_QUALITY_DATE;
+  if (a->origin && *a->origin) q.flags |= MW_QUALITY_ORIGIN;
+  int64_t chars = 0, odd = 0;
+  if (a->text) mw_text_oddities(a->text, text_len, &chars, &odd);
+  if (a->text && utf8_chars(a->text, text_len) >= w->cfg->health.body_min)
+    q.flags |= MW_QUALITY_BODY;
+  q.chars = chars;
+  q.odd_chars = odd;
+  if (a->title) {
+    mw_text_oddities(a->title, strlen(a->title), &chars, &odd);
+    q.chars += chars;
+    q.odd_chars += odd;
+  }
+  return mw_store_add_quality(w->store, &q, err);
+}
+
 /* Stores one article and, when it is new, matches it. The body's simhash
  * goes in with the row, so the store places it in its reprint cluster
  * before writing it, once. */
 static int store_article(struct work_ctx *w, struct job *j,
-                         struct mw_article *a, struct mw_err *err) {
+                         struct mw_article *a, bool dated,
+                         struct mw_err *err) {
   size_t text_len = a->text ? strlen(a->text) : 0;
   a->simhash = text_len ? mw_simhash(a->text, text_len) : 0;
   a->cluster_distance = MW_SIMHASH_SAME_STORY;
@@ -145,6 +180,8 @@ static int store_article(struct work_ctx *w, struct job *j,
   int rc = mw_store_add_article(w->store, a, &id, &inserted, err);
   if (rc || !inserted) return rc;
   j->new_articles++;
+  rc = record_quality(w, j, a, id, text_len, dated, err);
+  if (rc) return rc;
   struct mw_doc doc = {
       .title = {a->title, a->title ? strlen(a->title) : 0},
       .body = {a->text, text_len},
@@ -208,6 +245,10 @@ static int process_feed(struct work_ctx *w, struct job *j, int offset,
   }
   j->entries = (int64_t)feed->n_entries;
   j->recovered = feed->recovered;
+  /* What the feed asks now replaces what it asked before. */
+  j->floor_s = feed->ttl_s > feed->update_period_s ? feed->ttl_s
+                                                   : feed->update_period_s;
+  if (j->max_age_s > j->floor_s) j->floor_s = j->max_age_s;
   size_t skipped = 0;
   int rc = MW_OK;
   for (size_t i = 0; i < feed->n_entries && rc == MW_OK; i++) {
@@ -235,7 +276,7 @@ static int process_feed(struct work_ctx *w, struct job *j, int offset,
         .published = e->published != MW_TIME_UNKNOWN ? e->published : e->updated,
         .fetched = j->when,
     };
-    rc = store_article(w, j, &a, err);
+    rc = store_article(w, j, &a, a.published != MW_TIME_UNKNOWN, err);
     free(url);
   }
   if (rc == MW_OK && (skipped || feed->recovered)) {
@@ -404,7 +445,7 @@ static int process_article(struct work_ctx *w, struct job *j, int offset,
                                                    : j->page->link_date,
       .fetched = j->when,
   };
-  int rc = store_article(w, j, &a, err);
+  int rc = store_article(w, j, &a, x->published != MW_TIME_UNKNOWN, err);
   mw_extracted_free(x);
   return rc;
 }
@@ -423,10 +464,47 @@ static int process_article(struct work_ctx *w, struct job *j, int offset,
  * for again. Its own validators are written by a job of their own once
  * every page of its chain is stored or known (pipeline.c); until then the
  * next poll is unconditional and finds what is still missing. */
+/* The interval from the source's publication rate, once it has a history;
+ * written with the poll's record and handed back to the loop. */
+static int adapt_interval(struct work_ctx *w, struct job *j, char *why,
+                          size_t why_len, struct mw_err *err) {
+  if (j->status == MW_FETCH_NOT_MODIFIED && j->max_age_s > j->floor_s)
+    j->floor_s = j->max_age_s;
+  const struct mw_crawler_conf *cc = &w->cfg->crawler;
+  if (!j->adaptive) {
+    /* Recorded all the same, so `sources health` shows what is in force. */
+    j->interval_s = j->base_s;
+    snprintf(why, why_len, "%s: poll as configured",
+             cc->adaptive ? "adaptive: false" : "crawler.adaptive: false");
+    return MW_OK;
+  }
+  struct mw_poll_plan plan = {.base_s = j->base_s,
+                              .min_s = cc->poll_min_s,
+                              .max_s = cc->poll_max_s,
+                              .adapt_after_s = cc->adapt_after_s,
+                              .window_s = MW_POLL_WINDOW,
+                              .floor_s = j->floor_s};
+  int64_t *times = NULL;
+  size_t n = 0;
+  /* A month of a busy board is a few thousand times; more say nothing
+   * the interval's bounds would not cut anyway. */
+  int rc = mw_store_publication_times(w->store, j->src->crawl.id,
+                                      j->when - MW_POLL_WINDOW, 10000, &times,
+                                      &n, err);
+  if (rc) return rc;
+  j->interval_s = mw_crawl_adaptive_interval(&plan, j->when, j->first_fetch,
+                                             times, n, why, why_len);
+  free(times);
+  return MW_OK;
+}
+
 static int record_poll(struct work_ctx *w, struct job *j, struct mw_err *err) {
   bool ok = (j->status == MW_FETCH_OK && !j->unusable) ||
             j->status == MW_FETCH_NOT_MODIFIED;
   if (j->unusable) j->failures++;
+  char why[256] = "";
+  int rc = adapt_interval(w, j, why, sizeof why, err);
+  if (rc) return rc;
   struct mw_fetch_record r = {
       .source_id = j->src->crawl.id,
       .when = j->when,
@@ -439,6 +517,11 @@ static int record_poll(struct work_ctx *w, struct job *j, struct mw_err *err) {
       .next_due = j->next_due,
       .consecutive_failures = j->failures,
       .new_articles = j->new_articles,
+      .links_known = j->status == MW_FETCH_OK && !j->unusable,
+      .links = j->entries,
+      .moved_to = j->moved_to,
+      .interval_s = j->interval_s,
+      .interval_why = why[0] ? why : NULL,
   };
   return mw_store_record_fetch(w->store, &r, err);
 }

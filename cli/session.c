@@ -92,6 +92,10 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
     c->crawl.id = st[i].id;
     c->crawl.url = c->url;
     c->crawl.interval_s = st[i].poll_interval_s;
+    c->base_s = st[i].poll_interval_s;
+    c->first_fetch = st[i].first_fetch;
+    /* The interval last worked out, until the next poll works it again. */
+    if (st[i].interval_s > 0) c->crawl.interval_s = st[i].interval_s;
     c->crawl.next_due = st[i].next_due;
     c->crawl.failures = st[i].consecutive_failures;
     c->crawl.etag = c->etag;
@@ -106,9 +110,12 @@ int mw_session_open(struct mw_session *s, const char *cfg_path,
     s->sources[i].conf =
         find_source_conf(s->cfg, s->sources[i].url, &s->sources[i].tier,
                          &s->sources[i].region, &s->sources[i].media);
-  for (size_t i = 0; i < s->n_sources; i++)
-    if (!s->sources[i].conf)
-      s->sources[i].media = mw_doc_kind_of_tier(s->sources[i].tier);
+  for (size_t i = 0; i < s->n_sources; i++) {
+    struct mw_cli_source *c = &s->sources[i];
+    if (!c->conf) c->media = mw_doc_kind_of_tier(c->tier);
+    c->adaptive = s->cfg->crawler.adaptive && c->conf && c->conf->adaptive;
+    if (!c->adaptive) c->crawl.interval_s = c->base_s;
+  }
   if (uv_loop_init(&s->loop) != 0)
     return mw_err_set(err, MW_EIO, "cannot create the event loop");
   s->loop_ready = true;

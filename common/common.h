@@ -237,6 +237,10 @@ struct mw_source_conf {
   enum mw_source_kind kind;
   int64_t poll_interval_s;
   int64_t max_pages;   /* html: listing pages followed per poll */
+  /* The interval follows the source's publication rate when this and
+   * crawler.adaptive are both true: poll_interval_s is then the interval
+   * before there is history enough (crawler.adapt_after). */
+  bool adaptive;
   /* html: XPath overrides for pages the heuristics get wrong; NULL = none */
   char *links_xpath;   /* on the listing: the <a> elements of articles */
   char *title_xpath;   /* on articles: */
@@ -392,6 +396,9 @@ struct mw_person_conf {
   char **receivers;  /* how to reach this person */
   size_t n_receivers;
   bool leader;       /* gets escalations (T2) and every level 4 at once */
+  bool admin;        /* looks after the sources: gets their problems (a
+                        daily digest, and at once for a source that carries
+                        a coverage target) */
   int line;
 };
 
@@ -448,6 +455,31 @@ struct mw_crawler_conf {
   bool respect_robots;
   bool allow_private;           /* loopback/private addresses (tests, demo) */
   bool allow_loopback;          /* 127.0.0.0/8 and ::1 only (tests, demo) */
+  /* Adaptive poll intervals (crawler.h, mw_crawl_adaptive_interval). */
+  bool adaptive;                /* default for every source */
+  int64_t poll_min_s;           /* bounds of an adaptive interval */
+  int64_t poll_max_s;
+  int64_t adapt_after_s;        /* history a source needs before its
+                                   interval adapts */
+};
+
+/* The health: section: when a source counts as degraded or broken
+ * (health/health.h), and when its problems are told to the admins. */
+struct mw_health_conf {
+  int64_t unreachable_s;       /* failing this long: broken */
+  int64_t links_drop_pct;      /* a listing yielding under this share of its
+                                  usual links: degraded (none: broken) */
+  int64_t extraction_drop_pct; /* a field (title, date, 来源, body) found
+                                  this many points less often than usual:
+                                  degraded (found in none: broken) */
+  int64_t mojibake_pct;        /* implausible characters over this share of
+                                  the recent articles' text: broken */
+  int64_t silence_factor;      /* silent this many usual gaps: degraded */
+  int64_t silence_min_s;       /* ... and at least this long */
+  int64_t body_min;            /* characters a body needs to count */
+  int64_t recent_articles;     /* articles the recent shares are taken over */
+  char *digest_at;             /* "08:30": the admins' daily digest */
+  int digest_minute;           /* the same in minutes after midnight */
 };
 
 /* The serve: section: the dashboard and API server. */
@@ -478,6 +510,7 @@ struct mw_config {
   struct mw_sensitivity_conf sensitivity;
   struct mw_alerts_conf alerts;
   struct mw_serve_conf serve;
+  struct mw_health_conf health;
 };
 
 #endif

@@ -109,6 +109,11 @@ struct mw_feed {
    * id, skipped"); for `sources check` and the source's record. */
   char **problems;
   size_t n_problems;
+  /* How often the feed says it may be read (a floor of the poll interval):
+   * RSS <ttl> minutes, or sy:updatePeriod / sy:updateFrequency (hourly
+   * twice = 1800 s), in seconds; 0 when it says nothing usable. */
+  int64_t ttl_s;
+  int64_t update_period_s;
   struct mw_arena *arena; /* owns every string above */
 };
 
@@ -194,6 +199,15 @@ int mw_charset_decode_page(const char *data, size_t len,
                            const char *http_charset,
                            struct mw_charset_guess *guess, struct mw_buf *out,
                            size_t *replaced, struct mw_err *err);
+
+/* How much of a decoded text looks like mojibake: counts its non-ASCII
+ * characters into *chars and, of them, the implausible ones in Chinese
+ * text into *odd: U+FFFD, C1 controls, Latin-1 letters and symbols
+ * (U+0080..U+00FF: GBK bytes read as windows-1252), private use, and
+ * 汉字 outside GB2312 (UTF-8 read as GBK, or Big5 as GBK, gives mostly
+ * those; real mainland text has under 1 %). Invalid UTF-8 bytes count as
+ * odd characters. Reads at most len bytes, never past a NUL. */
+void mw_text_oddities(const char *s, size_t len, int64_t *chars, int64_t *odd);
 
 /* -------------------------------------------------------------- articles */
 
@@ -346,6 +360,13 @@ struct mw_fetch_result {
   const char *etag;          /* from a 200, may be NULL */
   const char *last_modified; /* from a 200, may be NULL */
   int64_t retry_after_s;     /* from 429/503, 0 when absent */
+  int64_t max_age_s;         /* Cache-Control max-age of the final
+                                response (200 or 304), 0 when absent;
+                                bounded to a day */
+  const char *moved_to;      /* when the request was answered 301 or 308
+                                (then maybe more permanent hops): the URL
+                                the last of those leading hops pointed
+                                to, resolved; NULL otherwise */
   double elapsed_ms;
 };
 
@@ -412,5 +433,31 @@ void mw_crawler_free(struct mw_crawler *c);
 int64_t mw_crawl_next_due(int64_t now, int64_t interval_s, int64_t failures,
                           int64_t retry_after_s, int64_t jitter_pct,
                           int64_t backoff_max_s, double rand01);
+
+/* How often a source is polled when its interval adapts to how often it
+ * publishes. */
+struct mw_poll_plan {
+  int64_t base_s;        /* the source's poll: used before there is history
+                            enough, and widening the bounds below when
+                            outside them */
+  int64_t min_s, max_s;  /* crawler.poll_min, poll_max */
+  int64_t adapt_after_s; /* history needed: since the first poll */
+  int64_t window_s;      /* the publication times counted: MW_POLL_WINDOW */
+  int64_t floor_s;       /* what the source asks: ttl, sy:updatePeriod,
+                            Cache-Control max-age (the largest); 0 none */
+};
+#define MW_POLL_WINDOW (28 * 86400)
+/* The interval for a source first polled at first_fetch (0: never) whose
+ * articles were published at times[0..n) (any order; those outside
+ * (now - window, now] are not counted): base_s while the source is younger
+ * than adapt_after_s; else half the mean gap between articles in the
+ * window (window / n / 2; max_s when none), within [min(min_s, base_s),
+ * max(max_s, base_s)]; then raised to floor_s, itself capped at that upper
+ * bound (a feed's ttl never stops news for longer). why (may be NULL)
+ * receives one line saying how, such as "12 articles in 28 days: every
+ * 28h, capped at 4h". Failures and Retry-After are mw_crawl_next_due's. */
+int64_t mw_crawl_adaptive_interval(const struct mw_poll_plan *p, int64_t now,
+                                   int64_t first_fetch, const int64_t *times,
+                                   size_t n, char *why, size_t why_len);
 
 #endif

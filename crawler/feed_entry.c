@@ -162,6 +162,58 @@ static int64_t capture_date(struct mw_feed_parser *p) {
   return MW_TIME_UNKNOWN;
 }
 
+/* The longest a feed may ask to be left alone: a year. Larger values are
+ * taken as that year (the scheduler caps it far lower anyway); values that
+ * are not positive numbers are ignored as if absent. */
+#define POLL_HINT_MAX_S (365 * 86400)
+
+/* A channel's <ttl> (minutes) or sy:updatePeriod / sy:updateFrequency:
+ * the first usable one of each counts. update_period_s is period divided
+ * by frequency (1 when absent or unusable), recomputed as either arrives
+ * since they come in any order. */
+static void poll_hint(struct mw_feed_parser *p, enum mw_feed_field f) {
+  static const struct {
+    const char *name;
+    int64_t s;
+  } periods[] = {{"hourly", 3600},
+                 {"daily", 86400},
+                 {"weekly", 7 * 86400},
+                 {"monthly", 30 * 86400},
+                 {"yearly", 365 * 86400}};
+  size_t n = p->cap.buf.len;
+  const char *s = mw_feedtext_trim(p->cap.buf.data ? p->cap.buf.data : "", &n);
+  char num[24];
+  int64_t v = 0;
+  bool is_num = n > 0 && n < sizeof num;
+  if (is_num) {
+    memcpy(num, s, n);
+    num[n] = '\0';
+    is_num = mw_parse_int64(num, 1, INT64_MAX, &v) == MW_OK;
+  }
+  struct mw_feed *feed = p->feed;
+  switch (f) {
+    case MW_FIELD_TTL:
+      if (feed->ttl_s || !is_num) return;
+      feed->ttl_s = v > POLL_HINT_MAX_S / 60 ? POLL_HINT_MAX_S : v * 60;
+      return;
+    case MW_FIELD_SY_PERIOD:
+      if (p->sy_period_s) return;
+      for (size_t i = 0; i < sizeof periods / sizeof periods[0]; i++)
+        if (mw_feedp_str_is((struct mw_str){s, n}, periods[i].name))
+          p->sy_period_s = periods[i].s;
+      break;
+    case MW_FIELD_SY_FREQUENCY:
+      if (p->sy_frequency || !is_num) return;
+      p->sy_frequency = v;
+      break;
+    default: return;
+  }
+  if (!p->sy_period_s) return;
+  int64_t freq = p->sy_frequency ? p->sy_frequency : 1;
+  int64_t q = p->sy_period_s / freq;
+  feed->update_period_s = q < 1 ? 1 : q;
+}
+
 static void set_once(char **slot, char *v) {
   if (!*slot) *slot = v;
 }
@@ -180,6 +232,11 @@ void mw_feedp_finish_capture(struct mw_feed_parser *p) {
                      p->lim.max_field_bytes);
   if (!c->in_entry) {
     struct mw_feed *feed = p->feed;
+    if (f == MW_FIELD_TTL || f == MW_FIELD_SY_PERIOD ||
+        f == MW_FIELD_SY_FREQUENCY) {
+      poll_hint(p, f);
+      return;
+    }
     if (f == MW_FIELD_TITLE && !p->feed_title_done) {
       feed->title = capture_text(p, true);
       p->feed_title_done = true;

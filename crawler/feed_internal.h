@@ -166,6 +166,10 @@ struct mw_feed_parser {
   bool stopped;       /* a limit stopped the parse */
   bool feed_title_done;
   int feed_link_rank;
+  /* sy:updatePeriod (s) and sy:updateFrequency as read, 0 until seen:
+   * they come in either order, feed->update_period_s is their quotient. */
+  int64_t sy_period_s;
+  int64_t sy_frequency;
 
   struct mw_feed_capture cap;
   bool in_item;
@@ -215,6 +219,9 @@ enum mw_feed_field {
   MW_FIELD_AUTHOR_EMAIL,
   MW_FIELD_CONTENT,
   MW_FIELD_SUMMARY,
+  MW_FIELD_TTL,          /* the channel's RSS <ttl>, minutes */
+  MW_FIELD_SY_PERIOD,    /* sy:updatePeriod: hourly ... yearly */
+  MW_FIELD_SY_FREQUENCY, /* sy:updateFrequency: times per period */
 };
 
 /* How a field's text is reduced: as text, as HTML, or as HTML only when

@@ -54,6 +54,9 @@ enum tag {
   T_BODY, /* xhtml:body / xhtml:div as an item's content */
   T_DC_TITLE,
   T_DC_DESCRIPTION,
+  T_TTL,          /* RSS 2.0 channel <ttl> */
+  T_SY_PERIOD,    /* sy:updatePeriod */
+  T_SY_FREQUENCY, /* sy:updateFrequency */
 };
 
 enum ns {
@@ -64,6 +67,7 @@ enum ns {
   NS_CONTENT,
   NS_RDF,
   NS_XHTML,
+  NS_SY,
   NS_OTHER
 };
 
@@ -88,6 +92,7 @@ static enum ns ns_of(const struct mw_feed_parser *p, const xmlChar *uri,
       {"http://purl.org/rss/1.0/modules/content/", NS_CONTENT},
       {MW_RDF_NS, NS_RDF},
       {"http://www.w3.org/1999/xhtml", NS_XHTML},
+      {"http://purl.org/rss/1.0/modules/syndication/", NS_SY},
   };
   if (uri) {
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
@@ -103,7 +108,8 @@ static enum ns ns_of(const struct mw_feed_parser *p, const xmlChar *uri,
     enum ns ns;
   } prefixes[] = {{"dc", NS_DC},           {"dcterms", NS_DCTERMS},
                   {"content", NS_CONTENT}, {"atom", NS_ATOM},
-                  {"rdf", NS_RDF},         {"xhtml", NS_XHTML}};
+                  {"rdf", NS_RDF},         {"xhtml", NS_XHTML},
+                  {"sy", NS_SY}};
   for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
     if (!strcmp((const char *)prefix, prefixes[i].prefix))
       return prefixes[i].ns;
@@ -132,6 +138,10 @@ static enum tag tag_of(const xmlChar *name, enum ns ns) {
     case NS_RDF: return eq(name, "RDF") ? T_RDF : T_OTHER;
     case NS_XHTML:
       return eq(name, "body") || eq(name, "div") ? T_BODY : T_OTHER;
+    case NS_SY:
+      if (eq(name, "updatePeriod")) return T_SY_PERIOD;
+      if (eq(name, "updateFrequency")) return T_SY_FREQUENCY;
+      return T_OTHER;
     default: return T_OTHER;
   }
   switch (mw_ascii_tolower(name[0])) {
@@ -167,6 +177,7 @@ static enum tag tag_of(const xmlChar *name, enum ns ns) {
     case 't':
       if (eq(name, "title")) return T_TITLE;
       if (eq(name, "textinput")) return T_SKIP;
+      if (eq(name, "ttl")) return T_TTL;
       return T_OTHER;
     case 'u': return eq(name, "updated") ? T_UPDATED : T_OTHER;
     default: return T_OTHER;
@@ -371,6 +382,12 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix,
           mw_feedp_atom_link(p, attrs, nb_attrs, false);
         else
           mw_feedp_start_capture(p, MW_FIELD_LINK, MW_MODE_TEXT);
+      } else if (tag == T_TTL) {
+        mw_feedp_start_capture(p, MW_FIELD_TTL, MW_MODE_TEXT);
+      } else if (tag == T_SY_PERIOD) {
+        mw_feedp_start_capture(p, MW_FIELD_SY_PERIOD, MW_MODE_TEXT);
+      } else if (tag == T_SY_FREQUENCY) {
+        mw_feedp_start_capture(p, MW_FIELD_SY_FREQUENCY, MW_MODE_TEXT);
       } else if (tag == T_SKIP || tag == T_SOURCE || tag == T_AUTHOR) {
         f->role = MW_ROLE_SKIP;
       }

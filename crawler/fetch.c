@@ -17,6 +17,12 @@
  * such addresses are covered; with a proxy configured through curl's
  * environment variables it judges the proxy's address instead, and the
  * proxy is trusted with the rest.
+ *
+ * From the headers of each response of a redirect chain it also reports
+ * where a source has moved (the target of the leading 301/308 hops,
+ * resolved with the crawler's URL rules) and how long the final response
+ * may be cached (Cache-Control max-age); what to do about either is the
+ * caller's.
  */
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -29,6 +35,7 @@
 #include "crawler/fetch.h"
 
 #define HEADER_VALUE_MAX 1024
+#define MAX_AGE_MAX_S 86400 /* what a server may ask us to wait, at most */
 
 struct transfer {
   struct mw_fetcher *f;
@@ -39,6 +46,14 @@ struct transfer {
   char etag[HEADER_VALUE_MAX];
   char last_modified[128];
   int64_t retry_after_s;
+  int64_t max_age_s;     /* Cache-Control of the current response */
+  long hop_status;       /* status of the current response */
+  char location[8192];   /* its Location, "" when none or too long */
+  char hop_url[8192];    /* the URL that response answered, "" if unknown */
+  bool permanent;        /* every hop so far was 301 or 308 */
+  char moved_to[8192];   /* where the last of those pointed, or "" */
+  bool no_cache;         /* no-cache / no-store seen in this response */
+  bool location_cut;     /* its Location was longer than location */
   bool too_big;
   bool denied_address;
   char denied_reason[256];
@@ -124,17 +139,134 @@ static int64_t parse_retry_after(const char *v) {
   return 0;
 }
 
+/* Cache-Control: max-age=N in seconds, bounded to a day; no-cache and
+ * no-store mean 0 whatever else the header says; s-maxage is for shared
+ * caches, not us. Several headers (or directives) may come: *no_cache
+ * keeps the verdict across them. */
+static void parse_cache_control(const char *v, int64_t *max_age,
+                                bool *no_cache) {
+  const char *p = v;
+  while (*p) {
+    while (*p == ' ' || *p == '\t' || *p == ',') p++;
+    size_t n = 0;
+    while (p[n] && p[n] != ',' && p[n] != '=' && p[n] != ' ' && p[n] != '\t')
+      n++;
+    const char *name = p;
+    p += n;
+    while (*p == ' ' || *p == '\t') p++;
+    char val[24] = "";
+    if (*p == '=') {
+      p++;
+      while (*p == ' ' || *p == '\t') p++;
+      bool quoted = *p == '"';
+      if (quoted) p++;
+      size_t k = 0;
+      while (p[k] && p[k] != ',' && p[k] != '"' && p[k] != ' ' && p[k] != '\t')
+        k++;
+      if (k < sizeof val) {
+        memcpy(val, p, k);
+        val[k] = '\0';
+      }
+      p += k;
+      if (quoted && *p == '"') p++;
+    }
+    while (*p && *p != ',') p++; /* whatever else the directive holds */
+    if ((n == 8 && !mw_ascii_ncasecmp(name, "no-cache", 8)) ||
+        (n == 8 && !mw_ascii_ncasecmp(name, "no-store", 8))) {
+      *no_cache = true;
+    } else if (n == 7 && !mw_ascii_ncasecmp(name, "max-age", 7)) {
+      int64_t s;
+      if (mw_parse_int64(val, 0, INT64_MAX, &s) == MW_OK)
+        *max_age = s > MAX_AGE_MAX_S ? MAX_AGE_MAX_S : s;
+    }
+  }
+  if (*no_cache) *max_age = 0;
+}
+
+/* The status code of a status line "HTTP/1.1 301 Moved", or 0. */
+static long status_code(const char *line, size_t len) {
+  size_t i = 5;
+  while (i < len && line[i] != ' ') i++;
+  while (i < len && line[i] == ' ') i++;
+  if (i + 3 > len) return 0;
+  long code = 0;
+  for (size_t k = i; k < i + 3; k++) {
+    if (!mw_ascii_isdigit((unsigned char)line[k])) return 0;
+    code = code * 10 + (line[k] - '0');
+  }
+  return code;
+}
+
+/* The response just read was a redirect (curl follows it, or stops at
+ * it: either way it is a hop). While every hop from the requested URL is
+ * permanent, its target, resolved against the URL that hop answered, is
+ * where the source has moved. A hop that cannot be resolved (no Location,
+ * one too long, a scheme we do not fetch) ends what can be said. */
+static void redirect_hop(struct transfer *t) {
+  bool perm = t->hop_status == 301 || t->hop_status == 308;
+  char *target = NULL;
+  if (t->location[0] && t->hop_url[0]) {
+    struct mw_err err;
+    if (mw_url_canonicalize(t->location, t->hop_url, &target, &err) != MW_OK)
+      target = NULL;
+  }
+  size_t tl = target ? strlen(target) : 0;
+  if (!target || tl >= sizeof t->hop_url) {
+    t->hop_url[0] = '\0';
+    t->permanent = false;
+  } else {
+    memcpy(t->hop_url, target, tl + 1);
+    t->permanent = t->permanent && perm;
+    if (t->permanent) memcpy(t->moved_to, target, tl + 1);
+  }
+  free(target);
+}
+
+/* The response read so far redirects somewhere (304 does not). */
+static bool is_hop(const struct transfer *t) {
+  return t->hop_status >= 300 && t->hop_status < 400 &&
+         t->hop_status != 304 && (t->location[0] || t->location_cut);
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *userp) {
   struct transfer *t = userp;
   size_t len = size * n;
   /* Each response of a redirect chain starts with a status line: only the
-   * last response's headers count. */
+   * last response's headers count. A 3xx with a Location before it was a
+   * hop curl followed. */
   if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
+    long code = status_code(data, len);
+    if (code >= 100 && code < 200) return len; /* interim: 100 Continue */
+    if (is_hop(t)) redirect_hop(t);
+    t->hop_status = code;
+    t->location[0] = '\0';
+    t->location_cut = false;
     t->content_type[0] = t->etag[0] = t->last_modified[0] = '\0';
     t->retry_after_s = 0;
+    t->max_age_s = 0;
+    t->no_cache = false;
+    return len;
+  }
+  if (len > 9 && !mw_ascii_ncasecmp(data, "location:", 9)) {
+    /* Read here rather than with header_value: a Location is as long as a
+     * URL may be, and a cut one would be a wrong address. */
+    size_t i = 9, end = len;
+    while (i < len && (data[i] == ' ' || data[i] == '\t')) i++;
+    while (end > i && mw_ascii_isspace((unsigned char)data[end - 1])) end--;
+    if (end - i < sizeof t->location) {
+      memcpy(t->location, data + i, end - i);
+      t->location[end - i] = '\0';
+    } else {
+      t->location[0] = '\0';
+      t->location_cut = true; /* a hop whose target we cannot know */
+    }
     return len;
   }
   char v[HEADER_VALUE_MAX];
+  if (header_value(data, len, "cache-control", v, sizeof v)) {
+    parse_cache_control(v, &t->max_age_s, &t->no_cache);
+    return len;
+  }
   if (header_value(data, len, "content-type", t->content_type,
                    sizeof t->content_type))
     return len;
@@ -335,6 +467,10 @@ static void finish(struct transfer *t, CURLcode code) {
   res.final_url = final_url ? final_url : t->url;
   res.elapsed_ms = total_s * 1000.0;
   res.retry_after_s = t->retry_after_s;
+  /* A last redirect curl did not follow (the limit, or no following at
+   * all) is a hop too. */
+  if (is_hop(t)) redirect_hop(t);
+  if (t->moved_to[0]) res.moved_to = t->moved_to;
 
   /* A name with several addresses may have one refused and the next
    * connected: only a transfer that failed was stopped by the policy. */
@@ -368,6 +504,8 @@ static void finish(struct transfer *t, CURLcode code) {
     res.status = MW_FETCH_FAILED;
     snprintf(error, sizeof error, "%s: HTTP %ld", t->url, status);
   }
+  if (res.status == MW_FETCH_OK || res.status == MW_FETCH_NOT_MODIFIED)
+    res.max_age_s = t->max_age_s;
   if (res.status == MW_FETCH_OK) {
     res.body = t->body.data ? t->body.data : "";
     res.body_len = t->body.len;
@@ -567,6 +705,8 @@ int mw_fetcher_get(struct mw_fetcher *f, const char *url, const char *etag,
                       sizeof t->url - 1);
   }
   memcpy(t->url, url, ulen + 1);
+  memcpy(t->hop_url, url, ulen + 1);
+  t->permanent = true;
   t->f = f;
   t->done = done;
   t->user = user;

@@ -19,7 +19,7 @@
  * What the other files own: outlets, sources and fetch records (sources.c),
  * articles and matches (articles.c), the coverage query (coverage.c),
  * alerts (alerts.c, alert_events.c, silences.c, outbox.c, sensitivity.c),
- * the mentions index (mentions.c).
+ * the mentions index (mentions.c), source health (health.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -341,6 +341,64 @@ static const char *const migrations[] = {
     "INSERT INTO counters (name, value) VALUES"
     "  ('fetches', (SELECT count(*) FROM fetch_log)),"
     "  ('fetch_failures', (SELECT count(*) FROM fetch_log WHERE ok = 0));",
+    /* 8: source health (store/health.c). The fetch log keeps what a usable
+     * 200 yielded (links; NULL when not known) and the permanent redirect
+     * followed; a source keeps its adaptive interval and why, the redirect
+     * target its polls lead to and since when, and its first poll. An
+     * existing source's first poll is the oldest one we know of: the fetch
+     * log is trimmed, so the first article's fetch time (one index step
+     * each) counts too, else the last poll. */
+    "ALTER TABLE fetch_log ADD COLUMN links INTEGER;"
+    "ALTER TABLE fetch_log ADD COLUMN moved_to TEXT;"
+    "ALTER TABLE sources ADD COLUMN interval_s INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE sources ADD COLUMN interval_why TEXT;"
+    "ALTER TABLE sources ADD COLUMN moved_to TEXT;"
+    "ALTER TABLE sources ADD COLUMN moved_since INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE sources ADD COLUMN first_fetch INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE sources SET first_fetch = min("
+    "  coalesce((SELECT min(f.fetched_at) FROM fetch_log f"
+    "    WHERE f.source_id = sources.id), 9223372036854775807),"
+    "  coalesce((SELECT a.fetched FROM articles a"
+    "    WHERE a.source_id = sources.id ORDER BY a.id LIMIT 1),"
+    "    9223372036854775807));"
+    "UPDATE sources SET first_fetch = last_fetch"
+    "  WHERE first_fetch = 9223372036854775807;"
+    /* One narrow row per new article: what health judges extraction and
+     * encoding on, read newest first per source. */
+    "CREATE TABLE article_quality ("
+    "  article_id INTEGER PRIMARY KEY"
+    "    REFERENCES articles(id) ON DELETE CASCADE,"
+    "  source_id INTEGER NOT NULL,"
+    "  fetched INTEGER NOT NULL,"
+    "  flags INTEGER NOT NULL,"
+    "  chars INTEGER NOT NULL,"
+    "  odd_chars INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX article_quality_source ON article_quality"
+    "  (source_id, article_id);"
+    /* A source's publication times, newest first, read from the index
+     * alone: counted_at sits behind the long text in the row. */
+    "CREATE INDEX articles_source_counted ON articles (source_id, counted_at);"
+    /* Problems found by the health check; cleared 0 while open, and at
+     * most one open row per source and code. */
+    "CREATE TABLE source_problems ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id),"
+    "  code TEXT NOT NULL,"
+    "  severity TEXT NOT NULL,"
+    "  detail TEXT,"
+    "  since INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  notified INTEGER NOT NULL DEFAULT 0,"
+    "  cleared INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE UNIQUE INDEX source_problems_open ON source_problems"
+    "  (source_id, code) WHERE cleared = 0;"
+    /* Small named values that survive restarts (the last digest day). */
+    "CREATE TABLE state ("
+    "  name TEXT PRIMARY KEY,"
+    "  value INTEGER NOT NULL"
+    ") WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

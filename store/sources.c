@@ -3,7 +3,9 @@
  *
  * The config is the truth for what is watched; the store keeps what the
  * config cannot: ids that articles point to, validators (ETag,
- * Last-Modified), the schedule and failure counts, and a short fetch log.
+ * Last-Modified), the schedule and failure counts, and a short fetch log
+ * (with what each poll yielded for the health check: links, redirects,
+ * the adaptive interval worked out).
  * Syncing the config therefore upserts by natural key (outlet name, source
  * URL) and never deletes: a source dropped from the config turns inactive
  * and its articles keep their history.
@@ -33,20 +35,34 @@ static const char SQL_SOURCE_UPSERT[] =
 static const char SQL_SOURCES_LIST[] =
     "SELECT s.id, s.outlet_id, o.name, s.url, s.kind, s.poll_interval_s,"
     " s.etag, s.last_modified, s.next_due, s.consecutive_failures,"
-    " s.last_error, s.last_fetch, s.last_ok, s.last_status"
+    " s.last_error, s.last_fetch, s.last_ok, s.last_status,"
+    " s.interval_s, s.interval_why, s.moved_to, s.moved_since, s.first_fetch"
     " FROM sources s JOIN outlets o ON o.id = s.outlet_id"
     " WHERE s.active = 1 ORDER BY s.id";
-/* ?7: the poll succeeded; ?8: take the new validators (a 200). */
+/* ?7: the poll succeeded; ?8: take the new validators (a 200). ?11: the
+ * poll got a response, so ?12 says whether it was permanently redirected
+ * (a network failure says nothing about that, and keeps what is known);
+ * moved_since stays while the target stays the same. ?13 > 0: a new
+ * adaptive interval, ?14 why. The right-hand sides read the old row. */
 static const char SQL_SOURCE_RECORD[] =
     "UPDATE sources SET last_fetch = ?2, last_status = ?3, next_due = ?4,"
     " consecutive_failures = ?5, last_error = ?6,"
     " last_ok = CASE WHEN ?7 THEN ?2 ELSE last_ok END,"
     " etag = CASE WHEN ?8 THEN ?9 ELSE etag END,"
-    " last_modified = CASE WHEN ?8 THEN ?10 ELSE last_modified END"
+    " last_modified = CASE WHEN ?8 THEN ?10 ELSE last_modified END,"
+    " first_fetch = CASE WHEN first_fetch = 0 THEN ?2 ELSE first_fetch END,"
+    " moved_to = CASE WHEN ?11 THEN ?12 ELSE moved_to END,"
+    " moved_since = CASE WHEN NOT ?11 THEN moved_since"
+    "  WHEN ?12 IS NULL THEN 0"
+    "  WHEN moved_to IS ?12 AND moved_since <> 0 THEN moved_since"
+    "  ELSE ?2 END,"
+    " interval_s = CASE WHEN ?13 > 0 THEN ?13 ELSE interval_s END,"
+    " interval_why = CASE WHEN ?13 > 0 THEN ?14 ELSE interval_why END"
     " WHERE id = ?1";
+/* ?7: links, NULL when the poll yielded no usable page to count them on. */
 static const char SQL_FETCH_LOG_ADD[] =
     "INSERT INTO fetch_log (source_id, fetched_at, ok, http_status, error,"
-    " new_articles) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    " new_articles, links, moved_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 /* The all-time poll counters /metrics reads (fetch_log is trimmed); ?1:
  * the poll failed. 0.7 us; "name IN (...)" builds a temporary index on
  * every run (11 us). */
@@ -170,6 +186,8 @@ void mw_store_sources_free(struct mw_source_state *arr, size_t n) {
     free(arr[i].etag);
     free(arr[i].last_modified);
     free(arr[i].last_error);
+    free(arr[i].interval_why);
+    free(arr[i].moved_to);
   }
   free(arr);
 }
@@ -187,11 +205,16 @@ static bool read_source(sqlite3_stmt *st, struct mw_source_state *r) {
   r->last_fetch = sqlite3_column_int64(st, 11);
   r->last_ok = sqlite3_column_int64(st, 12);
   r->last_status = sqlite3_column_int64(st, 13);
+  r->interval_s = sqlite3_column_int64(st, 14);
+  r->moved_since = sqlite3_column_int64(st, 17);
+  r->first_fetch = sqlite3_column_int64(st, 18);
   return store_column_dup(st, 2, &r->outlet_name) &&
          store_column_dup(st, 3, &r->url) &&
          store_column_dup(st, 6, &r->etag) &&
          store_column_dup(st, 7, &r->last_modified) &&
-         store_column_dup(st, 10, &r->last_error);
+         store_column_dup(st, 10, &r->last_error) &&
+         store_column_dup(st, 15, &r->interval_why) &&
+         store_column_dup(st, 16, &r->moved_to);
 }
 
 int mw_store_list_sources(struct mw_store *s, struct mw_source_state **out,
@@ -257,6 +280,10 @@ static int record_source(struct mw_store *s, const struct mw_fetch_record *r,
   sqlite3_bind_int(st, 8, r->update_validators);
   store_bind_text(st, 9, r->etag);
   store_bind_text(st, 10, r->last_modified);
+  sqlite3_bind_int(st, 11, r->http_status != 0);
+  store_bind_text(st, 12, r->moved_to);
+  sqlite3_bind_int64(st, 13, r->interval_s > 0 ? r->interval_s : 0);
+  store_bind_text(st, 14, r->interval_s > 0 ? r->interval_why : NULL);
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) return store_db_err(s, err, "recording a fetch");
@@ -278,6 +305,11 @@ static int log_fetch(struct mw_store *s, const struct mw_fetch_record *r,
   sqlite3_bind_int64(st, 4, r->http_status);
   store_bind_text(st, 5, error);
   sqlite3_bind_int64(st, 6, r->new_articles);
+  if (r->links_known)
+    sqlite3_bind_int64(st, 7, r->links);
+  else
+    sqlite3_bind_null(st, 7);
+  store_bind_text(st, 8, r->moved_to);
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) return store_db_err(s, err, "logging a fetch");

@@ -60,6 +60,14 @@ struct mw_source_state {
   int64_t last_fetch;  /* epoch s of the last attempt, 0 = never */
   int64_t last_ok;     /* epoch s of the last success, 0 = never */
   int64_t last_status; /* HTTP status of the last attempt, 0 = none */
+  /* Source health (schema 8). */
+  int64_t interval_s;  /* the adaptive interval in force; 0 = none worked
+                          out yet (poll_interval_s applies) */
+  char *interval_why;  /* how it was worked out, may be NULL */
+  char *moved_to;      /* a permanent redirect's target, NULL when the last
+                          poll was not permanently redirected */
+  int64_t moved_since; /* first poll that saw moved_to, 0 = none */
+  int64_t first_fetch; /* epoch s of the first poll ever, 0 = never */
 };
 
 /* Active sources, ordered by id. */
@@ -82,6 +90,14 @@ struct mw_fetch_record {
   int64_t next_due;
   int64_t consecutive_failures;
   int64_t new_articles;  /* stored by this poll */
+  /* Source health (schema 8): what a 200 yielded, the permanent redirect
+   * it followed, the interval worked out after it. */
+  bool links_known;      /* links below is meaningful (a usable 200) */
+  int64_t links;         /* feed entries, listing article links (its
+                            first page), sitemap entries */
+  const char *moved_to;  /* the URL 301/308s led to, NULL: not moved */
+  int64_t interval_s;    /* adaptive interval now in force, 0: unchanged */
+  const char *interval_why; /* with interval_s: how it was worked out */
 };
 
 int mw_store_record_fetch(struct mw_store *s, const struct mw_fetch_record *r,
@@ -94,6 +110,125 @@ int mw_store_record_fetch(struct mw_store *s, const struct mw_fetch_record *r,
 int mw_store_set_validators(struct mw_store *s, int64_t source_id,
                             const char *etag, const char *last_modified,
                             struct mw_err *err);
+
+/* --------------------------------------------------------- source health
+ *
+ * What each source's health is judged on (health/health.h): the fetch log
+ * (outcomes, links per 200), the shape of its new articles (one narrow row
+ * each, written with the article), when it published, and the problems
+ * found so far with whether the admins were told. */
+
+/* What one new article looked like. */
+#define MW_QUALITY_TITLE 1u  /* a title */
+#define MW_QUALITY_DATE 2u   /* a publication time from the page or feed */
+#define MW_QUALITY_ORIGIN 4u /* a 来源 / ContentSource */
+#define MW_QUALITY_BODY 8u   /* a body of at least health.body_min chars */
+struct mw_article_quality {
+  int64_t article_id;
+  int64_t source_id;
+  int64_t fetched;   /* epoch s */
+  unsigned flags;    /* MW_QUALITY_* */
+  int64_t chars;     /* non-ASCII characters of title and body */
+  int64_t odd_chars; /* of which implausible (mw_text_oddities) */
+};
+/* Records q (once per article; a second call for the same id replaces
+ * it). Call in the transaction that stored the article. */
+int mw_store_add_quality(struct mw_store *s, const struct mw_article_quality *q,
+                         struct mw_err *err);
+
+/* Shares over a run of a source's newest articles (by id). */
+struct mw_quality_window {
+  int64_t articles;
+  int64_t with_title, with_date, with_origin, with_body;
+  int64_t chars, odd_chars;   /* summed */
+  int64_t newest_fetched;     /* fetched time of the newest, 0: none */
+  char *example_url;          /* the article with the most odd characters
+                                 (the newest when none is odd); NULL when
+                                 the window is empty */
+  char *example_title;        /* its title, may be NULL */
+};
+
+/* One poll from the fetch log, newest first. */
+struct mw_poll_rec {
+  int64_t when;
+  bool ok;
+  long http_status;
+  char *error;          /* NULL when ok */
+  int64_t links;        /* -1: not recorded (not a usable 200) */
+  int64_t new_articles;
+};
+
+/* Everything the health of one source is judged on. Free with
+ * mw_source_history_free (the struct itself is the caller's). */
+struct mw_source_history {
+  struct mw_poll_rec *polls;  /* newest first, at most MW_HISTORY_POLLS */
+  size_t n_polls;
+  struct mw_quality_window recent;   /* newest recent_n articles */
+  struct mw_quality_window baseline; /* the MW_HISTORY_BASELINE before */
+  int64_t *published;   /* counted_at (published, else first seen) of the
+                           articles counted since pub_since, ascending */
+  size_t n_published;
+  int64_t last_new;     /* fetched time of the newest article, 0: none */
+  int64_t failing_since;/* the first failed poll after the last ok one (the
+                           first poll ever when none was ok); 0: the last
+                           poll was ok or none was made */
+};
+#define MW_HISTORY_POLLS 50
+#define MW_HISTORY_BASELINE 100
+/* Reads source_id's history: its polls, the newest recent_n articles and
+ * the MW_HISTORY_BASELINE before them, the publication times since
+ * pub_since (at most 10,000, the newest). MW_ENOTFOUND for an unknown id. */
+int mw_store_source_history(struct mw_store *s, int64_t source_id,
+                            size_t recent_n, int64_t pub_since,
+                            struct mw_source_history *out, struct mw_err *err);
+void mw_source_history_free(struct mw_source_history *h);
+
+/* The publication times (counted_at) of source_id's articles counted
+ * since since, ascending, at most max (the newest): what an adaptive
+ * interval is worked out from. *out malloc'd (NULL when none). */
+int mw_store_publication_times(struct mw_store *s, int64_t source_id,
+                               int64_t since, size_t max, int64_t **out,
+                               size_t *n, struct mw_err *err);
+
+/* A problem found on a source (health/health.h names the codes), open
+ * until a check no longer finds it. */
+struct mw_source_problem {
+  int64_t id;
+  int64_t source_id;
+  char *code;        /* "unreachable", "no_links", ... */
+  char *severity;    /* "degraded" or "broken" */
+  char *detail;      /* the evidence in words */
+  int64_t since;     /* first found */
+  int64_t last_seen; /* last found */
+  int64_t notified;  /* when the admins were told at once, 0: not */
+  int64_t cleared;   /* when a check stopped finding it, 0: open */
+};
+/* Records that a check at now found code on source_id: a new open problem
+ * (*is_new true) or the open one updated (severity, detail, last_seen).
+ * *id (may be NULL) receives its id. */
+int mw_store_problem_found(struct mw_store *s, int64_t source_id,
+                           const char *code, const char *severity,
+                           const char *detail, int64_t now, int64_t *id,
+                           bool *is_new, struct mw_err *err);
+/* Clears (cleared = now) the open problems of source_id whose code is not
+ * among codes; *n_cleared (may be NULL) counts them. */
+int mw_store_problems_clear_others(struct mw_store *s, int64_t source_id,
+                                   const char *const *codes, size_t n_codes,
+                                   int64_t now, size_t *n_cleared,
+                                   struct mw_err *err);
+int mw_store_problem_mark_notified(struct mw_store *s, int64_t id,
+                                   int64_t now, struct mw_err *err);
+/* The open problems, by source id then since. Free with
+ * mw_source_problems_free. */
+int mw_store_problems_open(struct mw_store *s, struct mw_source_problem **out,
+                           size_t *n, struct mw_err *err);
+void mw_source_problems_free(struct mw_source_problem *arr, size_t n);
+
+/* A small named value that survives restarts (the last digest day). */
+int mw_store_state_get(struct mw_store *s, const char *name, int64_t *value,
+                       bool *found, struct mw_err *err);
+int mw_store_state_set(struct mw_store *s, const char *name, int64_t value,
+                       struct mw_err *err);
 
 /* -------------------------------------------------------------- articles */
 

@@ -1,4 +1,5 @@
 /* e2e.c: see e2e.h. Test helpers may abort the test on setup failures. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -485,7 +486,8 @@ static int copy_entry(const char *path, const struct stat *sb, int flag,
   (void)sb;
   char dst[2048];
   snprintf(dst, sizeof dst, "%s%s", copy_to, path + strlen(copy_from));
-  if (flag == FTW_D) return mkdir(dst, 0755) && strcmp(path, copy_from);
+  if (flag == FTW_D)
+    return mkdir(dst, 0755) && strcmp(path, copy_from) && errno != EEXIST;
   if (flag != FTW_F) return 0;
   size_t len = 0;
   char *data = e2e_read_file(path, &len);
@@ -500,5 +502,11 @@ void e2e_copy_tree(const char *from, const char *to) {
   snprintf(copy_from, sizeof copy_from, "%s", from);
   snprintf(copy_to, sizeof copy_to, "%s", to);
   assert_int_equal(mkdir(to, 0755), 0);
+  assert_int_equal(nftw(from, copy_entry, 16, FTW_PHYS), 0);
+}
+
+void e2e_overlay_tree(const char *from, const char *to) {
+  snprintf(copy_from, sizeof copy_from, "%s", from);
+  snprintf(copy_to, sizeof copy_to, "%s", to);
   assert_int_equal(nftw(from, copy_entry, 16, FTW_PHYS), 0);
 }

@@ -50,6 +50,9 @@ int e2e_wait(const struct e2e_scratch *dir, int pid, char **out, char **err);
 /* Copies the folder from to the new folder to (files and folders only);
  * fails the test when it cannot. */
 void e2e_copy_tree(const char *from, const char *to);
+/* Copies the folder from over the existing folder to: files replaced,
+ * folders created where missing. */
+void e2e_overlay_tree(const char *from, const char *to);
 /* $MW_TEST_DATA/rel into buf. */
 void e2e_data(const char *rel, char *buf, size_t n);
 /* The source tree's root (MW_SOURCE_ROOT) joined with rel. */

@@ -25,6 +25,19 @@ int64_t tu_query_int(const char *db_path, const char *sql);
 /* Runs sql (no result) on a separate connection. */
 void tu_exec(const char *db_path, const char *sql);
 
+/* SQL that takes a store of schema 8 back to 7 as that build wrote it
+ * (for tests of older files: run it before their own undo). */
+#define TU_UNDO_V8                                                         \
+  "DROP TABLE article_quality; DROP TABLE source_problems;"                \
+  " DROP TABLE state; DROP INDEX articles_source_counted;"                 \
+  " ALTER TABLE fetch_log DROP COLUMN links;"                              \
+  " ALTER TABLE fetch_log DROP COLUMN moved_to;"                           \
+  " ALTER TABLE sources DROP COLUMN interval_s;"                           \
+  " ALTER TABLE sources DROP COLUMN interval_why;"                         \
+  " ALTER TABLE sources DROP COLUMN moved_to;"                             \
+  " ALTER TABLE sources DROP COLUMN moved_since;"                          \
+  " ALTER TABLE sources DROP COLUMN first_fetch;"
+
 /* A small config: two outlets (人民日报 central with two feeds, 吉林日报
  * provincial with one html source). Strings point to static storage; the
  * arrays are the caller's (tu_config_init fills them). */

@@ -314,7 +314,8 @@ static void test_migrates_v6_store(void **state) {
   mw_store_close(f->s);
   f->s = NULL;
   tu_exec(f->path,
-          "DROP TABLE web_sessions; DROP TABLE users; DROP TABLE article_fts;"
+          TU_UNDO_V8
+          " DROP TABLE web_sessions; DROP TABLE users; DROP TABLE article_fts;"
           " DROP TABLE search_state; DROP TABLE counters;"
           " PRAGMA user_version = 6;");
   assert_int_equal(mw_store_open(f->path, &f->s, &err), MW_OK);

@@ -273,6 +273,8 @@ static void test_sources(void **state) {
                       "https://www.people.com.cn/rss/env.xml");
   assert_string_equal(ta_str(e, "kind"), "feed");
   assert_string_equal(ta_str(e, "status"), "ok");
+  assert_string_equal(ta_str(e, "health"), "ok");
+  assert_int_equal(json_array_size(ta_member(e, "problems")), 0);
   check_time(e, "last_ok", TA_NOW - 600, "2026-11-25 09:50");
   check_time(e, "last_fetch", TA_NOW - 600, "2026-11-25 09:50");
   assert_true(json_is_null(ta_member(e, "last_error")));
@@ -300,6 +302,14 @@ static void test_sources(void **state) {
   assert_int_equal(ta_int(e, "last_status"), 503);
   assert_int_equal(ta_int(e, "consecutive_failures"), 2);
   check_time(e, "next_due", TA_NOW + 1800, "2026-11-25 10:30");
+  /* health.unreachable_after is 0 in the fixture's config: broken, with
+   * the evidence of health/health.h. */
+  assert_string_equal(ta_str(e, "health"), "broken");
+  json_t *pr = ta_at(ta_member(e, "problems"), 0);
+  assert_string_equal(ta_str(pr, "code"), "unreachable");
+  assert_string_equal(ta_str(pr, "severity"), "broken");
+  assert_string_equal(ta_str(pr, "label_zh"), "无法访问");
+  assert_int_equal(ta_int(pr, "count"), 1);
   assert_int_equal(ta_int(e, "articles_7d"), 1);
 
   e = ta_at(s, 3);

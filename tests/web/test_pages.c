@@ -294,7 +294,9 @@ static void test_sources(void **state) {
   struct ta *f = *state;
   char *b = tp_page(f, "/sources", &f->viewer, 200);
   tp_check_frame(b, "sources", "/sources");
-  tp_expect_in(b, "共 4 个信源，失败 1 个。");
+  /* The fixture's config leaves health.unreachable_after at 0: the failing
+   * source is broken at once, with its evidence. */
+  tp_expect_in(b, "共 4 个信源，失效 1 个，异常 0 个，最近抓取失败 1 个。");
   /* Failing first, then never polled (by outlet), then ok. */
   char id[4][48];
   for (int i = 0; i < 4; i++)
@@ -309,7 +311,11 @@ static void test_sources(void **state) {
   assert_true(p2 < p1 && p1 < p3 && p3 < p0);
   tp_expect_f(
       b, true,
-      "<tr class=\"src st-failing\" %s data-status=\"failing\"><td><span "
+      "<tr class=\"src st-failing\" %s data-status=\"failing\" "
+      "data-health=\"broken\"><td><span class=\"status hl-broken\">失效"
+      "</span><div class=\"problem\" data-code=\"unreachable\"><b>无法访问"
+      "</b> unreachable for 5m (1 poll failed since 2026-11-25 01:55 UTC; "
+      "last: HTTP 503 Service Unavailable)</div></td><td><span "
       "class=\"status st-failing\">失败</span></td><td>吉林日报</td>"
       "<td class=\"url\"><a class=\"out\" rel=\"noreferrer noopener\" "
       "href=\"http://jlrb.jlntv.cn/szb/index.html\">"
@@ -318,8 +324,10 @@ static void test_sources(void **state) {
       "<td class=\"err\">HTTP 503 Service Unavailable</td>",
       id[2]);
   tp_expect_f(b, true,
-              "<tr class=\"src st-ok\" %s data-status=\"ok\"><td><span "
-              "class=\"status st-ok\">正常</span></td><td>人民日报</td>",
+              "<tr class=\"src st-ok\" %s data-status=\"ok\" "
+              "data-health=\"ok\"><td><span class=\"status hl-ok\">正常"
+              "</span></td><td><span class=\"status st-ok\">正常</span>"
+              "</td><td>人民日报</td>",
               id[0]);
   tp_expect_in(b,
                "<td>2026-11-25 09:50</td><td>2026-11-25 09:50</td><td "
