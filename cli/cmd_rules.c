@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_rules.h"
 #include "cli/commands.h"
 #include "crawler/crawler.h"
 #include "matchers/matchers.h"
@@ -60,43 +61,6 @@ static const char diff_help[] =
     "  -j, --json             one JSON object instead of text\n\n"
     "Exit status: 0 done (also when no topic differs), 1 no database or\n"
     "the store failed, 2 a config or an option is wrong.\n";
-
-enum change { CHANGED, ADDED, REMOVED };
-static const char *const change_name[] = {"changed", "added", "removed"};
-
-/* One article shown as an example; strings malloc'd. */
-struct example {
-  int64_t when, id; /* counted_at, for newest first */
-  char *title, *outlet, *url;
-};
-
-/* The newest max examples seen so far, newest first. */
-struct examples {
-  struct example *v;
-  size_t n;
-};
-
-/* A topic that differs between the two configs. */
-struct topic_diff {
-  const char *name; /* points into a config */
-  enum change change;
-  size_t new_index; /* in the new config and matcher; not for REMOVED */
-  bool evaluated;   /* false: its new rule does not compile */
-  int64_t before, after, added, removed;
-  struct examples plus, minus;
-};
-
-struct rules_diff {
-  const struct mw_config *cur, *next;
-  const struct mw_matcher *m;
-  struct mw_store *store;
-  struct topic_diff *topics;
-  size_t n_topics;
-  size_t max_examples;
-  struct mw_topic_result *results;
-  int64_t articles;
-  struct mw_err *err;
-};
 
 /* ------------------------------------------------------- topic diff */
 
@@ -288,16 +252,6 @@ static int visit(const struct mw_stored_article *a, void *user) {
 
 /* ------------------------------------------------------- the targets */
 
-/* One target as counted before or after. */
-struct target_row {
-  const char *name;
-  int64_t count, min;
-  enum mw_target_status status;
-};
-
-struct target_diff {
-  const struct target_row *before, *after; /* either may be NULL */
-};
 
 /* The targets of cfg as the store counts them now, in the target period
  * holding the last day of p, judged as of as_of; *rows calloc'd. */
@@ -350,143 +304,6 @@ static size_t diff_targets(const struct target_row *before, size_t nb,
   return n;
 }
 
-/* ------------------------------------------------------------ output */
-
-/* Text from crawled pages on one terminal line: control bytes become
- * spaces. */
-static void put_clean(const char *s, FILE *out) {
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    fputc(c < 0x20 || c == 0x7f ? ' ' : (int)c, out);
-  }
-}
-
-static void local_day(const struct mw_config *cfg, int64_t t, char *buf,
-                      size_t n) {
-  struct mw_civil c;
-  mw_tz_to_civil(cfg->tz, t, &c);
-  snprintf(buf, n, "%04d-%02d-%02d", c.year, c.month, c.day);
-}
-
-static void print_examples(const struct mw_config *cfg, char sign,
-                           const struct examples *e) {
-  for (size_t i = 0; i < e->n; i++) {
-    char day[16];
-    local_day(cfg, e->v[i].when, day, sizeof day);
-    printf("  %c %s ", sign, day);
-    put_clean(e->v[i].outlet, stdout);
-    fputs(" 《", stdout);
-    put_clean(e->v[i].title, stdout);
-    fputs("》 ", stdout);
-    put_clean(e->v[i].url, stdout);
-    fputc('\n', stdout);
-  }
-}
-
-static void print_text(const struct rules_diff *r, const struct target_diff *td,
-                       size_t n_td, bool any_targets) {
-  for (size_t i = 0; i < r->n_topics; i++) {
-    const struct topic_diff *d = &r->topics[i];
-    const char *what = d->change == ADDED     ? " (added)"
-                       : d->change == REMOVED ? " (removed)"
-                                              : "";
-    if (!d->evaluated) {
-      printf("topic %s%s: not evaluated, its rule does not compile in %s\n",
-             d->name, what, r->next->path);
-      continue;
-    }
-    printf("topic %s%s: %lld → %lld (+%lld, -%lld)\n", d->name, what,
-           (long long)d->before, (long long)d->after, (long long)d->added,
-           (long long)d->removed);
-    print_examples(r->cur, '+', &d->plus);
-    print_examples(r->cur, '-', &d->minus);
-  }
-  if (!any_targets) return;
-  puts(n_td ? "targets:" : "targets: no change");
-  for (size_t i = 0; i < n_td; i++) {
-    const struct target_row *b = td[i].before, *a = td[i].after;
-    if (!b)
-      printf("  %s (added): %s (%lld of %lld)\n", a->name,
-             mw_target_status_zh(a->status), (long long)a->count,
-             (long long)a->min);
-    else if (!a)
-      printf("  %s (removed): %s (%lld of %lld)\n", b->name,
-             mw_target_status_zh(b->status), (long long)b->count,
-             (long long)b->min);
-    else if (b->status != a->status)
-      printf("  %s: %s → %s (%lld → %lld of %lld)\n", a->name,
-             mw_target_status_zh(b->status), mw_target_status_zh(a->status),
-             (long long)b->count, (long long)a->count, (long long)a->min);
-    else
-      printf("  %s: %s (%lld → %lld of %lld)\n", a->name,
-             mw_target_status_zh(a->status), (long long)b->count,
-             (long long)a->count, (long long)a->min);
-  }
-}
-
-static json_t *examples_json(const struct mw_config *cfg,
-                             const struct examples *e) {
-  json_t *arr = json_array();
-  for (size_t i = 0; arr && i < e->n; i++) {
-    char day[16];
-    local_day(cfg, e->v[i].when, day, sizeof day);
-    json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "date", day,
-                                         "outlet", e->v[i].outlet, "title",
-                                         e->v[i].title, "url", e->v[i].url));
-  }
-  return arr;
-}
-
-static json_t *target_json(const struct target_row *t) {
-  if (!t) return json_null();
-  return json_pack("{s:I, s:I, s:s, s:s}", "count", (json_int_t)t->count, "min",
-                   (json_int_t)t->min, "status",
-                   mw_target_status_name(t->status), "status_zh",
-                   mw_target_status_zh(t->status));
-}
-
-/* The whole diff as one JSON object on stdout; MW_ENOMEM when it cannot
- * be built. */
-static int print_json(const struct rules_diff *r, const char *db,
-                      const struct target_diff *td, size_t n_td) {
-  json_t *topics = json_array(), *targets = json_array();
-  for (size_t i = 0; topics && i < r->n_topics; i++) {
-    const struct topic_diff *d = &r->topics[i];
-    json_t *o = json_pack("{s:s, s:s, s:b}", "name", d->name, "change",
-                          change_name[d->change], "evaluated", d->evaluated);
-    if (o && d->evaluated)
-      json_object_update_new(
-          o, json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "before",
-                       (json_int_t)d->before, "after", (json_int_t)d->after,
-                       "added", (json_int_t)d->added, "removed",
-                       (json_int_t)d->removed, "examples_added",
-                       examples_json(r->cur, &d->plus), "examples_removed",
-                       examples_json(r->cur, &d->minus)));
-    json_array_append_new(topics, o);
-  }
-  for (size_t i = 0; targets && i < n_td; i++) {
-    const struct target_row *b = td[i].before, *a = td[i].after;
-    const char *change = !b                       ? "added"
-                         : !a                     ? "removed"
-                         : b->status != a->status ? "status"
-                                                  : "count";
-    json_array_append_new(
-        targets, json_pack("{s:s, s:s, s:o, s:o}", "name",
-                           a ? a->name : b->name, "change", change, "before",
-                           target_json(b), "after", target_json(a)));
-  }
-  json_t *root =
-      json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "current", r->cur->path,
-                "new", r->next->path, "database", db, "articles",
-                (json_int_t)r->articles, "topics", topics, "targets", targets);
-  char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
-  json_decref(root);
-  if (!text) return MW_ENOMEM;
-  puts(text);
-  free(text);
-  return MW_OK;
-}
-
 /* ---------------------------------------------------------- the run */
 
 struct options {
@@ -508,7 +325,7 @@ static int target_period(const struct mw_config *cfg, const struct options *o,
     mw_civil_from_days(o->as_of_day, &y, &mo, &d);
     snprintf(day, sizeof day, "%04d-%02d-%02d", y, mo, d);
   } else {
-    local_day(cfg, now, day, sizeof day);
+    mw_rules_local_day(cfg, now, day, sizeof day);
   }
   int rc = mw_report_range_period(cfg->tz, day, day, p, err);
   *as_of = o->has_as_of || now > p->to ? p->to : now;
@@ -542,10 +359,10 @@ static int evaluate(struct rules_diff *r, const struct options *o) {
   if (!rc) {
     size_t n_td = diff_targets(before, nb, after, na, td);
     if (o->json) {
-      if (print_json(r, r->cur->storage_path, td, n_td))
+      if (mw_rules_print_json(r, r->cur->storage_path, td, n_td))
         rc = mw_err_set(r->err, MW_ENOMEM, "out of memory");
     } else {
-      print_text(r, td, n_td, r->cur->n_targets || r->next->n_targets);
+      mw_rules_print_text(r, td, n_td, r->cur->n_targets || r->next->n_targets);
     }
   }
   free(td);
@@ -627,7 +444,7 @@ static int diff_main(const char *cur_path, const char *new_path,
   if (!n_topics) {
     if (json) {
       struct rules_diff none = {.cur = cur, .next = next};
-      if (print_json(&none, cur->storage_path, NULL, 0)) {
+      if (mw_rules_print_json(&none, cur->storage_path, NULL, 0)) {
         mw_cli_error("out of memory");
         status = MW_EXIT_FAIL;
         goto done;

@@ -332,7 +332,7 @@ const struct mw_cfg_option mw_cfg_options[] = {
   {"mojibake_pct", MW_CFG_HEALTH, MW_CFG_INT, 0, 1, 100, "10", HEALTH(mojibake_pct), 0, 0,
    "recent articles whose non-ASCII characters are over this percentage implausible (U+FFFD, Latin-1 letters, C1 controls, private use, 汉字 outside GB2312) are broken: a charset gone wrong"},
   {"silence_factor", MW_CFG_HEALTH, MW_CFG_INT, 0, 2, 100, "3", HEALTH(silence_factor), 0, 0,
-   "a source silent for this many of its usual gaps between articles (median over 90 days) is degraded"},
+   "a source silent for this many of its usual gaps between articles (median over the last year) is degraded"},
   {"silence_min", MW_CFG_HEALTH, MW_CFG_DURATION, 0, HOUR_S, 365 * DAY_S, "2d", HEALTH(silence_min_s), 0, 0,
    "and silent for at least this long"},
   {"body_min", MW_CFG_HEALTH, MW_CFG_INT, 0, 1, 100000, "100", HEALTH(body_min), 0, 0,

@@ -291,97 +291,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp) {
 
 /* ------------------------------------------------------ address policy */
 
-/* Where a connection would go, as far as the policy cares. Loopback stays
- * on this machine; everything else not public reaches the networks around
- * it (cloud metadata at 169.254.169.254, routers, intranet services). */
-enum addr_class { ADDR_PUBLIC, ADDR_LOOPBACK, ADDR_PRIVATE };
-
-static enum addr_class classify_v4(uint32_t a, const char **what) {
-  static const struct {
-    uint32_t net;
-    int bits;
-    enum addr_class cls;
-    const char *what;
-  } ranges[] = {
-      {0x7f000000u, 8, ADDR_LOOPBACK, "loopback"},
-      {0x00000000u, 8, ADDR_PRIVATE, "in 0.0.0.0/8 (this host)"},
-      {0x0a000000u, 8, ADDR_PRIVATE, "private"},
-      {0xac100000u, 12, ADDR_PRIVATE, "private"},
-      {0xc0a80000u, 16, ADDR_PRIVATE, "private"},
-      {0x64400000u, 10, ADDR_PRIVATE, "shared (carrier-grade NAT)"},
-      {0xa9fe0000u, 16, ADDR_PRIVATE, "link-local"},
-      {0xc0000000u, 24, ADDR_PRIVATE, "reserved (192.0.0.0/24)"},
-      {0xc6120000u, 15, ADDR_PRIVATE, "reserved (198.18.0.0/15)"},
-      {0xe0000000u, 4, ADDR_PRIVATE, "multicast"},
-      {0xf0000000u, 4, ADDR_PRIVATE, "reserved (240.0.0.0/4)"},
-  };
-  for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-    uint32_t mask = 0xffffffffu << (32 - ranges[i].bits);
-    if ((a & mask) == ranges[i].net) {
-      *what = ranges[i].what;
-      return ranges[i].cls;
-    }
-  }
-  *what = "public";
-  return ADDR_PUBLIC;
-}
-
-static uint32_t v4_at(const unsigned char *b) {
-  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
-         b[3];
-}
-
-static enum addr_class classify_v6(const unsigned char *b, const char **what) {
-  static const unsigned char zero[16];
-  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
-                                           0, 0, 0, 0, 0xff, 0xff};
-  static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b};
-  if (!memcmp(b, mapped, 12)) /* ::ffff:a.b.c.d is the IPv4 host itself */
-    return classify_v4(v4_at(b + 12), what);
-  if (!memcmp(b, zero, 15) && b[15] <= 1) {
-    *what = b[15] ? "loopback" : "unspecified";
-    return b[15] ? ADDR_LOOPBACK : ADDR_PRIVATE;
-  }
-  if (!memcmp(b, zero, 12)) { /* ::a.b.c.d, deprecated IPv4-compatible */
-    *what = "reserved (IPv4-compatible ::/96)";
-    return ADDR_PRIVATE;
-  }
-  if (!memcmp(b, nat64, 12)) { /* 64:ff9b::/96 reaches the IPv4 inside */
-    if (classify_v4(v4_at(b + 12), what) == ADDR_PUBLIC) return ADDR_PUBLIC;
-    *what = "a NAT64 address of a non-public IPv4 address";
-    return ADDR_PRIVATE;
-  }
-  if ((b[0] & 0xfe) == 0xfc) {
-    *what = "private (unique local fc00::/7)";
-    return ADDR_PRIVATE;
-  }
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) {
-    *what = "link-local";
-    return ADDR_PRIVATE;
-  }
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) {
-    *what = "site-local (fec0::/10)";
-    return ADDR_PRIVATE;
-  }
-  if (b[0] == 0xff) {
-    *what = "multicast";
-    return ADDR_PRIVATE;
-  }
-  *what = "public";
-  return ADDR_PUBLIC;
-}
-
-static enum addr_class classify(const struct sockaddr *sa, const char **what) {
-  if (sa->sa_family == AF_INET)
-    return classify_v4(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr),
-                       what);
-  if (sa->sa_family == AF_INET6)
-    return classify_v6(((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr,
-                       what);
-  *what = "of an unknown family";
-  return ADDR_PRIVATE; /* unknown families are not fetched */
-}
-
 /* Called by curl for every connection it opens, the first and each
  * redirect's (a reused connection was checked when it was opened), after
  * name resolution and before connect: the address judged is the one the
@@ -392,11 +301,11 @@ static curl_socket_t on_open_socket(void *userp, curlsocktype purpose,
   struct transfer *t = userp;
   const struct mw_crawler_conf *c = t->f->conf;
   const char *what = "";
-  enum addr_class cls = purpose == CURLSOCKTYPE_IPCXN
-                            ? classify(&addr->addr, &what)
-                            : ADDR_PUBLIC;
-  if (cls == ADDR_PUBLIC || c->allow_private ||
-      (cls == ADDR_LOOPBACK && c->allow_loopback))
+  enum mw_addr_class cls = purpose == CURLSOCKTYPE_IPCXN
+                            ? mw_fetch_classify(&addr->addr, &what)
+                            : MW_ADDR_PUBLIC;
+  if (cls == MW_ADDR_PUBLIC || c->allow_private ||
+      (cls == MW_ADDR_LOOPBACK && c->allow_loopback))
     return socket(addr->family, addr->socktype, addr->protocol);
   char ip[INET6_ADDRSTRLEN] = "?";
   if (addr->family == AF_INET)
@@ -408,7 +317,7 @@ static curl_socket_t on_open_socket(void *userp, curlsocktype purpose,
   t->denied_address = true;
   snprintf(t->denied_reason, sizeof t->denied_reason,
            "address %s is %s; set crawler %s to fetch it", ip, what,
-           cls == ADDR_LOOPBACK
+           cls == MW_ADDR_LOOPBACK
                ? "allow_loopback (or allow_private_addresses)"
                : "allow_private_addresses");
   return CURL_SOCKET_BAD;

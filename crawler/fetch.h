@@ -33,4 +33,15 @@ void mw_fetcher_close(struct mw_fetcher *f, void (*on_closed)(void *),
                       void *user);
 void mw_fetcher_free(struct mw_fetcher *f);
 
+/* Where a connection would go, as far as the policy cares. Loopback stays
+ * on this machine; everything else not public reaches the networks around
+ * it (cloud metadata at 169.254.169.254, routers, intranet services). */
+enum mw_addr_class { MW_ADDR_PUBLIC, MW_ADDR_LOOPBACK, MW_ADDR_PRIVATE };
+struct sockaddr;
+/* The class of sa (IPv4, IPv6 with mapped and NAT64 forms read as the IPv4
+ * inside; other families are private) and, in *what, static words for a
+ * message ("loopback", "link-local", ...). */
+enum mw_addr_class mw_fetch_classify(const struct sockaddr *sa,
+                                     const char **what);
+
 #endif

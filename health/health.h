@@ -74,7 +74,7 @@ const char *mw_problem_label_zh(enum mw_problem_code c);
  *                characters), count (recent articles), url and text (an
  *                example article and its title as decoded)
  *   silent       since (the newest article's time), usual (the median gap
- *                between articles, s), count (articles in 90 days)
+ *                between articles, s), count (articles in a year)
  *   moved        url (the new address), since (first poll that saw it)
  */
 struct mw_health_problem {

@@ -17,7 +17,9 @@
 
 #define DAY_S 86400
 /* Publication times older than this do not count towards the usual gap. */
-#define SILENCE_WINDOW_S (90 * DAY_S)
+/* A year: a source that stopped three months ago is still found silent;
+ * one that stopped longer ago than that has shown as silent all year. */
+#define SILENCE_WINDOW_S (365 * DAY_S)
 /* The 200s before the last one its usual link count is the median of. */
 #define LINKS_USUAL_N 20
 /* A usual link count under this is too small to call a drop. */
@@ -260,7 +262,7 @@ static void judge_mojibake(const struct mw_health_conf *conf,
 
 /* Silent for silence_factor usual gaps (and silence_min). The usual gap is
  * the median of the gaps between consecutive publication times in the
- * last 90 days, leaving out gaps of 0: a backlog stored at once with no
+ * last year, leaving out gaps of 0: a backlog stored at once with no
  * date of its own, or several articles dated the same day with no time,
  * share one time, and counting those would make the usual gap 0, any
  * pause a silence. */
@@ -302,7 +304,7 @@ static void judge_silent(const struct mw_health_conf *conf,
   health_fmt_span_words(now - last, quiet, sizeof quiet);
   health_fmt_span_words(gap, usual, sizeof usual);
   snprintf(p->detail, sizeof p->detail,
-           "no new article for %s; usually one every %s (%lld in 90 days)",
+           "no new article for %s; usually one every %s (%lld in a year)",
            quiet, usual, (long long)n_times);
 }
 

@@ -87,7 +87,7 @@ int health_problem_zh(const struct mw_health_problem *p, enum mw_source_kind k,
   case MW_PROBLEM_SILENT:
     health_fmt_span_zh(now - p->since, span, sizeof span);
     health_fmt_span_zh(p->usual, gap, sizeof gap);
-    return mw_buf_printf(b, "已 %s无新文章（通常每 %s一篇，90 天内 %lld 篇）",
+    return mw_buf_printf(b, "已 %s无新文章（通常每 %s一篇，一年内 %lld 篇）",
                          span, gap, (long long)p->count);
   case MW_PROBLEM_MOVED:
     return mw_buf_printf(b, "网址已永久跳转至 %s，请在配置中更新地址",

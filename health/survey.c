@@ -15,7 +15,7 @@
 #define DAY_S 86400
 /* Publication times read per source: the window the silence rule and the
  * 7-day count look at. */
-#define PUB_WINDOW_S (90 * DAY_S)
+#define PUB_WINDOW_S (365 * DAY_S) /* judge.c: SILENCE_WINDOW_S */
 
 static bool names(const char *name, const char *outlet) {
   return name && outlet && strcmp(name, outlet) == 0;

@@ -52,7 +52,16 @@ static const char SQL_METRICS[] =
     " (SELECT count(*) FROM sources WHERE active = 1),"
     " (SELECT count(*) FROM sources WHERE active = 1"
     "  AND consecutive_failures > 0),"
-    " (SELECT count(*) FROM alerts)";
+    " (SELECT count(*) FROM alerts),"
+    /* As the last health check found them (health/: every 5 minutes). */
+    " (SELECT count(DISTINCT source_id) FROM source_problems"
+    "  WHERE cleared = 0 AND severity = 'broken'"
+    "  AND source_id IN (SELECT id FROM sources WHERE active = 1)),"
+    " (SELECT count(DISTINCT source_id) FROM source_problems"
+    "  WHERE cleared = 0 AND severity = 'degraded'"
+    "  AND source_id IN (SELECT id FROM sources WHERE active = 1)"
+    "  AND source_id NOT IN (SELECT source_id FROM source_problems"
+    "   WHERE cleared = 0 AND severity = 'broken'))";
 /* The partial index alerts_open holds exactly these rows. */
 static const char SQL_METRICS_OPEN[] =
     "SELECT level, count(*) FROM alerts WHERE state <> 'closed'"
@@ -199,6 +208,8 @@ int mw_store_metrics(struct mw_store *s, struct mw_store_metrics *out,
     out->sources = sqlite3_column_int64(st, 3);
     out->sources_failing = sqlite3_column_int64(st, 4);
     out->alerts_total = sqlite3_column_int64(st, 5);
+    out->sources_broken = sqlite3_column_int64(st, 6);
+    out->sources_degraded = sqlite3_column_int64(st, 7);
   }
   sqlite3_reset(st);
   if (step != SQLITE_ROW) return store_db_err(s, err, "reading the totals");

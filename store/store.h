@@ -958,6 +958,9 @@ struct mw_store_metrics {
   int64_t fetch_failures;  /* of which failed */
   int64_t sources;         /* active */
   int64_t sources_failing; /* active with consecutive_failures > 0 */
+  int64_t sources_broken;   /* active with an open broken problem, as the
+                               last health check found (health/health.h) */
+  int64_t sources_degraded; /* ... with open degraded problems only */
   int64_t alerts_open[5];  /* open alerts by level 1..4 ([0] unused) */
   int64_t alerts_total;    /* ever raised */
   int64_t outbox_pending;

@@ -230,4 +230,9 @@ int store_alert_events_read(struct mw_store *s, sqlite3_stmt *st,
  * n > 0), 0 when it is malformed (overlong, surrogate, cut short). */
 size_t store_utf8_len(const unsigned char *p, size_t n);
 
+/* migrations.c: the schema's migrations, in order (DDL only, run with
+ * sqlite3_exec: nothing in them is ever built from input). */
+extern const char *const mw_store_migrations[];
+extern const size_t mw_store_n_migrations;
+
 #endif

@@ -47,6 +47,14 @@ int mw_web_metrics(struct mw_web_req *r, struct mw_web_resp *o) {
                 (long long)(m.sources - m.sources_failing));
   mw_buf_printf(b, "mediawatch_sources{state=\"failing\"} %lld\n",
                 (long long)m.sources_failing);
+  series(b, "mediawatch_sources_health", "gauge",
+         "Active sources by their health at the last check (every 5 min).");
+  mw_buf_printf(b, "mediawatch_sources_health{status=\"ok\"} %lld\n",
+                (long long)(m.sources - m.sources_broken - m.sources_degraded));
+  mw_buf_printf(b, "mediawatch_sources_health{status=\"degraded\"} %lld\n",
+                (long long)m.sources_degraded);
+  mw_buf_printf(b, "mediawatch_sources_health{status=\"broken\"} %lld\n",
+                (long long)m.sources_broken);
   series(b, "mediawatch_alerts_open", "gauge", "Open alerts by level.");
   for (int lv = 1; lv <= 4; lv++)
     mw_buf_printf(b, "mediawatch_alerts_open{level=\"%d\"} %lld\n", lv,

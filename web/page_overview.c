@@ -115,8 +115,11 @@ static int put_totals(struct mw_buf *b, const struct mw_web_req *r,
                       "</div></div>\n<div class=\"card\" id=\"sources-"
                       "card\"><div class=\"k\">信源</div><div class=\"n\">"
                       "<a href=\"/sources\">%lld</a></div><div class=\""
-                      "sub\">失败 %lld</div></div>\n</section>\n",
-                      (long long)v->m.sources, (long long)v->m.sources_failing);
+                      "sub\">失败 %lld · 失效 %lld · 异常 %lld</div></div>"
+                      "\n</section>\n",
+                      (long long)v->m.sources, (long long)v->m.sources_failing,
+                      (long long)v->m.sources_broken,
+                      (long long)v->m.sources_degraded);
   (void)r;
   return rc;
 }

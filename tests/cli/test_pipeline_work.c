@@ -25,16 +25,16 @@
 
 #include "cli/cli.h"
 #include "cli/pipeline_int.h"
+#include "tests/cli/pipeline_test_util.h"
 #include "tests/testdata.h"
 
 #define BASE "http://127.0.0.1:18931/sthjt/xwdt/"
 #define WHEN 1700000000
 
 struct fx {
-  char dir[256], db[300];
-  struct mw_config *cfg;
+  struct pw_env e;
+  struct mw_config *cfg; /* e's, for short */
   struct mw_store *s;
-  struct mw_cli_source src;
   struct work_ctx w;
   char *page1;  /* the fixture's first listing page, GBK */
   size_t page1_len;
@@ -54,27 +54,9 @@ static const char yaml[] =
 
 static int setup(void **state) {
   struct fx *f = calloc(1, sizeof *f);
-  const char *tmp = getenv("TMPDIR");
-  snprintf(f->dir, sizeof f->dir, "%s/mw-pipeline-work-XXXXXX",
-           tmp && *tmp ? tmp : "/tmp");
-  assert_non_null(mkdtemp(f->dir));
-  snprintf(f->db, sizeof f->db, "%s/mw.db", f->dir);
-  struct mw_err err = {0};
-  if (mw_config_load_string(yaml, strlen(yaml), "mw.yaml", &f->cfg, &err))
-    fail_msg("%s", err.msg);
-  if (mw_store_open(f->db, &f->s, &err) ||
-      mw_store_sync_config(f->s, f->cfg, &err))
-    fail_msg("%s", err.msg);
-  struct mw_source_state *st;
-  size_t n;
-  assert_int_equal(mw_store_list_sources(f->s, &st, &n, &err), MW_OK);
-  assert_int_equal(n, 1);
-  f->src.crawl.id = st[0].id;
-  mw_store_sources_free(st, n);
-  f->src.conf = &f->cfg->outlets[0].sources[0];
-  f->src.kind = MW_SOURCE_HTML;
-  f->src.url = BASE "index.html";
-  f->src.outlet = "吉林省生态环境厅";
+  pw_open(&f->e, yaml);
+  f->cfg = f->e.cfg;
+  f->s = f->e.s;
   f->w = (struct work_ctx){.cfg = f->cfg, .store = f->s};
   f->page1 = mw_test_data_read("sites/sthjt/xwdt", "index.html", &f->page1_len);
   *state = f;
@@ -83,16 +65,8 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   struct fx *f = *state;
-  mw_store_close(f->s);
-  mw_config_free(f->cfg);
+  pw_close(&f->e);
   free(f->page1);
-  char path[400];
-  const char *const leftovers[] = {"mw.db", "mw.db-wal", "mw.db-shm"};
-  for (size_t i = 0; i < 3; i++) {
-    snprintf(path, sizeof path, "%s/%s", f->dir, leftovers[i]);
-    unlink(path);
-  }
-  rmdir(f->dir);
   free(f);
   return 0;
 }
@@ -103,7 +77,7 @@ static struct job *fetched(struct fx *f, struct page_ctx *page,
                            const char *body, size_t len, const char *etag,
                            bool conditional) {
   struct job *j = calloc(1, sizeof *j);
-  j->src = &f->src;
+  j->src = &f->e.src;
   j->page = page;
   j->status = MW_FETCH_OK;
   j->http_status = 200;
@@ -113,7 +87,7 @@ static struct job *fetched(struct fx *f, struct page_ctx *page,
   j->body_len = len;
   j->charset = mw_strdup("gbk");
   j->etag = etag ? mw_strdup(etag) : NULL;
-  j->final_url = mw_strdup(page ? page->url : f->src.url);
+  j->final_url = mw_strdup(page ? page->url : f->e.src.url);
   j->conditional = conditional;
   j->when = WHEN;
   j->next_due = WHEN + 900;
@@ -157,7 +131,7 @@ static void stored_etag(struct fx *f, char *buf, size_t n) {
 
 static void set_etag(struct fx *f, const char *etag) {
   struct mw_err err = {0};
-  assert_int_equal(mw_store_set_validators(f->s, f->src.crawl.id, etag, NULL,
+  assert_int_equal(mw_store_set_validators(f->s, f->e.src.crawl.id, etag, NULL,
                                            &err),
                    MW_OK);
 }
@@ -180,7 +154,7 @@ static void store_requested(struct fx *f, const struct job *j) {
   assert_int_equal(mw_store_begin(f->s, &err), MW_OK);
   for (const struct page_ctx *r = j->requests; r; r = r->next) {
     if (r->kind != PAGE_ARTICLE) continue;
-    struct mw_article a = {.source_id = f->src.crawl.id, .url = r->url,
+    struct mw_article a = {.source_id = f->e.src.crawl.id, .url = r->url,
                            .title = r->link_text, .text = "正文",
                            .published = WHEN, .fetched = WHEN};
     int64_t id;
@@ -335,7 +309,7 @@ static void test_links_past_the_cap_are_left_out(void **state) {
 static void test_validators_job(void **state) {
   struct fx *f = *state;
   struct job *j = calloc(1, sizeof *j);
-  j->src = &f->src;
+  j->src = &f->e.src;
   j->set_validators = true;
   j->etag = mw_strdup("\"e9\"");
   j->last_modified = mw_strdup("Mon, 08 May 2023 08:00:00 GMT");
@@ -352,7 +326,7 @@ static void test_validators_job(void **state) {
   mw_store_sources_free(st, n);
   job_free(j);
 
-  struct mw_cli_source gone = f->src;
+  struct mw_cli_source gone = f->e.src;
   gone.crawl.id = 4242;
   j = calloc(1, sizeof *j);
   j->src = &gone;

@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <jansson.h>
 #include <errno.h>
 #include <ftw.h>
 #include <iconv.h>
@@ -325,6 +326,57 @@ static int group_teardown(void **state) {
   if (!getenv("MW_HEALTH_KEEP")) e2e_scratch_free(&E.dir);
   else fprintf(stderr, "kept %s\n", E.dir.dir);
   return 0;
+}
+
+/* -------------------------------------------------- the admins are told */
+
+/* After the second crawl (crawl --once checks the sources before it
+ * exits), the admin's webhook holds one source_problem message for each
+ * source a target counts on that went wrong, and none for the others:
+ * those wait for the daily digest (which, depending on the hour the test
+ * runs, may also have gone out: it is told apart by its event). */
+static void test_admin_told_at_once(void **state) {
+  (void)state;
+  struct mw_fixture_delivery *d = NULL;
+  size_t nd = e2e_deliveries(E.fx, "/hook/webhook/sources-admin", &d);
+  size_t at_once = 0;
+  bool songyuan = false, baishan = false;
+  for (size_t k = 0; k < nd; k++) {
+    json_error_t je;
+    json_t *j = json_loadb(d[k].body, d[k].body_len, 0, &je);
+    assert_non_null(j);
+    const char *ev = json_string_value(json_object_get(j, "event"));
+    assert_non_null(ev);
+    if (strcmp(ev, "source_problem")) {
+      assert_string_equal(ev, "source_digest");
+      json_decref(j);
+      continue;
+    }
+    at_once++;
+    json_t *p = json_array_get(json_object_get(j, "problems"), 0);
+    const char *outlet = json_string_value(json_object_get(p, "outlet"));
+    const char *code = json_string_value(json_object_get(p, "code"));
+    assert_non_null(outlet);
+    assert_non_null(code);
+    assert_true(json_is_true(json_object_get(p, "carries_target")));
+    const char *text = json_string_value(json_object_get(j, "text"));
+    assert_non_null(text);
+    if (!strcmp(outlet, "松原市生态环境局")) {
+      songyuan = true;
+      assert_string_equal(code, "no_links");
+      assert_non_null(strstr(text, "【信源失效】松原市生态环境局（承担考核目标）"));
+      assert_non_null(strstr(text, "栏目页无文章链接（通常 8 条）"));
+    } else {
+      assert_string_equal(outlet, "白山市生态环境局");
+      baishan = true;
+      assert_string_equal(code, "mojibake");
+      assert_non_null(strstr(text, "疑似乱码"));
+    }
+    json_decref(j);
+  }
+  assert_int_equal(at_once, 2);
+  assert_true(songyuan && baishan);
+  mw_fixture_deliveries_free(d, nd);
 }
 
 /* ---------------------------------------------------------- the survey */
@@ -679,6 +731,7 @@ int main(void) {
       cmocka_unit_test(test_validators_kept),
       cmocka_unit_test(test_table_and_exit),
       cmocka_unit_test(test_unreachable_not_yet),
+      cmocka_unit_test(test_admin_told_at_once),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -395,9 +395,9 @@ static void test_silent(void **state) {
   struct hist x;
   hist_init(&x, MW_SOURCE_FEED);
   int64_t now = now_t();
-  /* One every 7 days, 13 in 90 days, the last 23 days ago; one older than
-   * 90 days does not count. */
-  x.pub[x.h.n_published++] = now - 120 * D;
+  /* One every 5 days, 13 in the year, the last 23 days ago; one older than
+   * a year does not count. */
+  x.pub[x.h.n_published++] = now - 400 * D;
   for (int i = 12; i >= 0; i--) x.pub[x.h.n_published++] = now - 23 * D - i * 5 * D;
   struct mw_source_health out;
   judge(&x, now, &out);
@@ -409,7 +409,7 @@ static void test_silent(void **state) {
   assert_int_equal(p->usual, 5 * D);
   assert_int_equal(p->count, 13);
   assert_string_equal(p->detail, "no new article for 23 days; usually one "
-                                 "every 5 days (13 in 90 days)");
+                                 "every 5 days (13 in a year)");
 
   /* 15 days (3 gaps) is not over 3 gaps. */
   judge(&x, now - 8 * D, &out);
@@ -451,7 +451,7 @@ static void test_silent_backlog(void **state) {
   assert_int_equal(out.n_problems, 1);
   assert_string_equal(out.problems[0].detail,
                       "no new article for 2 days; usually one every 60 "
-                      "minutes (41 in 90 days)");
+                      "minutes (41 in a year)");
 }
 
 static void test_moved_and_order(void **state) {

@@ -70,7 +70,7 @@ static void test_lines(void **state) {
   p.usual = 7 * D;
   p.count = 13;
   line_is(&p, MW_SOURCE_FEED,
-          "已 23 天无新文章（通常每 7 天一篇，90 天内 13 篇）");
+          "已 23 天无新文章（通常每 7 天一篇，一年内 13 篇）");
 
   memset(&p, 0, sizeof p);
   p.code = MW_PROBLEM_MOVED;

@@ -412,6 +412,40 @@ static void test_metrics_from_loopback(void **state) {
       fail_msg("no '%s' in:\n%s", want[i], r.body);
   /* No crawler in this process: no loop lag. */
   assert_null(strstr(r.body, "mediawatch_loop_lag_seconds"));
+  assert_non_null(strstr(r.body, "\nmediawatch_sources_health{status=\"ok\"} 4\n"));
+  wt_reply_cleanup(&r);
+
+  /* What the last health check found: a source broken (and degraded too:
+   * counted once, as broken), another degraded; a cleared problem counts
+   * for nothing. */
+  int64_t src[4];
+  tu_source_ids(w->store, src, 4);
+  struct mw_err err = {0};
+  bool is_new;
+  assert_int_equal(mw_store_problem_found(w->store, src[0], "no_links", "broken",
+                                          "listing yields no article links",
+                                          WT_NOW, NULL, &is_new, &err), MW_OK);
+  assert_int_equal(mw_store_problem_found(w->store, src[0], "silent", "degraded",
+                                          "silent", WT_NOW, NULL, &is_new, &err),
+                   MW_OK);
+  assert_int_equal(mw_store_problem_found(w->store, src[1], "moved", "degraded",
+                                          "moved", WT_NOW, NULL, &is_new, &err),
+                   MW_OK);
+  assert_int_equal(mw_store_problem_found(w->store, src[2], "mojibake", "broken",
+                                          "mojibake", WT_NOW, NULL, &is_new, &err),
+                   MW_OK);
+  assert_int_equal(mw_store_problems_clear_others(w->store, src[2], NULL, 0,
+                                                  WT_NOW, NULL, &err), MW_OK);
+  wt_get(w, "/metrics", NULL, &r);
+  assert_int_equal(r.status, 200);
+  const char *health[] = {
+      "\nmediawatch_sources_health{status=\"ok\"} 2\n",
+      "\nmediawatch_sources_health{status=\"degraded\"} 1\n",
+      "\nmediawatch_sources_health{status=\"broken\"} 1\n",
+  };
+  for (size_t i = 0; i < sizeof health / sizeof health[0]; i++)
+    if (!strstr(r.body, health[i]))
+      fail_msg("no '%s' in:\n%s", health[i], r.body);
   wt_reply_cleanup(&r);
 }
 
