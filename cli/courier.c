@@ -46,6 +46,10 @@ struct mw_courier {
   struct mw_courier_stats stats;
 };
 
+bool mw_courier_delivers(struct mw_courier *c) {
+  return c && !c->stats.locked_out;
+}
+
 int mw_courier_lock(const char *storage_path, struct mw_err *err) {
   struct mw_buf path;
   mw_buf_init(&path, 8192);
@@ -79,10 +83,13 @@ static void note_error(struct mw_courier *c, const struct mw_err *err) {
 }
 
 /* The sources' health, in a transaction of its own: a failure there must
- * not hold back escalations. Also at a flush, so `crawl --once` tells the
- * admins at once of a source it found broken. */
-static void check_health(struct mw_courier *c, int64_t now, bool flush) {
-  if (now < c->next_health && !flush) return;
+ * not hold back escalations. The first check comes HEALTH_EVERY_S after
+ * the start: a check right away would judge the last run's state, and
+ * `crawl --once` checks on its own handle once it has crawled
+ * (mw_courier_check_health), so its courier's handle never reads the
+ * whole history. */
+static void check_health(struct mw_courier *c, int64_t now) {
+  if (now < c->next_health) return;
   c->next_health = now + HEALTH_EVERY_S;
   struct mw_err err = {0};
   struct mw_health_check_stats hs;
@@ -103,7 +110,8 @@ static void tick(struct mw_courier *c, int64_t now, bool flush) {
   if (rc == MW_OK) rc = mw_store_commit(c->store, &err);
   else mw_store_rollback(c->store);
   if (rc) note_error(c, &err);
-  check_health(c, now, flush);
+  (void)flush;
+  check_health(c, now);
 }
 
 /* Sends what is due; returns when the next message is due (0: none). */
@@ -168,6 +176,7 @@ int mw_courier_start(const struct mw_config *cfg, struct mw_courier **out,
   if (!c) return mw_err_set(err, MW_ENOMEM, "out of memory");
   c->cfg = cfg;
   c->lock_fd = -1;
+  c->next_health = (int64_t)time(NULL) + HEALTH_EVERY_S;
   if (uv_mutex_init(&c->mu) || uv_cond_init(&c->cv) ||
       uv_cond_init(&c->idle_cv)) {
     free(c);

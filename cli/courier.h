@@ -44,6 +44,10 @@ void mw_courier_kick(struct mw_courier *c);
  * passes): what `crawl --once` does before it exits. */
 void mw_courier_flush(struct mw_courier *c, int64_t timeout_ms);
 void mw_courier_stats(struct mw_courier *c, struct mw_courier_stats *out);
+/* Whether this courier delivers the store's outbox (it holds the send
+ * lock): only then may its process write what the admins are told
+ * (health/health.h, mw_health_check); a running daemon does otherwise. */
+bool mw_courier_delivers(struct mw_courier *c);
 /* Stops and joins the thread, frees c. Accepts NULL. */
 void mw_courier_stop(struct mw_courier *c);
 

@@ -6,12 +6,14 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/courier.h"
 #include "cli/session.h"
+#include "health/health.h"
 #include "alerts/alerts.h"
 
 /* How long `crawl --once` waits for its notifications to go out. */
@@ -204,11 +206,29 @@ static void on_idle(void *user) {
   mw_pipeline_drain(s->pipeline, on_drained, s);
 }
 
+/* The sources' health as this crawl left it, so the admins hear at once
+ * of a source it found broken (the courier then delivers). On the
+ * session's own handle, whose cache the crawl has filled anyway. A daemon
+ * holding the send lock does this itself. */
+static void check_health(struct mw_session *s) {
+  if (!mw_courier_delivers(s->courier) || mw_pipeline_store_error(s->pipeline)[0])
+    return;
+  struct mw_err err = {0};
+  struct mw_health_check_stats hs;
+  int rc = mw_store_begin(s->store, &err);
+  if (!rc) rc = mw_health_check(s->cfg, s->store, (int64_t)time(NULL), &hs, &err);
+  if (!rc) rc = mw_store_commit(s->store, &err);
+  else mw_store_rollback(s->store);
+  if (rc) fprintf(stderr, "mediawatch: source health: %s\n", err.msg);
+  else if (hs.messages) mw_courier_kick(s->courier);
+}
+
 int mw_session_crawl_once(struct mw_session *s, struct mw_err *err) {
   mw_pipeline_keep_polls(s->pipeline, true);
   start_progress(s);
   mw_crawler_run_once(s->crawler, on_idle, s);
   uv_run(&s->loop, UV_RUN_DEFAULT);
+  check_health(s);
   /* What the crawl raised goes out before the command exits; a receiver
    * that is down keeps its notifications in the outbox for later. */
   mw_courier_flush(s->courier, COURIER_FLUSH_MS);

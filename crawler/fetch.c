@@ -48,10 +48,14 @@ struct transfer {
   int64_t retry_after_s;
   int64_t max_age_s;     /* Cache-Control of the current response */
   long hop_status;       /* status of the current response */
-  char location[8192];   /* its Location, "" when none or too long */
-  char hop_url[8192];    /* the URL that response answered, "" if unknown */
+  /* The redirect chain, malloc'd only when there is one (a transfer in
+   * flight holds nothing it does not need: 32 of them run at once). */
+  char *location;        /* its Location, NULL when none or too long */
+  char *hop_url;         /* the URL that response answered; NULL: the
+                            requested one (url), unless hop_lost */
+  bool hop_lost;         /* a hop could not be resolved: unknown */
   bool permanent;        /* every hop so far was 301 or 308 */
-  char moved_to[8192];   /* where the last of those pointed, or "" */
+  char *moved_to;        /* where the last of those pointed, or NULL */
   bool no_cache;         /* no-cache / no-store seen in this response */
   bool location_cut;     /* its Location was longer than location */
   bool too_big;
@@ -205,27 +209,31 @@ static long status_code(const char *line, size_t len) {
 static void redirect_hop(struct transfer *t) {
   bool perm = t->hop_status == 301 || t->hop_status == 308;
   char *target = NULL;
-  if (t->location[0] && t->hop_url[0]) {
+  if (t->location && !t->hop_lost) {
     struct mw_err err;
-    if (mw_url_canonicalize(t->location, t->hop_url, &target, &err) != MW_OK)
+    if (mw_url_canonicalize(t->location, t->hop_url ? t->hop_url : t->url,
+                            &target, &err) != MW_OK)
       target = NULL;
   }
-  size_t tl = target ? strlen(target) : 0;
-  if (!target || tl >= sizeof t->hop_url) {
-    t->hop_url[0] = '\0';
+  if (!target || strlen(target) >= sizeof t->url) {
+    free(target);
+    t->hop_lost = true;
     t->permanent = false;
-  } else {
-    memcpy(t->hop_url, target, tl + 1);
-    t->permanent = t->permanent && perm;
-    if (t->permanent) memcpy(t->moved_to, target, tl + 1);
+    return;
   }
-  free(target);
+  t->permanent = t->permanent && perm;
+  if (t->permanent) {
+    free(t->moved_to);
+    t->moved_to = mw_strdup(target); /* NULL on ENOMEM: not said moved */
+  }
+  free(t->hop_url);
+  t->hop_url = target;
 }
 
 /* The response read so far redirects somewhere (304 does not). */
 static bool is_hop(const struct transfer *t) {
   return t->hop_status >= 300 && t->hop_status < 400 &&
-         t->hop_status != 304 && (t->location[0] || t->location_cut);
+         t->hop_status != 304 && (t->location || t->location_cut);
 }
 
 static size_t on_header(char *data, size_t size, size_t n, void *userp) {
@@ -239,7 +247,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *userp) {
     if (code >= 100 && code < 200) return len; /* interim: 100 Continue */
     if (is_hop(t)) redirect_hop(t);
     t->hop_status = code;
-    t->location[0] = '\0';
+    free(t->location);
+    t->location = NULL;
     t->location_cut = false;
     t->content_type[0] = t->etag[0] = t->last_modified[0] = '\0';
     t->retry_after_s = 0;
@@ -253,11 +262,12 @@ static size_t on_header(char *data, size_t size, size_t n, void *userp) {
     size_t i = 9, end = len;
     while (i < len && (data[i] == ' ' || data[i] == '\t')) i++;
     while (end > i && mw_ascii_isspace((unsigned char)data[end - 1])) end--;
-    if (end - i < sizeof t->location) {
+    free(t->location);
+    t->location = end - i < sizeof t->url ? malloc(end - i + 1) : NULL;
+    if (t->location) {
       memcpy(t->location, data + i, end - i);
       t->location[end - i] = '\0';
     } else {
-      t->location[0] = '\0';
       t->location_cut = true; /* a hop whose target we cannot know */
     }
     return len;
@@ -337,6 +347,9 @@ static void free_transfer(struct transfer *t) {
   curl_slist_free_all(t->headers);
   curl_easy_cleanup(t->easy);
   mw_buf_cleanup(&t->body);
+  free(t->location);
+  free(t->hop_url);
+  free(t->moved_to);
   free(t);
 }
 
@@ -379,7 +392,7 @@ static void finish(struct transfer *t, CURLcode code) {
   /* A last redirect curl did not follow (the limit, or no following at
    * all) is a hop too. */
   if (is_hop(t)) redirect_hop(t);
-  if (t->moved_to[0]) res.moved_to = t->moved_to;
+  if (t->moved_to) res.moved_to = t->moved_to;
 
   /* A name with several addresses may have one refused and the next
    * connected: only a transfer that failed was stopped by the policy. */
@@ -614,7 +627,6 @@ int mw_fetcher_get(struct mw_fetcher *f, const char *url, const char *etag,
                       sizeof t->url - 1);
   }
   memcpy(t->url, url, ulen + 1);
-  memcpy(t->hop_url, url, ulen + 1);
   t->permanent = true;
   t->f = f;
   t->done = done;

@@ -125,7 +125,7 @@ static int check_row(const struct mw_config *cfg, struct mw_store *s,
                      const struct admins *a, int64_t now,
                      struct mw_health_check_stats *stats,
                      struct mw_err *err) {
-  const struct mw_source_health *h = &r->health;
+  const struct mw_health_verdict *h = &r->health;
   const char *codes[MW_PROBLEM_COUNT];
   size_t n_codes = 0;
   const struct mw_health_problem *tell[MW_HEALTH_MAX_PROBLEMS];

@@ -113,6 +113,15 @@ void mw_health_judge(const struct mw_health_conf *conf,
 bool mw_health_carries_target(const struct mw_config *cfg, const char *outlet,
                               enum mw_tier tier);
 
+/* A verdict as the survey keeps it: only the problems found (a survey of
+ * a thousand sources holds a thousand of these). */
+struct mw_health_verdict {
+  enum mw_health_status status;
+  struct mw_health_problem *problems; /* n_problems, worst first; malloc'd
+                                         with the row, NULL when none */
+  size_t n_problems;
+};
+
 /* One row of the survey. */
 struct mw_health_row {
   struct mw_source_state src;   /* owned copy (strings malloc'd) */
@@ -120,7 +129,7 @@ struct mw_health_row {
   bool carries_target;
   int64_t last_new;             /* fetched time of its newest article */
   int64_t articles_7d;          /* articles counted in the last 7 days */
-  struct mw_source_health health;
+  struct mw_health_verdict health;
 };
 /* Judges every active source of s at now, in mw_store_list_sources order.
  * Free with mw_health_rows_free. */

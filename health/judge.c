@@ -328,8 +328,11 @@ void mw_health_judge(const struct mw_health_conf *conf,
                      const struct mw_source_state *src,
                      const struct mw_source_history *h, int64_t now,
                      struct mw_source_health *out) {
-  memset(out, 0, sizeof *out);
+  /* Not the whole struct: a survey holds one per source, and the problem
+   * slots a source does not use are never touched (add() clears each one
+   * it hands out), so they cost no memory in a large zeroed allocation. */
   out->status = MW_HEALTH_OK;
+  out->n_problems = 0;
   if (!conf || !src || !h) return;
   judge_unreachable(conf, src, h, now, out);
   bool unreachable = out->n_problems > 0;

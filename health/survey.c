@@ -64,7 +64,10 @@ static void free_src(struct mw_source_state *s) {
 
 void mw_health_rows_free(struct mw_health_row *rows, size_t n) {
   if (!rows) return;
-  for (size_t i = 0; i < n; i++) free_src(&rows[i].src);
+  for (size_t i = 0; i < n; i++) {
+    free_src(&rows[i].src);
+    free(rows[i].health.problems);
+  }
   free(rows);
 }
 
@@ -106,8 +109,20 @@ int mw_health_survey(const struct mw_config *cfg, struct mw_store *s,
     for (size_t j = 0; j < h.n_published; j++)
       if (h.published[j] >= now - 7 * DAY_S && h.published[j] <= now)
         r->articles_7d++;
-    mw_health_judge(&cfg->health, &r->src, &h, now, &r->health);
+    struct mw_source_health v;
+    mw_health_judge(&cfg->health, &r->src, &h, now, &v);
     mw_source_history_free(&h);
+    r->health.status = v.status;
+    if (v.n_problems) {
+      r->health.problems = malloc(v.n_problems * sizeof *r->health.problems);
+      if (!r->health.problems) {
+        rc = mw_err_set(err, MW_ENOMEM, "out of memory");
+        break;
+      }
+      memcpy(r->health.problems, v.problems,
+             v.n_problems * sizeof *r->health.problems);
+      r->health.n_problems = v.n_problems;
+    }
   }
   mw_store_sources_free(srcs, n_srcs);
   if (rc) {

@@ -86,8 +86,11 @@ static void test_now_and_digest(void **state) {
   struct mw_err err = {0};
   assert_int_equal(mw_tz_load("+08:00", &tz, &err), 0);
   struct mw_health_row rows[40];
+  struct mw_health_problem probs[40];
   memset(rows, 0, sizeof rows);
+  memset(probs, 0, sizeof probs);
   for (int i = 0; i < 40; i++) {
+    rows[i].health.problems = &probs[i];
     rows[i].src.outlet_name = "吉林日报";
     rows[i].src.url = "https://www.jlrbszb.com/rss.xml";
     rows[i].src.kind = MW_SOURCE_FEED;
