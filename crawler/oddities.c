@@ -23,16 +23,20 @@ static bool in_gb2312(uint32_t cp) {
   return (mw_gb2312_hanzi[k / 32] >> (k % 32)) & 1u;
 }
 
+/* Most characters of Chinese text are GB2312 hanzi: they are tested
+ * first, then the ranges in code point order. */
 static bool is_odd(uint32_t cp) {
-  if (cp == 0xFFFD) return true;                   /* replacement */
-  if (cp >= 0x80 && cp <= 0xFF) return true;       /* C1, Latin-1 */
-  if (cp >= 0xE000 && cp <= 0xF8FF) return true;   /* private use */
-  if (cp >= 0xF0000) return true;                  /* private use planes */
-  if (cp >= 0x3400 && cp <= 0x4DBF) return true;   /* CJK Ext A */
   if (cp >= MW_GB2312_FIRST && cp <= MW_GB2312_LAST) return !in_gb2312(cp);
-  if (cp >= 0xF900 && cp <= 0xFAFF) return true;   /* compatibility 汉字 */
-  if (cp >= 0x20000 && cp <= 0x3FFFF) return true; /* CJK Ext B and on */
-  return false;
+  if (cp <= 0xFF) return cp >= 0x80;               /* C1, Latin-1 */
+  if (cp < 0x3400) return false;
+  if (cp <= 0x4DBF) return true;                   /* CJK Ext A */
+  if (cp < 0xE000) return false;
+  if (cp <= 0xF8FF) return true;                   /* private use */
+  if (cp <= 0xFAFF) return cp >= 0xF900;           /* compatibility 汉字 */
+  if (cp == 0xFFFD) return true;                   /* replacement */
+  if (cp < 0x20000) return false;
+  if (cp <= 0x3FFFF) return true;                  /* CJK Ext B and on */
+  return cp >= 0xF0000;                            /* private use planes */
 }
 
 /* Length of the valid UTF-8 sequence at s[0..n) and its code point in
@@ -73,7 +77,17 @@ void mw_text_oddities(const char *s, size_t len, int64_t *chars,
       continue;
     }
     uint32_t cp;
-    size_t k = utf8_next(u + i, len - i, &cp);
+    size_t k;
+    /* The common case inline: a well-formed 3-byte sequence (all of
+     * CJK) needs no loop. */
+    if (u[i] >= 0xE1 && u[i] <= 0xEF && u[i] != 0xED && i + 2 < len &&
+        (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+      cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
+           (u[i + 2] & 0x3F);
+      k = 3;
+    } else {
+      k = utf8_next(u + i, len - i, &cp);
+    }
     nc++;
     if (k == 0) { /* an invalid byte: one odd character */
       no++;

@@ -221,11 +221,41 @@ static void test_not_adaptive(void **state) {
   mw_store_sources_free(st, 1);
 }
 
+/* A long body is measured on its first 4 KB, cut on a character: 1,365
+ * three-byte 汉字 of it (4,095 bytes) and the title's 2, none odd. */
+static void test_oddities_sample(void **state) {
+  struct fx *f = *state;
+  struct mw_buf b;
+  mw_buf_init(&b, 1u << 20);
+  mw_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss "
+                  "version=\"2.0\"><channel><title>t</title><item><title>"
+                  "长文</title><link>http://127.0.0.1:18931/long.html</link>"
+                  "<description>");
+  for (int i = 0; i < 2000; i++) mw_buf_puts(&b, "无");
+  mw_buf_puts(&b, "</description></item></channel></rss>\n");
+  struct job *j = poll_job(f, mw_buf_steal(&b));
+  run(f, j);
+  assert_int_equal(j->new_articles, 1);
+  free_job(j);
+  struct mw_source_history h;
+  struct mw_err err = {0};
+  assert_int_equal(mw_store_source_history(f->s, f->e.src.crawl.id, 10, 0, &h,
+                                           &err),
+                   MW_OK);
+  assert_int_equal(h.recent.articles, 1);
+  assert_int_equal(h.recent.chars, 1365 + 2);
+  assert_int_equal(h.recent.odd_chars, 0);
+  assert_int_equal(h.recent.with_body, 1);
+  assert_int_equal(h.recent.with_date, 0);
+  mw_source_history_free(&h);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_poll_records, setup, teardown),
       cmocka_unit_test_setup_teardown(test_floor, setup, teardown),
       cmocka_unit_test_setup_teardown(test_not_adaptive, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_oddities_sample, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
