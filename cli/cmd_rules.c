@@ -50,7 +50,8 @@ static const char diff_help[] =
     "targets whose status or count would change. Nothing is written: the\n"
     "new verdicts are tried inside a transaction that is rolled back.\n"
     "The database is the current config's (NEW.yaml's storage is not\n"
-    "used); the crawler waits for the database while this runs.\n\n"
+    "used). The walk over the archive only reads; the crawler waits for\n"
+    "the database only while the changed verdicts are tried.\n\n"
     "  -c, --config NEW.yaml  the edited config (required)\n"
     "  -C, --current FILE     the config in use (default mediawatch.yaml)\n"
     "  -s, --since DATE       only articles counted since DATE (e.g.\n"
@@ -187,40 +188,33 @@ static int keep_example(struct examples *e, size_t max,
   return MW_OK;
 }
 
-static struct topic_diff *diff_named(struct rules_diff *r, const char *name,
-                                     size_t len) {
-  for (size_t i = 0; i < r->n_topics; i++)
-    if (strlen(r->topics[i].name) == len &&
-        !memcmp(r->topics[i].name, name, len))
-      return &r->topics[i];
-  return NULL;
+/* Remembers a changed verdict for the write phase (evaluate()). A
+ * rule edit changes hundreds of verdicts, a careless one a good share of
+ * the archive: 16 bytes each. */
+static int note_change(struct rules_diff *r, int64_t id, size_t topic,
+                       bool add) {
+  if (r->n_changes == r->cap_changes) {
+    size_t cap = r->cap_changes ? r->cap_changes * 2 : 1024;
+    struct match_change *v = realloc(r->changes, cap * sizeof *v);
+    if (!v) return MW_ENOMEM;
+    r->changes = v;
+    r->cap_changes = cap;
+  }
+  r->changes[r->n_changes++] =
+      (struct match_change){.article_id = id, .topic = (uint32_t)topic,
+                            .add = add};
+  return MW_OK;
 }
 
-/* Records the new verdicts of an article whose matches differ: its
- * recorded topics that are not being evaluated are kept (their terms do
- * not matter, the transaction is rolled back), the evaluated ones are
- * replaced by the new verdicts. */
-static int rewrite(struct rules_diff *r, const struct mw_stored_article *a) {
-  int rc = mw_store_clear_matches(r->store, a->id, r->err);
-  for (const char *p = a->topics; !rc && p && *p;) {
-    const char *end = strchr(p, '\x1f');
-    size_t len = end ? (size_t)(end - p) : strlen(p);
-    const struct topic_diff *d = diff_named(r, p, len);
-    if (len && !(d && d->evaluated)) {
-      char *name = mw_strndup(p, len);
-      rc = name ? mw_store_add_match(r->store, a->id, name, "", r->err)
-                : mw_err_set(r->err, MW_ENOMEM, "out of memory");
-      free(name);
-    }
-    if (!end) break;
-    p = end + 1;
-  }
-  for (size_t i = 0; !rc && i < r->n_topics; i++) {
-    const struct topic_diff *d = &r->topics[i];
-    if (d->evaluated && d->change != REMOVED &&
-        r->results[d->new_index].matched)
-      rc = mw_store_add_match(r->store, a->id, d->name,
-                              r->results[d->new_index].terms, r->err);
+/* Records the changed verdicts inside the caller's transaction. The terms
+ * of an added match do not matter: the transaction is rolled back. */
+static int apply_changes(struct rules_diff *r) {
+  int rc = MW_OK;
+  for (size_t i = 0; !rc && i < r->n_changes; i++) {
+    const struct match_change *c = &r->changes[i];
+    const char *topic = r->topics[c->topic].name;
+    rc = c->add ? mw_store_add_match(r->store, c->article_id, topic, "", r->err)
+                : mw_store_remove_match(r->store, c->article_id, topic, r->err);
   }
   return rc;
 }
@@ -232,7 +226,6 @@ static int visit(const struct mw_stored_article *a, void *user) {
   int rc = mw_matcher_match(r->m, &doc, r->results, r->err);
   if (rc < 0) return rc;
   r->articles++;
-  bool differs = false;
   for (size_t i = 0; i < r->n_topics; i++) {
     struct topic_diff *d = &r->topics[i];
     if (!d->evaluated) continue;
@@ -241,13 +234,13 @@ static int visit(const struct mw_stored_article *a, void *user) {
     d->before += was;
     d->after += is;
     if (was == is) continue;
-    differs = true;
     d->added += is;
     d->removed += was;
-    if (keep_example(is ? &d->plus : &d->minus, r->max_examples, a))
+    if (keep_example(is ? &d->plus : &d->minus, r->max_examples, a) ||
+        note_change(r, a->id, i, is))
       return mw_err_set(r->err, MW_ENOMEM, "out of memory");
   }
-  return differs ? rewrite(r, a) : MW_OK;
+  return MW_OK;
 }
 
 /* ------------------------------------------------------- the targets */
@@ -332,12 +325,17 @@ static int target_period(const struct mw_config *cfg, const struct options *o,
   return rc;
 }
 
-/* Tries the new verdicts and counts the targets before and after, then
- * prints the diff. Safe for the archive because everything happens in one
- * transaction that is always rolled back, never committed: the rewritten
- * matches and the mentions the target counts index are undone together
- * (the store's own writes nest as savepoints inside it), and a crash
- * midway leaves an uncommitted transaction, which SQLite discards. */
+/* Matches the archive with the new rules, then tries the new verdicts and
+ * counts the targets before and after, then prints the diff.
+ *
+ * The walk (the long part: a million articles take about 10 s) only
+ * reads, so a crawler writing meanwhile is not held up. The write phase
+ * is short: one transaction that counts the targets, records the changed
+ * verdicts, counts them again and is always rolled back, never committed:
+ * the verdicts and the mentions the target counts index are undone
+ * together (the store's own writes nest as savepoints inside it), and a
+ * crash midway leaves an uncommitted transaction, which SQLite discards.
+ * Articles stored between the two phases count alike before and after. */
 static int evaluate(struct rules_diff *r, const struct options *o) {
   struct mw_report_period p;
   int64_t as_of;
@@ -345,15 +343,17 @@ static int evaluate(struct rules_diff *r, const struct options *o) {
   struct target_row *before = NULL, *after = NULL;
   size_t nb = 0, na = 0;
   int rc = target_period(r->cur, o, &p, &as_of, r->err);
-  if (!rc) rc = mw_store_begin(r->store, r->err);
+  if (!rc) rc = mw_store_each_article(r->store, o->since, visit, r, r->err);
+  bool began = false;
+  if (!rc) began = !(rc = mw_store_begin(r->store, r->err));
   if (!rc)
     rc = count_targets(r->cur, r->store, &p, as_of, &d_before, &before, &nb,
                        r->err);
-  if (!rc) rc = mw_store_each_article(r->store, o->since, visit, r, r->err);
+  if (!rc) rc = apply_changes(r);
   if (!rc)
     rc = count_targets(r->next, r->store, &p, as_of, &d_after, &after, &na,
                        r->err);
-  mw_store_rollback(r->store);
+  if (began) mw_store_rollback(r->store);
   struct target_diff *td = calloc(nb + na + 1, sizeof *td);
   if (!rc && !td) rc = mw_err_set(r->err, MW_ENOMEM, "out of memory");
   if (!rc) {
@@ -394,6 +394,7 @@ static int run(struct rules_diff *r, const struct options *o) {
                       : mw_err_set(&err, MW_ENOMEM, "out of memory");
   if (rc) mw_cli_error("%s (nothing was changed)", err.msg);
   free(r->results);
+  free(r->changes);
   mw_store_close(r->store);
   return rc ? MW_EXIT_FAIL : MW_EXIT_OK;
 }

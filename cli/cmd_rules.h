@@ -38,6 +38,14 @@ struct topic_diff {
   struct examples plus, minus;
 };
 
+/* One verdict the new rules change: topic (an index into topics) gained
+ * or lost by an article. */
+struct match_change {
+  int64_t article_id;
+  uint32_t topic;
+  bool add;
+};
+
 struct rules_diff {
   const struct mw_config *cur, *next;
   const struct mw_matcher *m;
@@ -47,6 +55,9 @@ struct rules_diff {
   size_t max_examples;
   struct mw_topic_result *results;
   int64_t articles;
+  struct match_change *changes; /* found by the walk, applied (and rolled
+                                   back) to count the targets */
+  size_t n_changes, cap_changes;
   struct mw_err *err;
 };
 

@@ -74,3 +74,20 @@ int mw_store_clear_matches(struct mw_store *s, int64_t article_id,
     return store_db_err(s, err, "clearing an article's topics");
   return MW_OK;
 }
+
+int mw_store_remove_match(struct mw_store *s, int64_t article_id,
+                          const char *topic, struct mw_err *err) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "DELETE FROM matches WHERE article_id = ?1 AND "
+                         "topic = ?2",
+                         -1, &st, NULL) != SQLITE_OK)
+    return store_db_err(s, err, "removing an article's topic");
+  sqlite3_bind_int64(st, 1, article_id);
+  sqlite3_bind_text(st, 2, topic, -1, SQLITE_STATIC);
+  int step = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (step != SQLITE_DONE)
+    return store_db_err(s, err, "removing an article's topic");
+  return MW_OK;
+}

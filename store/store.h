@@ -306,6 +306,9 @@ bool mw_store_topics_has(const char *topics, const char *topic);
 /* Forgets every topic match of an article (before recording new ones). */
 int mw_store_clear_matches(struct mw_store *s, int64_t article_id,
                            struct mw_err *err);
+/* Forgets the match of one article with one topic (none: nothing). */
+int mw_store_remove_match(struct mw_store *s, int64_t article_id,
+                          const char *topic, struct mw_err *err);
 
 /* Counts for summaries and tests. */
 int mw_store_count_articles(struct mw_store *s, int64_t *n,

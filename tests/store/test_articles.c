@@ -179,6 +179,17 @@ static void test_match_idempotent(void **state) {
   assert_int_equal(mw_store_add_match(f->s, id, NULL, "x", &err), MW_EINVAL);
   assert_int_equal(mw_store_add_match(f->s, id, "", "x", &err), MW_EINVAL);
   assert_int_equal(tu_query_int(f->path, "SELECT count(*) FROM matches"), 2);
+
+  /* One topic forgotten, the other kept; forgetting what is not there is
+   * nothing (rules diff tries verdicts this way). */
+  assert_int_equal(mw_store_remove_match(f->s, id, "无废城市", &err), MW_OK);
+  assert_int_equal(mw_store_remove_match(f->s, id, "无废城市", &err), MW_OK);
+  assert_int_equal(mw_store_remove_match(f->s, id + 100, "垃圾分类", &err),
+                   MW_OK);
+  assert_int_equal(tu_query_int(f->path, "SELECT count(*) FROM matches"), 1);
+  assert_int_equal(tu_query_int(f->path, "SELECT count(*) FROM matches WHERE "
+                                         "topic = '垃圾分类'"),
+                   1);
 }
 
 int main(void) {
