@@ -567,6 +567,19 @@ int mw_pipeline_work(struct work_ctx *w, struct job *j, struct mw_err *err) {
   } else if (j->page && j->error) {
     note(j, "%s", j->error);
   }
-  if (j->page) return MW_OK;
+  /* An article page that gave nothing: its source's health counts it
+   * (a redesign that defeats extraction would otherwise store nothing and
+   * show nothing). */
+  if (j->page && j->page->kind == PAGE_ARTICLE &&
+      (j->status != MW_FETCH_OK || j->unusable)) {
+    const char *why = j->problem ? j->problem : j->error;
+    /* "URL: HTTP 404" is kept beside its URL already: "HTTP 404". */
+    size_t ulen = strlen(j->page->url);
+    if (why && !strncmp(why, j->page->url, ulen) && !strncmp(why + ulen, ": ", 2))
+      why += ulen + 2;
+    rc = mw_store_page_failed(w->store, j->src->crawl.id, j->page->url, why,
+                              j->when, err);
+  }
+  if (j->page) return rc;
   return record_poll(w, j, err);
 }

@@ -87,7 +87,10 @@ struct mw_health_problem {
   int64_t count;
   int64_t usual;
   double share, usual_share;
-  char field[8];     /* "title", "date", "origin", "body" */
+  char field[8];     /* "title", "date", "origin", "body"; "page": article
+                        pages that yielded no article at all (share: the
+                        share that did, count: pages, url and text: an
+                        example and why) */
   char url[1024];
   char text[256];
 };

@@ -19,6 +19,8 @@
 /* Publication times older than this do not count towards the usual gap. */
 /* A year: a source that stopped three months ago is still found silent;
  * one that stopped longer ago than that has shown as silent all year. */
+/* Failed article pages that say something: one or two are a dead link. */
+#define PAGES_FAILED_MIN 3
 #define SILENCE_WINDOW_S (365 * DAY_S)
 /* The 200s before the last one its usual link count is the median of. */
 #define LINKS_USUAL_N 20
@@ -234,6 +236,33 @@ static void judge_extraction(const struct mw_health_conf *conf,
   }
 }
 
+/* Article pages that yielded no article at all (a redesign that defeats
+ * extraction stores nothing, so the shares above never see it): failed
+ * pages against stored articles over the same span. Half of them failing
+ * is degraded; four in five, or every one with none stored, broken. */
+static void judge_pages(const struct mw_source_history *h,
+                        struct mw_source_health *out) {
+  int64_t f = h->pages_failed, ok = h->recent.articles;
+  if (f < PAGES_FAILED_MIN || f * 2 < f + ok) return;
+  bool broken = ok == 0 || f * 5 >= (f + ok) * 4;
+  struct mw_health_problem *p = add(
+      out, MW_PROBLEM_EXTRACTION, broken ? MW_HEALTH_BROKEN : MW_HEALTH_DEGRADED);
+  if (!p) return;
+  snprintf(p->field, sizeof p->field, "page");
+  p->count = f + ok;
+  p->share = (double)ok / (double)(f + ok);
+  p->usual_share = 1.0;
+  copy_utf8(p->url, sizeof p->url, h->failed_url);
+  copy_utf8(p->text, sizeof p->text, h->failed_reason);
+  snprintf(p->detail, sizeof p->detail,
+           "article pages yielded no article: %lld of the last %lld%s%s%s%s",
+           (long long)f, (long long)(f + ok), h->failed_url ? "; e.g. " : "",
+           h->failed_url ? h->failed_url : "",
+           h->failed_reason ? ": " : "",
+           h->failed_reason ? h->failed_reason : "");
+  trim_utf8(p->detail);
+}
+
 static void judge_mojibake(const struct mw_health_conf *conf,
                            const struct mw_source_history *h,
                            struct mw_source_health *out) {
@@ -338,6 +367,7 @@ void mw_health_judge(const struct mw_health_conf *conf,
   bool unreachable = out->n_problems > 0;
   judge_links(conf, src, h, out);
   judge_extraction(conf, h, out);
+  judge_pages(h, out);
   judge_mojibake(conf, h, out);
   /* An unreachable source is silent too; the outage already says why. */
   if (!unreachable) judge_silent(conf, h, now, out);

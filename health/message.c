@@ -19,6 +19,7 @@ static const char *field_zh(const char *f) {
   if (strcmp(f, "date") == 0) return "发布时间";
   if (strcmp(f, "origin") == 0) return "来源";
   if (strcmp(f, "body") == 0) return "正文";
+  if (strcmp(f, "page") == 0) return "文章页";
   return f;
 }
 

@@ -122,6 +122,8 @@ void mw_source_history_free(struct mw_source_history *h) {
   window_free(&h->recent);
   window_free(&h->baseline);
   free(h->published);
+  free(h->failed_url);
+  free(h->failed_reason);
   memset(h, 0, sizeof *h);
 }
 
@@ -206,6 +208,7 @@ static void window_add(struct window_acc *a, sqlite3_stmt *st) {
     a->example_id = id;
     a->example_odd = odd;
   }
+  w->oldest_fetched = fetched;
   w->articles++;
   w->with_title += (flags & MW_QUALITY_TITLE) != 0;
   w->with_date += (flags & MW_QUALITY_DATE) != 0;
@@ -320,6 +323,9 @@ int mw_store_source_history(struct mw_store *s, int64_t source_id,
     rc = mw_store_publication_times(s, source_id, pub_since,
                                     HISTORY_PUBLISHED_MAX, &out->published,
                                     &out->n_published, err);
+  if (!rc)
+    rc = store_read_page_failures(s, source_id, out->recent.oldest_fetched,
+                                  out, err);
   if (rc) mw_source_history_free(out);
   return rc;
 }

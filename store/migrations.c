@@ -362,6 +362,16 @@ const char *const mw_store_migrations[] = {
     "  name TEXT PRIMARY KEY,"
     "  value INTEGER NOT NULL"
     ") WITHOUT ROWID;",
+    /* 9: article pages that yielded no article, one row per URL, so an
+     * article template that defeats extraction altogether is seen. */
+    "CREATE TABLE page_failures ("
+    "  source_id INTEGER NOT NULL REFERENCES sources(id),"
+    "  url TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  PRIMARY KEY (source_id, url)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX page_failures_at ON page_failures (source_id, at);",
 };
 
 const size_t mw_store_n_migrations =

@@ -142,6 +142,7 @@ struct mw_quality_window {
   int64_t with_title, with_date, with_origin, with_body;
   int64_t chars, odd_chars;   /* summed */
   int64_t newest_fetched;     /* fetched time of the newest, 0: none */
+  int64_t oldest_fetched;     /* fetched time of the oldest, 0: none */
   char *example_url;          /* the article with the most odd characters
                                  (the newest when none is odd); NULL when
                                  the window is empty */
@@ -172,6 +173,11 @@ struct mw_source_history {
   int64_t failing_since;/* the first failed poll after the last ok one (the
                            first poll ever when none was ok); 0: the last
                            poll was ok or none was made */
+  /* Article pages that yielded no article (mw_store_page_failed) since the
+   * oldest article of the recent window (ever, when it is empty), each URL
+   * once and only while it is still not stored; the newest as example. */
+  int64_t pages_failed;
+  char *failed_url, *failed_reason; /* NULL when none */
 };
 #define MW_HISTORY_POLLS 50
 #define MW_HISTORY_BASELINE 100
@@ -182,6 +188,14 @@ int mw_store_source_history(struct mw_store *s, int64_t source_id,
                             size_t recent_n, int64_t pub_since,
                             struct mw_source_history *out, struct mw_err *err);
 void mw_source_history_free(struct mw_source_history *h);
+
+/* Records that an article page of source_id yielded no article at now:
+ * its fetch failed, or nothing could be extracted (reason says which, may
+ * be NULL). One row per URL, the latest; a source keeps its newest 100.
+ * A page stored later no longer counts. Call in the page's transaction. */
+int mw_store_page_failed(struct mw_store *s, int64_t source_id,
+                         const char *url, const char *reason, int64_t now,
+                         struct mw_err *err);
 
 /* The publication times (counted_at) of source_id's articles counted
  * since since, ascending, at most max (the newest): what an adaptive

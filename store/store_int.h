@@ -159,6 +159,10 @@ enum store_stmt_id {
   STMT_PROBLEMS_OPEN,
   STMT_STATE_GET,
   STMT_STATE_SET,
+  /* page_failures.c */
+  STMT_PAGE_FAILED,
+  STMT_PAGE_FAILED_TRIM,
+  STMT_PAGE_FAILURES,
   STMT_COUNT
 };
 
@@ -234,5 +238,11 @@ size_t store_utf8_len(const unsigned char *p, size_t n);
  * sqlite3_exec: nothing in them is ever built from input). */
 extern const char *const mw_store_migrations[];
 extern const size_t mw_store_n_migrations;
+
+/* page_failures.c: fills h->pages_failed, failed_url and failed_reason
+ * for source_id, counting failures at or after since. */
+int store_read_page_failures(struct mw_store *s, int64_t source_id,
+                             int64_t since, struct mw_source_history *h,
+                             struct mw_err *err);
 
 #endif

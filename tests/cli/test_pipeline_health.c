@@ -250,12 +250,61 @@ static void test_oddities_sample(void **state) {
   mw_source_history_free(&h);
 }
 
+/* Article pages that give nothing are kept for the source's health: one
+ * with no title and no body, one that failed to fetch. */
+static void test_page_failures(void **state) {
+  struct fx *f = *state;
+  static const char *const urls[] = {"http://127.0.0.1:18931/a/empty.html",
+                                     "http://127.0.0.1:18931/a/gone.html"};
+  for (int i = 0; i < 2; i++) {
+    struct job *j = poll_job(f, i == 0 ? mw_strdup("<html><body><div></div>"
+                                                   "</body></html>")
+                                       : NULL);
+    j->page = mw_page_new(PAGE_ARTICLE, urls[i], NULL, MW_TIME_UNKNOWN, 0);
+    j->when = WHEN + i; /* the 404 is the newest */
+    if (i == 1) {
+      j->status = MW_FETCH_FAILED;
+      j->http_status = 404;
+      j->error = mw_strdup("http://127.0.0.1:18931/a/gone.html: HTTP 404");
+    }
+    run(f, j);
+    assert_int_equal(j->new_articles, 0);
+    mw_page_free(j->page);
+    free(j->error);
+    free_job(j);
+  }
+  struct mw_source_history h;
+  struct mw_err err = {0};
+  assert_int_equal(mw_store_source_history(f->s, f->e.src.crawl.id, 10, 0, &h,
+                                           &err),
+                   MW_OK);
+  assert_int_equal(h.pages_failed, 2);
+  /* The newest: the 404, its reason without the URL it is kept beside. */
+  assert_string_equal(h.failed_url, urls[1]);
+  assert_string_equal(h.failed_reason, "HTTP 404");
+  /* A page's outcome is not a poll of the source. */
+  assert_int_equal(h.n_polls, 0);
+  mw_source_history_free(&h);
+  /* Failing again: one row, the latest reason. */
+  assert_int_equal(
+      mw_store_page_failed(f->s, f->e.src.crawl.id, urls[0], "again", WHEN + 2,
+                           &err),
+      MW_OK);
+  assert_int_equal(mw_store_source_history(f->s, f->e.src.crawl.id, 10, 0, &h,
+                                           &err),
+                   MW_OK);
+  assert_string_equal(h.failed_url, urls[0]);
+  assert_string_equal(h.failed_reason, "again");
+  mw_source_history_free(&h);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_poll_records, setup, teardown),
       cmocka_unit_test_setup_teardown(test_floor, setup, teardown),
       cmocka_unit_test_setup_teardown(test_not_adaptive, setup, teardown),
       cmocka_unit_test_setup_teardown(test_oddities_sample, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_page_failures, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -506,6 +506,53 @@ static void test_long_error(void **state) {
   assert_true(strlen(p->detail) < sizeof p->detail);
 }
 
+/* Article pages that yielded nothing: two are dead links; half of the
+ * span failing is degraded; four in five, or all with none stored, broken,
+ * with an example and its reason. */
+static void test_pages_failed(void **state) {
+  (void)state;
+  struct hist x;
+  struct mw_source_health out;
+  hist_init(&x, MW_SOURCE_HTML);
+  x.h.recent.articles = 10;
+  x.h.pages_failed = 2;
+  x.h.failed_url = "http://sthjj.changchun.gov.cn/hjyw/202311/t1.html";
+  x.h.failed_reason = "no title and no body text found";
+  judge(&x, now_t(), &out);
+  assert_int_equal(out.n_problems, 0);
+  x.h.pages_failed = 9; /* 9 of 19: under half */
+  judge(&x, now_t(), &out);
+  assert_int_equal(out.n_problems, 0);
+  x.h.pages_failed = 10; /* 10 of 20 */
+  judge(&x, now_t(), &out);
+  assert_int_equal(out.status, MW_HEALTH_DEGRADED);
+  assert_int_equal(out.n_problems, 1);
+  const struct mw_health_problem *p = &out.problems[0];
+  assert_int_equal(p->code, MW_PROBLEM_EXTRACTION);
+  assert_string_equal(p->field, "page");
+  assert_int_equal(p->count, 20);
+  assert_true(p->share > 0.49 && p->share < 0.51);
+  assert_string_equal(p->url,
+                      "http://sthjj.changchun.gov.cn/hjyw/202311/t1.html");
+  assert_string_equal(p->text, "no title and no body text found");
+  assert_string_equal(p->detail,
+                      "article pages yielded no article: 10 of the last 20; "
+                      "e.g. http://sthjj.changchun.gov.cn/hjyw/202311/"
+                      "t1.html: no title and no body text found");
+  x.h.pages_failed = 40; /* 40 of 50: four in five */
+  judge(&x, now_t(), &out);
+  assert_int_equal(out.status, MW_HEALTH_BROKEN);
+  x.h.recent.articles = 0; /* nothing stored at all */
+  x.h.pages_failed = 3;
+  x.h.failed_reason = NULL;
+  judge(&x, now_t(), &out);
+  assert_int_equal(out.status, MW_HEALTH_BROKEN);
+  assert_string_equal(out.problems[0].detail,
+                      "article pages yielded no article: 3 of the last 3; "
+                      "e.g. http://sthjj.changchun.gov.cn/hjyw/202311/"
+                      "t1.html");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names),
@@ -523,6 +570,7 @@ int main(void) {
       cmocka_unit_test(test_silent_backlog),
       cmocka_unit_test(test_moved_and_order),
       cmocka_unit_test(test_long_error),
+      cmocka_unit_test(test_pages_failed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,10 +25,11 @@ int64_t tu_query_int(const char *db_path, const char *sql);
 /* Runs sql (no result) on a separate connection. */
 void tu_exec(const char *db_path, const char *sql);
 
-/* SQL that takes a store of schema 8 back to 7 as that build wrote it
+/* SQL that takes a store of schema 9 back to 7 as that build wrote it
  * (for tests of older files: run it before their own undo). */
 #define TU_UNDO_V8                                                         \
-  "DROP TABLE article_quality; DROP TABLE source_problems;"                \
+  "DROP TABLE page_failures;"                                              \
+  " DROP TABLE article_quality; DROP TABLE source_problems;"                \
   " DROP TABLE state; DROP INDEX articles_source_counted;"                 \
   " ALTER TABLE fetch_log DROP COLUMN links;"                              \
   " ALTER TABLE fetch_log DROP COLUMN moved_to;"                           \

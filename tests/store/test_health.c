@@ -67,8 +67,8 @@ static void add_quality(struct mw_store *s, int64_t article_id,
 
 static void test_fresh_schema(void **state) {
   struct tu_store *t = *state;
-  assert_int_equal(mw_store_schema_version(), 8);
-  assert_int_equal(tu_query_int(t->path, "PRAGMA user_version"), 8);
+  assert_int_equal(mw_store_schema_version(), 9);
+  assert_int_equal(tu_query_int(t->path, "PRAGMA user_version"), 9);
   assert_int_equal(tu_query_int(t->path,
                                 "SELECT count(*) FROM pragma_table_info("
                                 "'sources') WHERE name IN ('interval_s',"
@@ -127,7 +127,7 @@ static void test_migrate_from_7(void **state) {
   struct mw_err err = {0};
   t.s = NULL;
   if (mw_store_open(t.path, &t.s, &err)) fail_msg("reopen: %s", err.msg);
-  assert_int_equal(tu_query_int(t.path, "PRAGMA user_version"), 8);
+  assert_int_equal(tu_query_int(t.path, "PRAGMA user_version"), 9);
   assert_int_equal(tu_query_int(t.path, "SELECT count(*) FROM sources"), 4);
   assert_int_equal(tu_query_int(t.path, "SELECT count(*) FROM fetch_log"), 3);
   assert_int_equal(tu_query_int(t.path, "SELECT count(*) FROM articles"), 2);
@@ -627,6 +627,68 @@ static void test_state(void **state) {
                    MW_EINVAL);
 }
 
+/* Failed article pages: one per URL (the latest), counted from the oldest
+ * article of the recent window, not once stored, the newest as example,
+ * the source's newest 100 kept. */
+static void test_page_failures(void **state) {
+  struct tu_store *t = *state;
+  struct mw_err err = {0};
+  struct mw_source_history h;
+  /* No article yet: every failure counts. */
+  assert_int_equal(mw_store_page_failed(t->s, t->env, "https://www.people."
+                                        "com.cn/a/1.html", "HTTP 404", 1000,
+                                        &err), MW_OK);
+  assert_int_equal(mw_store_page_failed(t->s, t->env, "https://www.people."
+                                        "com.cn/a/2.html", "no title and no "
+                                        "body text found", 1100, &err), MW_OK);
+  /* The same URL again: one row, the latest. */
+  assert_int_equal(mw_store_page_failed(t->s, t->env, "https://www.people."
+                                        "com.cn/a/1.html", "HTTP 500", 1200,
+                                        &err), MW_OK);
+  assert_int_equal(mw_store_page_failed(t->s, t->pol, "https://www.people."
+                                        "com.cn/p/9.html", NULL, 1200, &err),
+                   MW_OK);
+  assert_int_equal(mw_store_source_history(t->s, t->env, 10, 0, &h, &err),
+                   MW_OK);
+  assert_int_equal(h.pages_failed, 2);
+  assert_string_equal(h.failed_url, "https://www.people.com.cn/a/1.html");
+  assert_string_equal(h.failed_reason, "HTTP 500");
+  mw_source_history_free(&h);
+
+  /* Page 2 stored after all, and an article fetched at 1150 opens the
+   * recent window: page 1 (1200) still counts, nothing older would. */
+  int64_t id = add_article(t->s, t->env, "https://www.people.com.cn/a/2.html",
+                           "标题", 900, 1150);
+  add_quality(t->s, id, t->env, 1150, MW_QUALITY_TITLE, 10, 0);
+  assert_int_equal(mw_store_page_failed(t->s, t->env, "https://www.people."
+                                        "com.cn/a/3.html", "old", 1140, &err),
+                   MW_OK);
+  assert_int_equal(mw_store_source_history(t->s, t->env, 10, 0, &h, &err),
+                   MW_OK);
+  assert_int_equal(h.recent.oldest_fetched, 1150);
+  assert_int_equal(h.pages_failed, 1);
+  mw_source_history_free(&h);
+
+  /* 150 more: the newest 100 kept. */
+  for (int i = 0; i < 150; i++) {
+    char url[80];
+    snprintf(url, sizeof url, "https://www.people.com.cn/b/%d.html", i);
+    assert_int_equal(mw_store_page_failed(t->s, t->env, url, "x", 2000 + i,
+                                          &err), MW_OK);
+  }
+  assert_int_equal(tu_query_int(t->path, "SELECT count(*) FROM page_failures"
+                                         " WHERE source_id = (SELECT min(id)"
+                                         " FROM sources)"),
+                   100);
+  assert_int_equal(mw_store_source_history(t->s, t->env, 10, 0, &h, &err),
+                   MW_OK);
+  assert_int_equal(h.pages_failed, 100);
+  assert_string_equal(h.failed_url, "https://www.people.com.cn/b/149.html");
+  mw_source_history_free(&h);
+  assert_int_equal(mw_store_page_failed(t->s, t->env, "", "x", 1, &err),
+                   MW_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_fresh_schema, tu_store_setup,
@@ -643,6 +705,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_publication_times, tu_store_setup,
                                       tu_store_teardown),
       cmocka_unit_test_setup_teardown(test_problems, tu_store_setup,
+                                      tu_store_teardown),
+      cmocka_unit_test_setup_teardown(test_page_failures, tu_store_setup,
                                       tu_store_teardown),
       cmocka_unit_test_setup_teardown(test_state, tu_store_setup,
                                       tu_store_teardown),

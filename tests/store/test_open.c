@@ -22,7 +22,7 @@ static void test_open_creates_and_migrates_once(void **state) {
   struct mw_err err = {0};
   struct mw_store *s = NULL;
 
-  assert_int_equal(mw_store_schema_version(), 8); /* 8: source health */
+  assert_int_equal(mw_store_schema_version(), 9); /* 9: failed article pages */
   assert_int_equal(mw_store_open(path, &s, &err), MW_OK);
   assert_non_null(s);
   assert_int_equal(tu_query_int(path, "PRAGMA user_version"), mw_store_schema_version());
