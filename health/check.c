@@ -71,8 +71,8 @@ static const struct mw_source_problem *find_open(
 /* p with the source it is about, for the messages' JSON. */
 static json_t *problem_of_source(const struct mw_health_row *r,
                                  const struct mw_health_problem *p,
-                                 const struct mw_tz *tz) {
-  json_t *o = health_problem_json(p, tz);
+                                 int64_t now, const struct mw_tz *tz) {
+  json_t *o = health_problem_json(p, r->src.kind, now, tz);
   if (!o) return NULL;
   const char *outlet = r->src.outlet_name ? r->src.outlet_name : "";
   const char *url = r->src.url ? r->src.url : "";
@@ -193,7 +193,7 @@ static int check_row(const struct mw_config *cfg, struct mw_store *s,
   if (rc) rc = mw_err_set(err, rc, "health: the message is too long");
   if (!rc && !probs) rc = mw_err_set(err, MW_ENOMEM, "out of memory");
   for (size_t i = 0; !rc && i < n_tell; i++) {
-    json_t *p = problem_of_source(r, tell[i], cfg->tz);
+    json_t *p = problem_of_source(r, tell[i], now, cfg->tz);
     if (!p || json_array_append_new(probs, p))
       rc = mw_err_set(err, MW_EINVAL, "health: a problem of %s is not UTF-8",
                       r->src.url ? r->src.url : "?");
@@ -240,7 +240,7 @@ static int check_digest(const struct mw_config *cfg, struct mw_store *s,
   for (size_t i = 0; !rc && i < n; i++)
     for (size_t j = 0; !rc && j < rows[i].health.n_problems; j++) {
       json_t *p = problem_of_source(&rows[i], &rows[i].health.problems[j],
-                                    cfg->tz);
+                                    now, cfg->tz);
       if (!p || json_array_append_new(probs, p))
         rc = mw_err_set(err, MW_EINVAL,
                         "health: a problem of %s is not UTF-8",

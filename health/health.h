@@ -110,6 +110,12 @@ void mw_health_judge(const struct mw_health_conf *conf,
                      const struct mw_source_history *h, int64_t now,
                      struct mw_source_health *out);
 
+/* One line of Chinese for problem p of a source of kind k, as the admins'
+ * messages and the dashboard show it, such as "栏目页无文章链接（通常 20
+ * 条），模板可能已改版"; spans end at now. Appended to b. */
+int mw_health_problem_zh(const struct mw_health_problem *p,
+                         enum mw_source_kind k, int64_t now, struct mw_buf *b);
+
 /* Whether a coverage target of cfg counts the outlet: names it (outlet,
  * outlets, each) or its tier without naming outlets. Its problems then
  * reach the admins at once. */
@@ -146,9 +152,9 @@ void mw_health_rows_free(struct mw_health_row *rows, size_t n);
  *    "sources": [{"id", "outlet", "url", "kind", "tier", "status",
  *      "carries_target", "interval_s", "interval_why", "last_fetch",
  *      "last_ok", "last_new", "articles_7d", "moved_to",
- *      "problems": [{"code", "label_zh", "severity", "detail", "since",
- *                    "count", "usual", "share", "usual_share", "field",
- *                    "url", "text"}]}]}
+ *      "problems": [{"code", "label_zh", "severity", "detail", "detail_zh",
+ *                    "since", "count", "usual", "share", "usual_share",
+ *                    "field", "url", "text"}]}]}
  * (times null when 0; evidence keys that do not apply to a code are
  * left out). *out malloc'd. */
 int mw_health_rows_json(const struct mw_health_row *rows, size_t n,

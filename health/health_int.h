@@ -29,9 +29,11 @@ void health_fmt_local(const struct mw_tz *tz, int64_t t, char *buf, size_t n);
  * the day. */
 int64_t health_local_day(const struct mw_tz *tz, int64_t t, int *minute);
 
-/* p as a JSON object (the keys of mw_health_rows_json's problems); NULL on
+/* p, a problem of a source of kind k, as a JSON object (the keys of
+ * mw_health_rows_json's problems; detail_zh's spans end at now); NULL on
  * allocation failure or text that is not UTF-8. The caller owns it. */
 json_t *health_problem_json(const struct mw_health_problem *p,
+                            enum mw_source_kind k, int64_t now,
                             const struct mw_tz *tz);
 
 /* One line of Chinese for a problem of a source of kind k, as an admin

@@ -54,14 +54,20 @@ static unsigned evidence(enum mw_problem_code c) {
 }
 
 json_t *health_problem_json(const struct mw_health_problem *p,
+                            enum mw_source_kind k, int64_t now,
                             const struct mw_tz *tz) {
   json_t *o = json_object();
   if (!o) return NULL;
   unsigned ev = evidence(p->code);
+  struct mw_buf zh;
+  mw_buf_init(&zh, sizeof p->detail * 2);
   int bad = set(o, "code", json_string(mw_problem_code_name(p->code)));
   bad |= set(o, "label_zh", json_string(mw_problem_label_zh(p->code)));
   bad |= set(o, "severity", json_string(mw_health_status_name(p->severity)));
   bad |= set(o, "detail", json_string(p->detail));
+  bad |= health_problem_zh(p, k, now, &zh) ? -1
+         : set(o, "detail_zh", json_string(zh.data ? zh.data : ""));
+  mw_buf_cleanup(&zh);
   if (ev & EV_SINCE) bad |= set(o, "since", time_or_null(tz, p->since));
   if (ev & EV_COUNT) bad |= set(o, "count", json_integer(p->count));
   if (ev & EV_USUAL) bad |= set(o, "usual", json_integer(p->usual));
@@ -79,7 +85,7 @@ json_t *health_problem_json(const struct mw_health_problem *p,
   return o;
 }
 
-static json_t *row_json(const struct mw_health_row *r,
+static json_t *row_json(const struct mw_health_row *r, int64_t now,
                         const struct mw_tz *tz) {
   json_t *o = json_object(), *probs = json_array();
   if (!o || !probs) {
@@ -105,7 +111,7 @@ static json_t *row_json(const struct mw_health_row *r,
   bad |= set(o, "articles_7d", json_integer(r->articles_7d));
   bad |= set(o, "moved_to", str_or_null(s->moved_to));
   for (size_t i = 0; !bad && i < r->health.n_problems; i++) {
-    json_t *p = health_problem_json(&r->health.problems[i], tz);
+    json_t *p = health_problem_json(&r->health.problems[i], s->kind, now, tz);
     bad |= p && json_array_append_new(probs, p) == 0 ? 0 : -1;
   }
   if (bad || json_object_set_new(o, "problems", probs)) {
@@ -127,7 +133,7 @@ int mw_health_rows_json(const struct mw_health_row *rows, size_t n,
   for (size_t i = 0; !bad && i < n; i++) {
     unsigned st = (unsigned)rows[i].health.status;
     if (st < 3) by_status[st]++;
-    json_t *r = row_json(&rows[i], tz);
+    json_t *r = row_json(&rows[i], now, tz);
     if (!r || json_array_append_new(srcs, r)) {
       bad = 1;
       if (!r)

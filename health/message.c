@@ -162,3 +162,9 @@ int health_text_digest(const struct mw_health_row *rows, size_t n_rows,
                        bad - DIGEST_SOURCES_MAX);
   return rc;
 }
+
+int mw_health_problem_zh(const struct mw_health_problem *p,
+                         enum mw_source_kind k, int64_t now,
+                         struct mw_buf *b) {
+  return health_problem_zh(p, k, now, b);
+}

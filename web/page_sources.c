@@ -54,13 +54,21 @@ static int put_row(struct mw_buf *b, const struct mw_web_req *r,
                          status[w->rank], (long long)s->id, status[w->rank],
                          mw_health_status_name(hs), mw_health_status_name(hs),
                          mw_health_status_label_zh(hs));
+  /* The line the admins' messages carry, the English evidence (URLs,
+   * exact figures) on hover. */
   for (size_t k = 0; !rc && k < w->h->health.n_problems; k++) {
     const struct mw_health_problem *p = &w->h->health.problems[k];
-    rc = mw_buf_printf(b, "<div class=\"problem\" data-code=\"%s\"><b>%s</b> ",
-                       mw_problem_code_name(p->code),
-                       mw_problem_label_zh(p->code));
+    struct mw_buf zh;
+    mw_buf_init(&zh, 4096);
+    rc = mw_health_problem_zh(p, s->kind, r->now, &zh);
+    if (!rc)
+      rc = mw_buf_printf(b, "<div class=\"problem\" data-code=\"%s\" title=\"",
+                         mw_problem_code_name(p->code));
     if (!rc) rc = mw_web_html(b, p->detail);
+    if (!rc) rc = mw_buf_puts(b, "\">");
+    if (!rc) rc = mw_web_html(b, zh.data ? zh.data : "");
     if (!rc) rc = mw_buf_puts(b, "</div>");
+    mw_buf_cleanup(&zh);
   }
   if (!rc)
     rc = mw_buf_printf(b, "</td><td><span class=\"status st-%s\">%s</span>"

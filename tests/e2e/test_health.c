@@ -529,6 +529,8 @@ static void test_listing_template_changed(void **state) {
   assert_string_equal(jstr(p, "severity"), "broken");
   assert_int_equal(jint(p, "count"), 0);
   assert_int_equal(jint(p, "usual"), 8);
+  assert_string_equal(jstr(p, "detail_zh"),
+                      "栏目页无文章链接（通常 8 条），模板可能已改版");
   /* since: that last 200, made by the second crawl */
   int64_t since = iso_epoch(jstr(p, "since"));
   assert_true(since >= E.now0 && since <= (int64_t)time(NULL));

@@ -309,6 +309,9 @@ static void test_sources(void **state) {
   assert_string_equal(ta_str(pr, "code"), "unreachable");
   assert_string_equal(ta_str(pr, "severity"), "broken");
   assert_string_equal(ta_str(pr, "label_zh"), "无法访问");
+  assert_string_equal(ta_str(pr, "detail_zh"),
+                      "已 5 分钟无法访问（1 次抓取失败，最近错误：HTTP 503 "
+                      "Service Unavailable）");
   assert_int_equal(ta_int(pr, "count"), 1);
   assert_int_equal(ta_int(e, "articles_7d"), 1);
 

@@ -313,9 +313,10 @@ static void test_sources(void **state) {
       b, true,
       "<tr class=\"src st-failing\" %s data-status=\"failing\" "
       "data-health=\"broken\"><td><span class=\"status hl-broken\">失效"
-      "</span><div class=\"problem\" data-code=\"unreachable\"><b>无法访问"
-      "</b> unreachable for 5m (1 poll failed since 2026-11-25 01:55 UTC; "
-      "last: HTTP 503 Service Unavailable)</div></td><td><span "
+      "</span><div class=\"problem\" data-code=\"unreachable\" title=\""
+      "unreachable for 5m (1 poll failed since 2026-11-25 01:55 UTC; "
+      "last: HTTP 503 Service Unavailable)\">已 5 分钟无法访问（1 次抓取失败，"
+      "最近错误：HTTP 503 Service Unavailable）</div></td><td><span "
       "class=\"status st-failing\">失败</span></td><td>吉林日报</td>"
       "<td class=\"url\"><a class=\"out\" rel=\"noreferrer noopener\" "
       "href=\"http://jlrb.jlntv.cn/szb/index.html\">"
