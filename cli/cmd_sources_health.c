@@ -13,26 +13,16 @@
 #include "health/health.h"
 #include "store/store.h"
 
-/* "3d 4h", "25m", "40s": how long ago, or an interval. */
+/* "3d4h", "3d", "2h30m", "25m", "40s": how long ago, or an interval. */
 static void format_span(int64_t s, char *out, size_t len) {
   if (s < 0) s = 0;
-  if (s >= 86400)
-    snprintf(out, len, "%lldd%s%lldh", (long long)(s / 86400),
-             "", (long long)(s % 86400 / 3600));
-  else if (s >= 3600)
-    snprintf(out, len, "%lldh%lldm", (long long)(s / 3600),
-             (long long)(s % 3600 / 60));
-  else if (s >= 60)
-    snprintf(out, len, "%lldm", (long long)(s / 60));
-  else
-    snprintf(out, len, "%llds", (long long)s);
-  /* "3d0h" reads worse than "3d"; "2h0m" than "2h". */
-  size_t n = strlen(out);
-  if (n > 2 && out[n - 1] == 'h' && out[n - 2] == '0' && out[n - 3] == 'd')
-    out[n - 2] = '\0';
-  else if (n > 2 && out[n - 1] == 'm' && out[n - 2] == '0' &&
-           out[n - 3] == 'h')
-    out[n - 2] = '\0';
+  long long d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+  if (d && h) snprintf(out, len, "%lldd%lldh", d, h);
+  else if (d) snprintf(out, len, "%lldd", d);
+  else if (h && m) snprintf(out, len, "%lldh%lldm", h, m);
+  else if (h) snprintf(out, len, "%lldh", h);
+  else if (m) snprintf(out, len, "%lldm", m);
+  else snprintf(out, len, "%llds", (long long)s);
 }
 
 static void print_table(const struct mw_health_row *rows, size_t n,

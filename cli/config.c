@@ -48,14 +48,6 @@ int mw_cfg_nomem(struct mw_cfg_loader *L) {
   return mw_err_set(L->err, MW_ENOMEM, "%s: out of memory", L->name);
 }
 
-/* Length of s cut to at most max bytes without splitting a UTF-8
- * character. */
-static size_t cut_utf8(const char *s, size_t len, size_t max) {
-  if (len <= max) return len;
-  while (max && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
-  return max;
-}
-
 /* "'many'", "a list", "a mapping", "nothing": what was found, for
  * messages. */
 static void found(const struct mw_cfg_node *n, char *buf, size_t size) {
@@ -63,14 +55,14 @@ static void found(const struct mw_cfg_node *n, char *buf, size_t size) {
   else if (n->kind == MW_CFG_NODE_MAP) snprintf(buf, size, "a mapping");
   else if (mw_cfg_node_is_null(n)) snprintf(buf, size, "nothing");
   else {
-    size_t len = cut_utf8(n->text, strlen(n->text), QUOTE_MAX);
+    size_t len = mw_utf8_cut(n->text, strlen(n->text), QUOTE_MAX);
     snprintf(buf, size, "'%.*s%s'", (int)len, n->text,
              n->text[len] ? "..." : "");
   }
 }
 
 void mw_cfg_quote(const char *s, char *buf, size_t size) {
-  size_t len = cut_utf8(s, strlen(s), QUOTE_MAX);
+  size_t len = mw_utf8_cut(s, strlen(s), QUOTE_MAX);
   snprintf(buf, size, "%.*s%s", (int)len, s, s[len] ? "..." : "");
 }
 

@@ -103,14 +103,13 @@ static void check_health(struct mw_courier *c, int64_t now) {
   }
 }
 
-static void tick(struct mw_courier *c, int64_t now, bool flush) {
+static void tick(struct mw_courier *c, int64_t now) {
   struct mw_err err = {0};
   int rc = mw_store_begin(c->store, &err);
   if (rc == MW_OK) rc = mw_alerts_tick(c->engine, c->store, now, &err);
   if (rc == MW_OK) rc = mw_store_commit(c->store, &err);
   else mw_store_rollback(c->store);
   if (rc) note_error(c, &err);
-  (void)flush;
   check_health(c, now);
 }
 
@@ -147,7 +146,7 @@ static void courier_main(void *arg) {
     c->kicked = false;
     uv_mutex_unlock(&c->mu);
     if (do_tick) {
-      tick(c, now, flush);
+      tick(c, now);
       next_tick = now + TICK_S;
       send = true; /* the tick may have written notifications */
     }

@@ -161,12 +161,9 @@ static int record_quality(struct work_ctx *w, struct job *j,
   /* A wrong charset garbles a page throughout: its first few KB tell
    * (about 1,300 汉字), and a long body costs no more. */
   if (a->text) {
-    size_t cut = text_len < ODDITIES_SAMPLE ? text_len : ODDITIES_SAMPLE;
-    /* On a character's first byte, or its cut tail would count as odd. */
-    while (cut < text_len && cut > 0 &&
-           ((unsigned char)a->text[cut] & 0xC0) == 0x80)
-      cut--;
-    mw_text_oddities(a->text, cut, &chars, &odd);
+    /* On a character's boundary, or its cut tail would count as odd. */
+    mw_text_oddities(a->text, mw_utf8_cut(a->text, text_len, ODDITIES_SAMPLE),
+                     &chars, &odd);
   }
   if (a->text && utf8_at_least(a->text, text_len, w->cfg->health.body_min))
     q.flags |= MW_QUALITY_BODY;

@@ -211,12 +211,14 @@ static void on_idle(void *user) {
  * session's own handle, whose cache the crawl has filled anyway. A daemon
  * holding the send lock does this itself. */
 static void check_health(struct mw_session *s) {
-  if (!mw_courier_delivers(s->courier) || mw_pipeline_store_error(s->pipeline)[0])
+  if (!mw_courier_delivers(s->courier) ||
+      mw_pipeline_store_error(s->pipeline)[0])
     return;
   struct mw_err err = {0};
   struct mw_health_check_stats hs;
   int rc = mw_store_begin(s->store, &err);
-  if (!rc) rc = mw_health_check(s->cfg, s->store, (int64_t)time(NULL), &hs, &err);
+  if (!rc)
+    rc = mw_health_check(s->cfg, s->store, (int64_t)time(NULL), &hs, &err);
   if (!rc) rc = mw_store_commit(s->store, &err);
   else mw_store_rollback(s->store);
   if (rc) fprintf(stderr, "mediawatch: source health: %s\n", err.msg);

@@ -29,11 +29,9 @@ static const char fw_tilde[] = "\xef\xbd\x9e"; /* ～ U+FF5E */
 /* Length of s cut to at most QUOTE_MAX bytes without splitting a UTF-8
  * character; *more is set when it was cut. */
 static int quote_len(const char *s, bool *more) {
-  size_t len = strlen(s), max = QUOTE_MAX;
-  *more = len > max;
-  if (len <= max) return (int)len;
-  while (max && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
-  return (int)max;
+  size_t len = strlen(s);
+  *more = len > QUOTE_MAX;
+  return (int)mw_utf8_cut(s, len, QUOTE_MAX);
 }
 
 enum hm_result { HM_OK, HM_SHAPE, HM_RANGE };

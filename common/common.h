@@ -68,6 +68,9 @@ struct mw_str {
 /* Copies of strings; abort-free: return NULL on allocation failure. */
 char *mw_strdup(const char *s);
 char *mw_strndup(const char *s, size_t n);
+/* The length of s[0..len) cut to at most max bytes without splitting a
+ * UTF-8 character (the byte at the cut must not be a continuation). */
+size_t mw_utf8_cut(const char *s, size_t len, size_t max);
 /* ASCII-only case-insensitive comparison, locale-independent. */
 int mw_ascii_casecmp(const char *a, const char *b);
 int mw_ascii_ncasecmp(const char *a, const char *b, size_t n);
@@ -153,6 +156,9 @@ int64_t mw_time_from_civil(int year, int month, int day, int hour, int minute,
 void mw_time_to_civil(int64_t t, int utc_offset_s, struct mw_civil *out);
 /* "2023-05-08T02:00:00Z" into buf (at least 21 bytes). */
 void mw_time_format_iso_utc(int64_t t, char *buf, size_t n);
+/* "2023-05-08T10:00:00+08:00" at utc_offset_s (seconds east; "+00:00" for
+ * 0) into buf (at least 26 bytes). */
+void mw_time_format_iso(int64_t t, int utc_offset_s, char *buf, size_t n);
 
 /* A time zone: a fixed offset ("+08:00", "UTC") or an IANA name read from
  * the system's zoneinfo ("Asia/Shanghai"). Opaque; free with mw_tz_free. */

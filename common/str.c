@@ -94,3 +94,9 @@ int mw_parse_size(const char *s, int64_t *out_bytes) {
     return scale(v, 1024LL * 1024 * 1024, out_bytes);
   return MW_EINVAL;
 }
+
+size_t mw_utf8_cut(const char *s, size_t len, size_t max) {
+  if (len <= max) return len;
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+  return max;
+}

@@ -77,6 +77,15 @@ void mw_time_format_iso_utc(int64_t t, char *buf, size_t n) {
            c.hour, c.minute, c.second);
 }
 
+void mw_time_format_iso(int64_t t, int utc_offset_s, char *buf, size_t n) {
+  struct mw_civil c;
+  mw_time_to_civil(t, utc_offset_s, &c);
+  int a = utc_offset_s < 0 ? -utc_offset_s : utc_offset_s;
+  snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", c.year,
+           c.month, c.day, c.hour, c.minute, c.second,
+           utc_offset_s < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+}
+
 static int weekday_of(int year, int month, int day) {
   int64_t days = mw_days_from_civil(year, month, day);
   return (int)((days % 7 + 7 + 3) % 7) + 1;

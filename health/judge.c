@@ -37,11 +37,7 @@
 /* Copies src into dst (n bytes) without cutting a UTF-8 sequence. */
 static void copy_utf8(char *dst, size_t n, const char *src) {
   if (n == 0) return;
-  size_t len = src ? strlen(src) : 0;
-  if (len >= n) {
-    len = n - 1;
-    while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80) len--;
-  }
+  size_t len = src ? mw_utf8_cut(src, strlen(src), n - 1) : 0;
   if (len) memcpy(dst, src, len);
   dst[len] = '\0';
 }

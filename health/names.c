@@ -86,17 +86,8 @@ void health_fmt_span_zh(int64_t s, char *buf, size_t n) {
 
 void health_fmt_iso(const struct mw_tz *tz, int64_t t, char *buf, size_t n) {
   int off = tz ? mw_tz_offset_at(tz, t) : 0;
-  struct mw_civil c;
-  mw_time_to_civil(t, off, &c);
-  if (off == 0) {
-    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day,
-             c.hour, c.minute, c.second);
-    return;
-  }
-  int a = off < 0 ? -off : off;
-  snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", c.year,
-           c.month, c.day, c.hour, c.minute, c.second, off < 0 ? '-' : '+',
-           a / 3600, a % 3600 / 60);
+  if (off == 0) mw_time_format_iso_utc(t, buf, n);
+  else mw_time_format_iso(t, off, buf, n);
 }
 
 void health_fmt_local(const struct mw_tz *tz, int64_t t, char *buf,

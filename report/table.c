@@ -329,12 +329,7 @@ static void set_period(struct rpt_table *t, const struct mw_config *cfg,
   for (int i = 0; i < 2; i++) {
     int off = tz ? mw_tz_offset_at(tz, at[i]) : 0;
     struct mw_civil c;
-    mw_time_to_civil(at[i], off, &c);
-    int aoff = off < 0 ? -off : off;
-    snprintf(local[i], sizeof t->from_local,
-             "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", c.year, c.month,
-             c.day, c.hour, c.minute, c.second, off < 0 ? '-' : '+',
-             aoff / 3600, aoff % 3600 / 60);
+    mw_time_format_iso(at[i], off, local[i], sizeof t->from_local);
     /* The last day is the one holding the period's last second. */
     int64_t day_of = i == 0 ? p->from : p->to - 1;
     off = tz ? mw_tz_offset_at(tz, day_of) : 0;

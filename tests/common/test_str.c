@@ -56,6 +56,15 @@ static void test_case_and_dup(void **state) {
   char *s = mw_strndup("无废城市建设", 6);
   assert_string_equal(s, "无废");
   free(s);
+  /* 无 is 3 bytes: a cut never ends inside one. */
+  const char *t = "ab无废";
+  assert_int_equal(mw_utf8_cut(t, 8, 8), 8);
+  assert_int_equal(mw_utf8_cut(t, 8, 20), 8);
+  assert_int_equal(mw_utf8_cut(t, 8, 7), 5);
+  assert_int_equal(mw_utf8_cut(t, 8, 6), 5);
+  assert_int_equal(mw_utf8_cut(t, 8, 5), 5);
+  assert_int_equal(mw_utf8_cut(t, 8, 4), 2);
+  assert_int_equal(mw_utf8_cut(t, 8, 0), 0);
   assert_null(mw_strdup(NULL));
 }
 

@@ -28,6 +28,12 @@ static void test_epoch_china(void **state) {
   char buf[32];
   mw_time_format_iso_utc(t, buf, sizeof buf);
   assert_string_equal(buf, "2023-05-08T02:00:00Z");
+  mw_time_format_iso(t, 8 * 3600, buf, sizeof buf);
+  assert_string_equal(buf, "2023-05-08T10:00:00+08:00");
+  mw_time_format_iso(t, 0, buf, sizeof buf);
+  assert_string_equal(buf, "2023-05-08T02:00:00+00:00");
+  mw_time_format_iso(t, -(3 * 3600 + 30 * 60), buf, sizeof buf);
+  assert_string_equal(buf, "2023-05-07T22:30:00-03:30");
   struct mw_civil c;
   mw_time_to_civil(t, 8 * 3600, &c);
   assert_int_equal(c.year, 2023);
